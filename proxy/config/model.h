@@ -1,0 +1,113 @@
+#ifndef WEFT_PROXY_CONFIG_MODEL_H_
+#define WEFT_PROXY_CONFIG_MODEL_H_
+
+// The proxy's internal configuration model. Everything that configures the data
+// plane (the static bootstrap file today, xDS later) is translated into these plain
+// structs at the edge; the data plane never sees YAML or protobuf.
+//
+// A ProxyConfig is immutable once built: workers share it through
+// std::shared_ptr<const ProxyConfig> and a new config replaces it whole.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace weft::config {
+
+struct Endpoint {
+  std::string address;  // an IPv4 or IPv6 literal
+  uint16_t port = 0;
+  uint32_t weight = 1;
+};
+
+struct Cluster {
+  enum class Type {
+    kStatic,       // the listed endpoints
+    kOriginalDst,  // the connection's original destination (captured traffic)
+  };
+  std::string name;
+  Type type = Type::kStatic;
+  std::vector<Endpoint> endpoints;
+  absl::Duration connect_timeout = absl::Seconds(1);
+  // Idle keep-alive connections kept per endpoint and worker.
+  uint32_t max_idle_connections = 64;
+  absl::Duration idle_timeout = absl::Seconds(60);
+};
+
+struct RouteMatch {
+  std::string path_prefix = "/";
+};
+
+struct Route {
+  RouteMatch match;
+  std::string cluster;
+  absl::Duration timeout = absl::Seconds(15);  // whole request; zero = none
+};
+
+struct VirtualHost {
+  std::string name;
+  // Host header values (with or without ":port"); "*" matches any host, and a
+  // leading "*." matches any subdomain.
+  std::vector<std::string> domains;
+  std::vector<Route> routes;  // first match wins
+};
+
+struct RouteConfig {
+  std::string name;
+  std::vector<VirtualHost> virtual_hosts;
+};
+
+struct Listener {
+  enum class Protocol {
+    kAuto,  // sniff the first bytes: HTTP/1.x is proxied as HTTP, the rest as TCP
+    kHttp,
+    kTcp,
+  };
+  std::string name;
+  std::string address = "0.0.0.0";
+  uint16_t port = 0;
+  // Recover the destination the client meant (SO_ORIGINAL_DST) for connections
+  // redirected here by iptables.
+  bool original_dst = false;
+  Protocol protocol = Protocol::kAuto;
+  // Destination ports always treated as opaque TCP (server-first protocols).
+  std::vector<uint16_t> opaque_ports;
+  // How long kAuto waits for the client's first bytes before falling back to TCP.
+  absl::Duration detection_timeout = absl::Milliseconds(500);
+  // HTTP requests go through this route config; unmatched requests and TCP go to
+  // `default_cluster`.
+  std::string route_config;
+  std::string default_cluster;
+  absl::Duration idle_timeout = absl::Seconds(300);
+  // Limit on one request's header block; larger gets 431.
+  uint32_t max_request_headers_bytes = 60 * 1024;
+  // Bytes buffered per direction before the proxy stops reading the other side.
+  uint32_t buffer_limit_bytes = 1024 * 1024;
+};
+
+struct Admin {
+  std::string address = "127.0.0.1";
+  uint16_t port = 15000;
+};
+
+struct ProxyConfig {
+  Admin admin;
+  std::vector<Listener> listeners;
+  std::vector<RouteConfig> route_configs;
+  std::vector<Cluster> clusters;
+  // Where this config came from, shown in /config_dump ("file:/etc/..." or an
+  // xDS version).
+  std::string source;
+
+  const Cluster* FindCluster(const std::string& name) const;
+  const RouteConfig* FindRouteConfig(const std::string& name) const;
+};
+
+using ProxyConfigPtr = std::shared_ptr<const ProxyConfig>;
+
+}  // namespace weft::config
+
+#endif  // WEFT_PROXY_CONFIG_MODEL_H_
