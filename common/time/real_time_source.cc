@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include "absl/time/clock.h"
+
 namespace weft {
 
 absl::Time RealTimeSource::SystemNow() const { return absl::Now(); }

@@ -1,0 +1,44 @@
+#ifndef WEFT_COMMON_EVENT_LIBEVENT_DISPATCHER_H_
+#define WEFT_COMMON_EVENT_LIBEVENT_DISPATCHER_H_
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+#include "absl/synchronization/mutex.h"
+#include "common/event/dispatcher.h"
+
+struct event_base;
+struct event;
+
+namespace weft::event {
+
+// The production Dispatcher: one libevent event_base (epoll), run by one thread.
+class LibeventDispatcher final : public Dispatcher {
+ public:
+  explicit LibeventDispatcher(const TimeSource& time_source);
+  ~LibeventDispatcher() override;
+
+  const TimeSource& time_source() const override { return time_source_; }
+  std::unique_ptr<Timer> CreateTimer(std::function<void()> cb) override;
+  std::unique_ptr<FileEvent> CreateFileEvent(int fd, std::function<void(uint32_t)> cb,
+                                             uint32_t events) override;
+  void Post(std::function<void()> cb) override;
+  void Run() override;
+  void Exit() override;
+
+ private:
+  void RunPosted();
+
+  const TimeSource& time_source_;
+  event_base* base_;
+  ::event* post_event_;  // woken through an eventfd by Post()
+  int wake_fd_;
+  absl::Mutex post_mu_;
+  std::deque<std::function<void()>> posted_ ABSL_GUARDED_BY(post_mu_);
+  bool exit_requested_ ABSL_GUARDED_BY(post_mu_) = false;
+};
+
+}  // namespace weft::event
+
+#endif  // WEFT_COMMON_EVENT_LIBEVENT_DISPATCHER_H_
