@@ -1,0 +1,59 @@
+#ifndef WEFT_PROXY_NETWORK_BUFFER_H_
+#define WEFT_PROXY_NETWORK_BUFFER_H_
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/string_view.h"
+
+namespace weft::network {
+
+// A contiguous byte queue: append at the back, drain from the front. Contiguity
+// keeps parsing simple (the HTTP parser sees one span); the storage is compacted
+// lazily so that steady traffic neither copies nor allocates.
+// Thread-compatible.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  size_t size() const { return end_ - begin_; }
+  bool empty() const { return end_ == begin_; }
+  const char* data() const { return storage_.get() + begin_; }
+  absl::string_view view() const { return absl::string_view(data(), size()); }
+
+  void Append(absl::string_view bytes) { Append(bytes.data(), bytes.size()); }
+  void Append(const char* bytes, size_t n) {
+    std::memcpy(Reserve(n), bytes, n);
+    Commit(n);
+  }
+  // Moves all of `other` to the end of this buffer.
+  void Move(Buffer& other);
+
+  // Returns space for at least `n` more bytes at the back; Commit(k <= n) makes k
+  // of them part of the buffer.
+  char* Reserve(size_t n);
+  void Commit(size_t n) { end_ += n; }
+  size_t capacity_left() const { return capacity_ - end_; }
+
+  void Drain(size_t n);
+  void Clear() { begin_ = end_ = 0; }
+
+  // Reads once from `fd` into the buffer (up to `max` bytes). Returns the read(2)
+  // result: > 0 bytes read, 0 at end of stream, < 0 with errno set.
+  ssize_t ReadFrom(int fd, size_t max);
+  // Writes once from the front of the buffer to `fd` and drains what was written.
+  ssize_t WriteTo(int fd);
+
+ private:
+  std::unique_ptr<char[]> storage_;
+  size_t capacity_ = 0;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+};
+
+}  // namespace weft::network
+
+#endif  // WEFT_PROXY_NETWORK_BUFFER_H_
