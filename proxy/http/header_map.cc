@@ -1,0 +1,54 @@
+#include "proxy/http/header_map.h"
+
+#include "absl/strings/match.h"
+
+namespace weft::http {
+
+void HeaderMap::Add(absl::string_view name, absl::string_view value) {
+  Entry e;
+  e.name_offset = static_cast<uint32_t>(arena_.size());
+  e.name_length = static_cast<uint32_t>(name.size());
+  arena_.append(name.data(), name.size());
+  e.value_offset = static_cast<uint32_t>(arena_.size());
+  e.value_length = static_cast<uint32_t>(value.size());
+  arena_.append(value.data(), value.size());
+  e.removed = false;
+  entries_.push_back(e);
+}
+
+void HeaderMap::Set(absl::string_view name, absl::string_view value) {
+  Remove(name);
+  Add(name, value);
+}
+
+void HeaderMap::Remove(absl::string_view name) {
+  for (Entry& e : entries_) {
+    if (!e.removed &&
+        absl::EqualsIgnoreCase(absl::string_view(arena_.data() + e.name_offset, e.name_length), name)) {
+      e.removed = true;
+    }
+  }
+}
+
+absl::optional<absl::string_view> HeaderMap::Get(absl::string_view name) const {
+  for (const Entry& e : entries_) {
+    if (!e.removed && e.name_length == name.size() &&
+        absl::EqualsIgnoreCase(absl::string_view(arena_.data() + e.name_offset, e.name_length), name)) {
+      return absl::string_view(arena_.data() + e.value_offset, e.value_length);
+    }
+  }
+  return absl::nullopt;
+}
+
+void HeaderMap::Clear() {
+  arena_.clear();
+  entries_.clear();
+}
+
+std::pair<absl::string_view, absl::string_view> HeaderMap::at(size_t i) const {
+  const Entry& e = entries_[i];
+  return {absl::string_view(arena_.data() + e.name_offset, e.name_length),
+          absl::string_view(arena_.data() + e.value_offset, e.value_length)};
+}
+
+}  // namespace weft::http

@@ -1,0 +1,136 @@
+#include "proxy/http/http1_encoder.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace weft::http {
+namespace {
+
+bool NamedByConnection(absl::string_view name, const HeaderMap& headers) {
+  auto connection = headers.Get("connection");
+  if (!connection.has_value()) return false;
+  for (absl::string_view token : absl::StrSplit(*connection, ',')) {
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(token), name)) return true;
+  }
+  return false;
+}
+
+void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
+  const bool has_connection = headers.Has("connection");
+  headers.ForEach([&](absl::string_view name, absl::string_view value) {
+    if (IsHopByHopField(name)) return;
+    if (has_connection && NamedByConnection(name, headers)) return;
+    char* p = out.Reserve(name.size() + value.size() + 4);
+    std::memcpy(p, name.data(), name.size());
+    p += name.size();
+    *p++ = ':';
+    *p++ = ' ';
+    std::memcpy(p, value.data(), value.size());
+    p += value.size();
+    *p++ = '\r';
+    *p++ = '\n';
+    out.Commit(name.size() + value.size() + 4);
+  });
+}
+
+void EncodeFraming(BodyFraming framing, network::Buffer& out) {
+  if (framing == BodyFraming::kChunked) out.Append("transfer-encoding: chunked\r\n");
+}
+
+}  // namespace
+
+bool IsHopByHopField(absl::string_view name) {
+  switch (name.size()) {
+    case 2:
+      return absl::EqualsIgnoreCase(name, "te");
+    case 7:
+      return absl::EqualsIgnoreCase(name, "upgrade") || absl::EqualsIgnoreCase(name, "trailer");
+    case 10:
+      return absl::EqualsIgnoreCase(name, "connection") ||
+             absl::EqualsIgnoreCase(name, "keep-alive");
+    case 16:
+      return absl::EqualsIgnoreCase(name, "proxy-connection");
+    case 17:
+      return absl::EqualsIgnoreCase(name, "transfer-encoding");
+    default:
+      return false;
+  }
+}
+
+void EncodeRequestHead(const MessageHead& head, BodyFraming framing, network::Buffer& out) {
+  out.Append(head.method);
+  out.Append(" ", 1);
+  out.Append(head.target);
+  out.Append(" HTTP/1.1\r\n");
+  EncodeFields(head.headers, out);
+  EncodeFraming(framing, out);
+  out.Append("\r\n", 2);
+}
+
+void EncodeResponseHead(const MessageHead& head, BodyFraming framing, bool close,
+                        network::Buffer& out) {
+  char status[16];
+  const int n = std::snprintf(status, sizeof(status), "HTTP/1.1 %03d ", head.status);
+  out.Append(status, n);
+  out.Append(head.reason.empty() ? StatusReason(head.status) : head.reason);
+  out.Append("\r\n", 2);
+  EncodeFields(head.headers, out);
+  EncodeFraming(framing, out);
+  if (close) out.Append("connection: close\r\n");
+  out.Append("\r\n", 2);
+}
+
+void EncodeChunk(absl::string_view data, network::Buffer& out) {
+  if (data.empty()) return;  // an empty chunk would end the body
+  char size[24];
+  const int n = std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
+  out.Append(size, n);
+  out.Append(data);
+  out.Append("\r\n", 2);
+}
+
+void EncodeLastChunk(network::Buffer& out) { out.Append("0\r\n\r\n"); }
+
+void EncodeLocalReply(int status, absl::string_view error_reason, bool close,
+                      network::Buffer& out) {
+  const std::string body = absl::StrCat(StatusReason(status), ": ", error_reason, "\n");
+  out.Append(absl::StrCat("HTTP/1.1 ", status, " ", StatusReason(status),
+                          "\r\ncontent-type: text/plain\r\nx-weft-error: ", error_reason,
+                          "\r\ncontent-length: ", body.size(), "\r\n",
+                          close ? "connection: close\r\n" : "", "\r\n", body));
+}
+
+absl::string_view StatusReason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+  }
+}
+
+}  // namespace weft::http

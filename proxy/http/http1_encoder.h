@@ -1,0 +1,39 @@
+#ifndef WEFT_PROXY_HTTP_HTTP1_ENCODER_H_
+#define WEFT_PROXY_HTTP_HTTP1_ENCODER_H_
+
+// Writes HTTP/1.1 messages for the proxy: message heads with hop-by-hop fields
+// removed, chunk framing, and the proxy's own error replies.
+
+#include "absl/strings/string_view.h"
+#include "proxy/http/http1_parser.h"
+#include "proxy/network/buffer.h"
+
+namespace weft::http {
+
+// Fields that describe one connection, not the message (RFC 9110 7.6.1); the
+// proxy drops them, and the ones the Connection field names, when forwarding.
+bool IsHopByHopField(absl::string_view name);
+
+// How the body that follows a head is framed.
+enum class BodyFraming {
+  kNone,           // no body
+  kContentLength,  // the content-length field of the head stays as it is
+  kChunked,        // transfer-encoding: chunked is added
+};
+
+void EncodeRequestHead(const MessageHead& head, BodyFraming framing, network::Buffer& out);
+// `close`: add "connection: close" (the proxy closes after this response).
+void EncodeResponseHead(const MessageHead& head, BodyFraming framing, bool close,
+                        network::Buffer& out);
+void EncodeChunk(absl::string_view data, network::Buffer& out);
+void EncodeLastChunk(network::Buffer& out);
+
+// A reply the proxy makes itself, e.g. 503 with x-weft-error: connect_failed.
+void EncodeLocalReply(int status, absl::string_view error_reason, bool close,
+                      network::Buffer& out);
+
+absl::string_view StatusReason(int status);
+
+}  // namespace weft::http
+
+#endif  // WEFT_PROXY_HTTP_HTTP1_ENCODER_H_

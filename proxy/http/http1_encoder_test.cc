@@ -1,0 +1,52 @@
+#include "proxy/http/http1_encoder.h"
+
+#include "gtest/gtest.h"
+
+namespace weft::http {
+namespace {
+
+TEST(Http1EncoderTest, RequestHeadDropsHopByHopAndConnectionNamedFields) {
+  MessageHead h;
+  h.method = "GET";
+  h.target = "/x";
+  h.headers.Add("Host", "svc");
+  h.headers.Add("Connection", "keep-alive, X-Secret");
+  h.headers.Add("Keep-Alive", "timeout=5");
+  h.headers.Add("X-Secret", "1");
+  h.headers.Add("X-Kept", "2");
+  h.headers.Add("Transfer-Encoding", "chunked");
+  network::Buffer out;
+  EncodeRequestHead(h, BodyFraming::kChunked, out);
+  EXPECT_EQ(out.view(),
+            "GET /x HTTP/1.1\r\nHost: svc\r\nX-Kept: 2\r\ntransfer-encoding: chunked\r\n\r\n");
+}
+
+TEST(Http1EncoderTest, ResponseHeadWithCloseAndDefaultReason) {
+  MessageHead h;
+  h.status = 503;
+  h.headers.Add("Content-Length", "0");
+  network::Buffer out;
+  EncodeResponseHead(h, BodyFraming::kContentLength, /*close=*/true, out);
+  EXPECT_EQ(out.view(),
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nconnection: close\r\n\r\n");
+}
+
+TEST(Http1EncoderTest, ChunksAndLastChunk) {
+  network::Buffer out;
+  EncodeChunk("hello world, this is 30 bytes!", out);
+  EncodeChunk("", out);  // ignored: would end the body
+  EncodeLastChunk(out);
+  EXPECT_EQ(out.view(), "1e\r\nhello world, this is 30 bytes!\r\n0\r\n\r\n");
+}
+
+TEST(Http1EncoderTest, LocalReplyCarriesReason) {
+  network::Buffer out;
+  EncodeLocalReply(503, "connect_failed", false, out);
+  EXPECT_EQ(out.view(),
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n"
+            "x-weft-error: connect_failed\r\ncontent-length: 36\r\n\r\n"
+            "Service Unavailable: connect_failed\n");
+}
+
+}  // namespace
+}  // namespace weft::http
