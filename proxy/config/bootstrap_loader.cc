@@ -1,0 +1,288 @@
+#include "proxy/config/bootstrap_loader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <exception>
+#include <tuple>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "proxy/config/problem_list.h"
+#include "proxy/config/validate.h"
+#include "proxy/config/yaml_reader.h"
+#include "yaml-cpp/yaml.h"
+
+namespace weft::config {
+namespace {
+
+// Beyond this many problems the message only says how many more there are.
+constexpr size_t kMaxListedProblems = 100;
+
+void ReadEndpoint(YamlReader& r, const YAML::Node& node, const std::string& path,
+                  Endpoint& endpoint) {
+  r.ReadMapping(node, path,
+                {r.StringField("address", endpoint.address),
+                 r.PortField("port", endpoint.port),
+                 r.Uint32Field("weight", "a weight", kMinEndpointWeight, kMaxEndpointWeight,
+                               endpoint.weight)});
+}
+
+void ReadCluster(YamlReader& r, const YAML::Node& node, const std::string& path,
+                 Cluster& cluster) {
+  r.ReadMapping(
+      node, path,
+      {r.StringField("name", cluster.name),
+       r.EnumField<Cluster::Type>("type", "a cluster type",
+                                  {{"static", Cluster::Type::kStatic},
+                                   {"original_dst", Cluster::Type::kOriginalDst}},
+                                  cluster.type),
+       r.DurationField("connect_timeout", cluster.connect_timeout),
+       r.Uint32Field("max_idle_connections", "a connection count", 0, UINT32_MAX,
+                     cluster.max_idle_connections),
+       r.DurationField("idle_timeout", cluster.idle_timeout),
+       r.ListField<Endpoint>("endpoints", cluster.endpoints,
+                             [&r](const YAML::Node& n, const std::string& p, Endpoint& e) {
+                               ReadEndpoint(r, n, p, e);
+                             })});
+}
+
+void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& path, Route& route) {
+  r.ReadMapping(node, path,
+                {YamlReader::Field{"match",
+                                   [&r, &route](const YAML::Node& n, const std::string& p) {
+                                     r.ReadMapping(n, p,
+                                                   {r.StringField("prefix",
+                                                                  route.match.path_prefix)});
+                                   }},
+                 r.StringField("cluster", route.cluster),
+                 r.DurationField("timeout", route.timeout)});
+}
+
+void ReadVirtualHost(YamlReader& r, const YAML::Node& node, const std::string& path,
+                     VirtualHost& vhost) {
+  r.ReadMapping(node, path,
+                {r.StringField("name", vhost.name), r.StringListField("domains", vhost.domains),
+                 r.ListField<Route>("routes", vhost.routes,
+                                    [&r](const YAML::Node& n, const std::string& p, Route& x) {
+                                      ReadRoute(r, n, p, x);
+                                    })});
+}
+
+void ReadRouteConfig(YamlReader& r, const YAML::Node& node, const std::string& path,
+                     RouteConfig& route_config) {
+  r.ReadMapping(node, path,
+                {r.StringField("name", route_config.name),
+                 r.ListField<VirtualHost>(
+                     "virtual_hosts", route_config.virtual_hosts,
+                     [&r](const YAML::Node& n, const std::string& p, VirtualHost& v) {
+                       ReadVirtualHost(r, n, p, v);
+                     })});
+}
+
+void ReadListener(YamlReader& r, const YAML::Node& node, const std::string& path,
+                  Listener& listener) {
+  r.ReadMapping(
+      node, path,
+      {r.StringField("name", listener.name),
+       r.StringField("address", listener.address),
+       r.PortField("port", listener.port),
+       r.BoolField("original_dst", listener.original_dst),
+       r.EnumField<Listener::Protocol>("protocol", "a protocol",
+                                       {{"auto", Listener::Protocol::kAuto},
+                                        {"http", Listener::Protocol::kHttp},
+                                        {"tcp", Listener::Protocol::kTcp}},
+                                       listener.protocol),
+       r.PortListField("opaque_ports", listener.opaque_ports),
+       r.DurationField("detection_timeout", listener.detection_timeout),
+       r.StringField("route_config", listener.route_config),
+       r.StringField("default_cluster", listener.default_cluster),
+       r.DurationField("idle_timeout", listener.idle_timeout),
+       r.Uint32Field("max_request_headers_bytes", "a byte count", kMinRequestHeadersBytes,
+                     kMaxRequestHeadersBytes, listener.max_request_headers_bytes),
+       r.Uint32Field("buffer_limit_bytes", "a byte count", kMinBufferLimitBytes,
+                     kMaxBufferLimitBytes, listener.buffer_limit_bytes)});
+}
+
+void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
+  r.ReadMapping(
+      root, "",
+      {YamlReader::Field{"admin",
+                         [&r, &config](const YAML::Node& n, const std::string& p) {
+                           r.ReadMapping(n, p,
+                                         {r.StringField("address", config.admin.address),
+                                          r.PortField("port", config.admin.port)});
+                         }},
+       r.ListField<Listener>("listeners", config.listeners,
+                             [&r](const YAML::Node& n, const std::string& p, Listener& l) {
+                               ReadListener(r, n, p, l);
+                             }),
+       r.ListField<RouteConfig>("route_configs", config.route_configs,
+                                [&r](const YAML::Node& n, const std::string& p, RouteConfig& c) {
+                                  ReadRouteConfig(r, n, p, c);
+                                }),
+       r.ListField<Cluster>("clusters", config.clusters,
+                            [&r](const YAML::Node& n, const std::string& p, Cluster& c) {
+                              ReadCluster(r, n, p, c);
+                            })});
+}
+
+// True when the name of some item of `list` could not be read, so references to
+// that kind of item cannot be checked without false "unknown" reports.
+template <typename T>
+bool NamesIncomplete(const std::vector<T>& items, absl::string_view list,
+                     const absl::flat_hash_set<std::string>& problem_paths) {
+  if (problem_paths.contains(list)) return true;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string item = IndexPath(list, i);
+    if (problem_paths.contains(item) || problem_paths.contains(ChildPath(item, "name"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when `path` or one of its ancestors is in `paths`.
+bool CoveredBy(absl::string_view path, const absl::flat_hash_set<std::string>& paths) {
+  while (!path.empty()) {
+    if (paths.contains(path)) return true;
+    const size_t cut = path.find_last_of(".[");
+    if (cut == absl::string_view::npos) return false;
+    path = path.substr(0, cut);
+  }
+  return false;
+}
+
+// Runs the validator and keeps what it finds, except problems with fields the
+// reader already reported (a port the reader rejected reads as "missing" to the
+// validator). Positions come from the reader.
+void AppendValidationProblems(const ProxyConfig& config, const YamlReader& reader,
+                              ProblemList& problems) {
+  absl::flat_hash_set<std::string> problem_paths;
+  for (const ConfigProblem& problem : problems.problems()) problem_paths.insert(problem.path);
+
+  ValidationScope scope;
+  scope.check_cluster_references = !NamesIncomplete(config.clusters, "clusters", problem_paths);
+  scope.check_route_config_references =
+      !NamesIncomplete(config.route_configs, "route_configs", problem_paths);
+  ProblemList found;
+  AppendProxyConfigProblems(config, scope, found);
+  for (ConfigProblem& problem : found.mutable_problems()) {
+    if (CoveredBy(problem.path, problem_paths)) continue;
+    std::tie(problem.line, problem.column) = reader.PositionOf(problem.path);
+    problems.Add(std::move(problem));
+  }
+}
+
+// Fills `config` from the document, adding every problem to `problems`. May throw
+// whatever yaml-cpp throws.
+void ParseInto(absl::string_view yaml_text, ProxyConfig& config, ProblemList& problems) {
+  std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml_text));
+  std::vector<YAML::Node> non_empty;
+  for (const YAML::Node& document : documents) {
+    if (document.Type() != YAML::NodeType::Null) non_empty.push_back(document);
+  }
+  if (non_empty.empty()) {
+    problems.Add("", "the document is empty; a bootstrap file is a mapping with admin, "
+                     "listeners, route_configs and clusters");
+    return;
+  }
+  if (non_empty.size() > 1) {
+    const YAML::Mark mark = non_empty[1].Mark();
+    problems.Add("",
+                 absl::StrFormat("found %d YAML documents (separated by \"---\"); a "
+                                 "bootstrap file holds exactly one",
+                                 non_empty.size()),
+                 mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0);
+    return;
+  }
+  const YAML::Node& root = non_empty[0];
+  if (root.Type() != YAML::NodeType::Map) {
+    const YAML::Mark mark = root.Mark();
+    problems.Add("",
+                 "the document must be a mapping with admin, listeners, route_configs and "
+                 "clusters",
+                 mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0);
+    return;
+  }
+  YamlReader reader(problems);
+  ReadRoot(reader, root, config);
+  if (reader.budget_exceeded()) return;
+  AppendValidationProblems(config, reader, problems);
+}
+
+}  // namespace
+
+absl::StatusOr<ProxyConfig> ParseBootstrapYaml(absl::string_view yaml_text,
+                                               absl::string_view source_name) {
+  const std::string header = absl::StrCat(source_name, ": invalid bootstrap config");
+  if (yaml_text.size() > kMaxBootstrapBytes) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: %d bytes is more than the limit of %d",
+                                                      header, yaml_text.size(),
+                                                      kMaxBootstrapBytes));
+  }
+  ProxyConfig config;
+  config.source = std::string(source_name);
+  ProblemList problems;
+  try {
+    ParseInto(yaml_text, config, problems);
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    const int column = e.mark.line >= 0 ? e.mark.column + 1 : 0;
+    problems.Add("", absl::StrCat("YAML syntax error: ", e.msg), line, column);
+  } catch (const std::exception& e) {
+    problems.Add("", absl::StrCat("cannot read the YAML document: ", e.what()));
+  } catch (...) {
+    problems.Add("", "cannot read the YAML document: unknown error");
+  }
+  problems.SortByPosition();
+  if (!problems.empty()) return problems.ToStatus(header, kMaxListedProblems);
+  return config;
+}
+
+absl::StatusOr<ProxyConfig> LoadBootstrapFile(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("cannot open bootstrap file ", path));
+  }
+  std::string text;
+  absl::Status status;
+  struct stat info;
+  if (fstat(fd, &info) != 0) {
+    status = absl::ErrnoToStatus(errno, absl::StrCat("cannot stat bootstrap file ", path));
+  } else if (!S_ISREG(info.st_mode)) {
+    status = absl::InvalidArgumentError(
+        absl::StrCat("bootstrap file ", path, " is not a regular file"));
+  } else if (static_cast<uint64_t>(info.st_size) > kMaxBootstrapBytes) {
+    status = absl::InvalidArgumentError(absl::StrFormat(
+        "bootstrap file %s: %d bytes is more than the limit of %d", path,
+        static_cast<int64_t>(info.st_size), kMaxBootstrapBytes));
+  } else {
+    char buffer[64 * 1024];
+    while (text.size() <= kMaxBootstrapBytes) {
+      const ssize_t n = read(fd, buffer, sizeof(buffer));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        status = absl::ErrnoToStatus(errno, absl::StrCat("cannot read bootstrap file ", path));
+        break;
+      }
+      if (n == 0) break;
+      text.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  if (!status.ok()) return status;
+
+  absl::StatusOr<ProxyConfig> config = ParseBootstrapYaml(text, path);
+  if (config.ok()) config->source = absl::StrCat("file:", path);
+  return config;
+}
+
+}  // namespace weft::config

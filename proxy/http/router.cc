@@ -1,0 +1,63 @@
+#include "proxy/http/router.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace weft::http {
+
+RouteTable::RouteTable(const config::RouteConfig& config) : config_(config) {
+  for (const config::VirtualHost& vh : config_.virtual_hosts) {
+    for (const std::string& domain : vh.domains) {
+      const std::string d = absl::AsciiStrToLower(domain);
+      if (d == "*") {
+        if (any_ == nullptr) any_ = &vh;
+      } else if (absl::StartsWith(d, "*.")) {
+        suffixes_.emplace_back(d.substr(1), &vh);
+      } else {
+        exact_.emplace(d, &vh);
+      }
+    }
+  }
+  std::stable_sort(suffixes_.begin(), suffixes_.end(), [](const auto& a, const auto& b) {
+    return a.first.size() > b.first.size();
+  });
+}
+
+const config::VirtualHost* RouteTable::FindVirtualHost(absl::string_view host) const {
+  char lowered[256];
+  if (host.size() <= sizeof(lowered)) {
+    for (size_t i = 0; i < host.size(); ++i) lowered[i] = absl::ascii_tolower(host[i]);
+    host = absl::string_view(lowered, host.size());
+  } else {
+    host = host.substr(0, 0);  // absurdly long hosts only match "*"
+  }
+  if (!host.empty()) {
+    auto it = exact_.find(host);
+    if (it != exact_.end()) return it->second;
+    // "svc:8080" also matches a domain listed without the port.
+    size_t colon = host.rfind(':');
+    if (colon != absl::string_view::npos && host.find(']', colon) == absl::string_view::npos) {
+      absl::string_view bare = host.substr(0, colon);
+      it = exact_.find(bare);
+      if (it != exact_.end()) return it->second;
+      host = bare;
+    }
+    for (const auto& [suffix, vh] : suffixes_) {
+      if (host.size() > suffix.size() && absl::EndsWith(host, suffix)) return vh;
+    }
+  }
+  return any_;
+}
+
+const config::Route* RouteTable::Match(absl::string_view host, absl::string_view path) const {
+  const config::VirtualHost* vh = FindVirtualHost(host);
+  if (vh == nullptr) return nullptr;
+  for (const config::Route& r : vh->routes) {
+    if (absl::StartsWith(path, r.match.path_prefix)) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace weft::http

@@ -1,0 +1,68 @@
+#ifndef WEFT_PROXY_UPSTREAM_CLUSTER_H_
+#define WEFT_PROXY_UPSTREAM_CLUSTER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "common/event/dispatcher.h"
+#include "proxy/config/model.h"
+#include "proxy/network/address.h"
+#include "proxy/stats/stats.h"
+#include "proxy/upstream/connection_pool.h"
+#include "proxy/upstream/load_balancer.h"
+
+namespace weft::upstream {
+
+// Counters of one cluster, resolved once per worker.
+struct ClusterStats {
+  explicit ClusterStats(stats::Scope& scope, const std::string& name);
+  stats::Counter& upstream_cx_total;
+  stats::Counter& upstream_cx_connect_fail;
+  stats::Counter& upstream_rq_total;
+  stats::Gauge& upstream_rq_active;
+};
+
+// One worker's view of a cluster: its endpoints, load balancer and connection
+// pools. Thread-compatible: the owning worker's dispatcher only.
+class Cluster {
+ public:
+  Cluster(event::Dispatcher& dispatcher, const config::Cluster& config, stats::Scope& scope);
+
+  // The pool for the next request, or nullptr when there is no endpoint.
+  // `original_dst` is the connection's original destination, used by clusters
+  // of type original_dst (and ignored by the others).
+  ConnectionPool* PickPool(const network::Address* original_dst);
+
+  const config::Cluster& config() const { return config_; }
+  ClusterStats& stats() { return stats_; }
+  void CloseIdle();
+
+ private:
+  ConnectionPool& PoolFor(const network::Address& address);
+
+  event::Dispatcher& dispatcher_;
+  const config::Cluster config_;
+  ClusterStats stats_;
+  std::vector<network::Address> endpoints_;
+  std::unique_ptr<LoadBalancer> lb_;
+  absl::flat_hash_map<std::string, std::unique_ptr<ConnectionPool>> pools_;
+  std::vector<ConnectionPool*> endpoint_pools_;  // by endpoint index
+};
+
+// All clusters of one worker, by name.
+class ClusterManager {
+ public:
+  ClusterManager(event::Dispatcher& dispatcher, const config::ProxyConfig& config,
+                 stats::Scope& scope);
+  Cluster* Find(const std::string& name);
+  void CloseIdle();
+
+ private:
+  absl::flat_hash_map<std::string, std::unique_ptr<Cluster>> clusters_;
+};
+
+}  // namespace weft::upstream
+
+#endif  // WEFT_PROXY_UPSTREAM_CLUSTER_H_
