@@ -27,8 +27,11 @@ class LibeventDispatcher final : public Dispatcher {
   void Run() override;
   void Exit() override;
 
- private:
+  // Runs what is posted but not yet run. For shutdown, after Run() returned, so
+  // that deferred deletions happen while what they reference still exists.
   void RunPosted();
+
+ private:
 
   const TimeSource& time_source_;
   event_base* base_;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace weft::log {
 
 std::atomic<int> g_level{kInfo};

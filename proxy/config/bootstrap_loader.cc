@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "proxy/config/problem_list.h"
 #include "proxy/config/validate.h"
 #include "proxy/config/yaml_reader.h"
@@ -218,6 +219,19 @@ void ParseInto(absl::string_view yaml_text, ProxyConfig& config, ProblemList& pr
   AppendValidationProblems(config, reader, problems);
 }
 
+// yaml-cpp reports a tab in indentation as an unrelated-sounding syntax error
+// ("illegal block entry"); say what is actually wrong.
+std::string TabHint(absl::string_view yaml_text, int line) {
+  if (line <= 0) return "";
+  std::vector<absl::string_view> lines = absl::StrSplit(yaml_text, '\n');
+  if (static_cast<size_t>(line) > lines.size()) return "";
+  const absl::string_view text = lines[line - 1];
+  const size_t indent_end = text.find_first_not_of(" \t");
+  const absl::string_view indent = text.substr(0, indent_end);
+  if (indent.find('\t') == absl::string_view::npos) return "";
+  return "; YAML indentation must use spaces, and this line is indented with a tab";
+}
+
 }  // namespace
 
 absl::StatusOr<ProxyConfig> ParseBootstrapYaml(absl::string_view yaml_text,
@@ -236,7 +250,8 @@ absl::StatusOr<ProxyConfig> ParseBootstrapYaml(absl::string_view yaml_text,
   } catch (const YAML::Exception& e) {
     const int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
     const int column = e.mark.line >= 0 ? e.mark.column + 1 : 0;
-    problems.Add("", absl::StrCat("YAML syntax error: ", e.msg), line, column);
+    problems.Add("", absl::StrCat("YAML syntax error: ", e.msg, TabHint(yaml_text, line)), line,
+                 column);
   } catch (const std::exception& e) {
     problems.Add("", absl::StrCat("cannot read the YAML document: ", e.what()));
   } catch (...) {

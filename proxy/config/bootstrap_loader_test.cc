@@ -216,7 +216,7 @@ clusters:
   EXPECT_EQ(lines.size(), 16u) << absl::StrJoin(lines, "\n");
   // Problems come in document order, with their position.
   EXPECT_THAT(lines.front(), HasSubstr("admin.address"));
-  EXPECT_THAT(lines.front(), HasSubstr("(line 2, column 17)"));
+  EXPECT_THAT(lines.front(), HasSubstr("(line 2, column 18)"));
   EXPECT_THAT(LineWith(lines, "listeners[1].port:"), HasSubstr("(line 9, column 11)"));
 }
 
@@ -282,6 +282,12 @@ TEST(BootstrapLoaderTest, MalformedYamlGivesPositionAndNeverThrows) {
     EXPECT_THAT(lines[0], HasSubstr("YAML syntax error"));
     EXPECT_THAT(lines[0], HasSubstr("(line "));
   }
+}
+
+TEST(BootstrapLoaderTest, TabIndentationIsExplained) {
+  const std::vector<std::string> lines = ProblemsOf("listeners:\n\t- name: a\n");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr("this line is indented with a tab (line 2, column 2)"));
 }
 
 TEST(BootstrapLoaderTest, EmptyDocumentsAreErrors) {

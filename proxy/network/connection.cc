@@ -97,12 +97,13 @@ void Connection::DoWrite() {
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (n < 0 && errno == EINTR) continue;
-    CloseSocket(CloseReason::kRemoteReset, /*notify=*/state_ == State::kOpen);
+    CloseSocket(CloseReason::kRemoteReset, /*notify=*/true);
     return;
   }
   if (write_buffer_.empty()) {
     if (state_ == State::kClosing) {
-      CloseSocket(CloseReason::kLocal, /*notify=*/false);
+      // A flushing Close() finished: tell whoever holds the connection now.
+      CloseSocket(CloseReason::kLocal, /*notify=*/true);
       return;
     }
     if (write_shutdown_requested_ && !write_shutdown_done_) {

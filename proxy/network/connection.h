@@ -53,8 +53,11 @@ class Connection {
   void Write(Buffer& bytes);  // moves the content out of `bytes`
   // Sends FIN once everything queued has been written (half-close).
   void ShutdownWrite();
-  // kFlush writes what is queued first; kReset sends a RST. Either way no
-  // callback follows, not even OnClose.
+  // kFlush writes what is queued first, then closes and calls OnClose(kLocal)
+  // (or OnClose(kRemoteReset) if the write fails); with nothing queued it closes
+  // at once without a callback. kNoFlush and kReset close at once (kReset with a
+  // RST) and call nothing. Hand a flushing connection to a ClosingConnections so
+  // that it outlives its session.
   enum class CloseMode { kFlush, kNoFlush, kReset };
   void Close(CloseMode mode);
 
@@ -65,6 +68,7 @@ class Connection {
 
   bool connecting() const { return connecting_; }
   bool closed() const { return state_ == State::kClosed; }
+  bool closing() const { return state_ == State::kClosing; }
   bool write_shutdown() const { return write_shutdown_requested_; }
   bool read_eof() const { return read_eof_; }
   size_t write_buffer_size() const { return write_buffer_.size(); }

@@ -49,8 +49,10 @@ in_pod() { ip netns exec "$POD" "$@"; }
 in_peer() { ip netns exec "$PEER" "$@"; }
 
 # A TCP server that answers each connection with one line:
-#   "<name> orig=<ip>:<port>" (the pre-NAT destination, from SO_ORIGINAL_DST)
-# and exits by itself after 120 s.
+#   "<name> orig=<ip>:<port>" (the pre-NAT destination, from SO_ORIGINAL_DST;
+#   "none" where the namespace tracks no NAT, as in the peer)
+# and exits by itself after 120 s. Which server answers tells where the
+# connection landed; orig tells that the proxy could recover the destination.
 SERVER='
 import socket, struct, sys, time
 host, port, name, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -188,15 +190,15 @@ expect_reply "excluded outbound port is not captured" \
 expect_reply "excluded outbound CIDR is not captured" \
   "peer orig=none" "$POD" 65534 65534 10.250.0.200 8080
 expect_reply "app calling itself on 127.0.0.1 is not looped through the proxy" \
-  "app orig=none" "$POD" 65534 65534 127.0.0.1 9090
+  "app orig=127.0.0.1:9090" "$POD" 65534 65534 127.0.0.1 9090
 expect_reply "app calling its own pod IP is not looped through the proxy" \
-  "app orig=none" "$POD" 65534 65534 10.250.0.2 9090
+  "app orig=10.250.0.2:9090" "$POD" 65534 65534 10.250.0.2 9090
 expect_reply "other loopback address 127.0.0.6 is not redirected" \
-  "app orig=none" "$POD" 65534 65534 127.0.0.6 9090
+  "app orig=127.0.0.6:9090" "$POD" 65534 65534 127.0.0.6 9090
 expect_reply "inbound is captured to 15006" \
   "inbound-proxy orig=10.250.0.2:9090" "$PEER" 65534 65534 10.250.0.2 9090
 expect_reply "excluded inbound port is not captured" \
-  "app9091 orig=none" "$PEER" 65534 65534 10.250.0.2 9091
+  "app9091 orig=10.250.0.2:9091" "$PEER" 65534 65534 10.250.0.2 9091
 
 # --- cleanup ---------------------------------------------------------------------
 check "cleanup exits 0" in_pod "$MESH_INIT" --cleanup

@@ -1,0 +1,145 @@
+#include "proxy/listener/active_listener.h"
+
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/log/log.h"
+#include "proxy/http/http1_session.h"
+#include "proxy/listener/protocol_sniffer.h"
+#include "proxy/network/socket.h"
+#include "proxy/tcp/tcp_proxy_session.h"
+
+namespace weft::listener {
+namespace {
+
+// Holds a new connection until its first bytes tell HTTP from opaque TCP, or
+// until the detection time runs out (server-first protocols, where the client
+// waits for the server to speak, are then carried as TCP).
+class SniffingSession final : public Session, private network::ConnectionCallbacks {
+ public:
+  SniffingSession(ListenerContext& context, const ConnectionInfo& info,
+                  std::unique_ptr<network::Connection> connection)
+      : context_(context), info_(info), connection_(std::move(connection)) {
+    connection_->SetCallbacks(this);
+    timer_ = context_.host.dispatcher().CreateTimer([this] { OnTimeout(); });
+    timer_->Enable(context_.config.detection_timeout);
+  }
+  ~SniffingSession() override {
+    if (connection_ != nullptr) context_.stats.cx_active.Sub(1);
+  }
+
+ private:
+  void OnData(network::Connection&, network::Buffer& data, bool end_stream) override {
+    SniffResult r = SniffProtocol(data.view());
+    if (r == SniffResult::kNeedMoreData && !end_stream) return;
+    HandOver(r == SniffResult::kHttp1);
+  }
+  void OnClose(network::Connection&, network::CloseReason) override { End(); }
+  void OnTimeout() {
+    context_.stats.detect_timeout.Inc();
+    HandOver(false);
+  }
+  void HandOver(bool http) {
+    timer_->Disable();
+    std::unique_ptr<network::Connection> c = std::move(connection_);
+    context_.host.RemoveSession(this);
+    if (http) {
+      http::Http1Session::Start(context_, info_, std::move(c));
+    } else {
+      tcp::TcpProxySession::Start(context_, info_, std::move(c));
+    }
+  }
+  void End() {
+    timer_->Disable();
+    context_.host.CloseLater(std::move(connection_));
+    context_.stats.cx_active.Sub(1);
+    context_.host.RemoveSession(this);
+  }
+
+  ListenerContext& context_;
+  ConnectionInfo info_;
+  std::unique_ptr<network::Connection> connection_;
+  std::unique_ptr<event::Timer> timer_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ActiveListener>> ActiveListener::Create(ListenerContext& context) {
+  absl::StatusOr<network::Address> address =
+      network::Address::FromIpPort(context.config.address, context.config.port);
+  if (!address.ok()) return address.status();
+  absl::StatusOr<int> fd = network::Listen(*address);
+  if (!fd.ok()) return fd.status();
+  return std::unique_ptr<ActiveListener>(new ActiveListener(context, *fd));
+}
+
+ActiveListener::ActiveListener(ListenerContext& context, int fd) : context_(context), fd_(fd) {
+  accept_event_ = context_.host.dispatcher().CreateFileEvent(
+      fd_, [this](uint32_t) { OnAcceptable(); }, event::kReadable);
+}
+
+ActiveListener::~ActiveListener() { Stop(); }
+
+void ActiveListener::Stop() {
+  accept_event_.reset();
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+void ActiveListener::OnAcceptable() {
+  // A bounded batch per wake-up keeps one busy listener from starving the loop.
+  for (int i = 0; i < 64 && fd_ >= 0; ++i) {
+    sockaddr_storage peer;
+    socklen_t len = sizeof(peer);
+    int fd = accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      WEFT_LOG(kWarning, "listener %s: accept: %s", context_.config.name, std::strerror(errno));
+      return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    ConnectionInfo info;
+    info.peer = network::Address::FromSockaddr(reinterpret_cast<sockaddr*>(&peer), len);
+    if (context_.config.original_dst) {
+      absl::StatusOr<network::Address> dst = network::OriginalDestination(fd);
+      if (dst.ok()) info.original_dst = *dst;
+    }
+    context_.stats.cx_total.Inc();
+    context_.stats.cx_active.Add(1);
+    Dispatch(info, std::make_unique<network::Connection>(context_.host.dispatcher(), fd, false,
+                                                         context_.config.buffer_limit_bytes));
+  }
+}
+
+void ActiveListener::Dispatch(const ConnectionInfo& info,
+                              std::unique_ptr<network::Connection> connection) {
+  const config::Listener& cfg = context_.config;
+  config::Listener::Protocol protocol = cfg.protocol;
+  if (info.original_dst.valid() &&
+      std::find(cfg.opaque_ports.begin(), cfg.opaque_ports.end(), info.original_dst.port()) !=
+          cfg.opaque_ports.end()) {
+    protocol = config::Listener::Protocol::kTcp;
+  }
+  switch (protocol) {
+    case config::Listener::Protocol::kTcp:
+      tcp::TcpProxySession::Start(context_, info, std::move(connection));
+      return;
+    case config::Listener::Protocol::kHttp:
+      http::Http1Session::Start(context_, info, std::move(connection));
+      return;
+    case config::Listener::Protocol::kAuto:
+      context_.host.AddSession(
+          std::make_unique<SniffingSession>(context_, info, std::move(connection)));
+      return;
+  }
+}
+
+}  // namespace weft::listener

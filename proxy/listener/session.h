@@ -1,0 +1,83 @@
+#ifndef WEFT_PROXY_LISTENER_SESSION_H_
+#define WEFT_PROXY_LISTENER_SESSION_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "common/event/dispatcher.h"
+#include "proxy/config/model.h"
+#include "proxy/network/address.h"
+#include "proxy/network/connection.h"
+#include "proxy/stats/stats.h"
+
+namespace weft::http {
+class RouteTable;
+}
+namespace weft::upstream {
+class ClusterManager;
+}
+
+namespace weft::listener {
+
+// The life of one accepted connection (opaque TCP, HTTP/1...). Owned by the
+// worker, which destroys it after it calls SessionHost::RemoveSession.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // The worker is draining: finish what is in flight, take nothing new.
+  virtual void OnDrain() {}
+};
+
+// What a session needs from the worker that owns it.
+// Called on the worker's thread only.
+class SessionHost {
+ public:
+  virtual ~SessionHost() = default;
+  virtual event::Dispatcher& dispatcher() = 0;
+  virtual upstream::ClusterManager& clusters() = 0;
+  // Adds a session; the host owns it from now on.
+  virtual Session* AddSession(std::unique_ptr<Session> session) = 0;
+  // Ends a session: it is destroyed once the current callback returns.
+  virtual void RemoveSession(Session* session) = 0;
+  virtual bool draining() const = 0;
+  // Keeps a connection that is flushing its last bytes (Close(kFlush)) alive
+  // until it is done, after its session has ended.
+  virtual void CloseLater(std::unique_ptr<network::Connection> connection) = 0;
+  // proxy.errors.<reason>, counted whenever the proxy answers with an error.
+  virtual stats::Counter& ErrorCounter(absl::string_view reason) = 0;
+};
+
+// Counters of one listener on one worker.
+struct ListenerStats {
+  ListenerStats(stats::Scope& scope, const std::string& name);
+  stats::Counter& cx_total;
+  stats::Gauge& cx_active;
+  stats::Counter& tcp_cx_total;
+  stats::Counter& http_rq_total;
+  stats::Counter& http_rq_1xx;
+  stats::Counter& http_rq_2xx;
+  stats::Counter& http_rq_3xx;
+  stats::Counter& http_rq_4xx;
+  stats::Counter& http_rq_5xx;
+  stats::Counter& detect_timeout;
+  void CountResponse(int status);
+};
+
+// Everything a session of one listener shares, per worker.
+struct ListenerContext {
+  const config::Listener& config;
+  ListenerStats& stats;
+  const http::RouteTable* routes;  // nullptr: every request goes to default_cluster
+  SessionHost& host;
+};
+
+// Per accepted connection: where it came from and where it meant to go.
+struct ConnectionInfo {
+  network::Address peer;
+  network::Address original_dst;  // valid only for captured connections
+};
+
+}  // namespace weft::listener
+
+#endif  // WEFT_PROXY_LISTENER_SESSION_H_

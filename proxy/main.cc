@@ -1,0 +1,75 @@
+// mesh-proxy: Weft's sidecar. Wires flags, the bootstrap config and the server.
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/time/real_time_source.h"
+#include "proxy/config/bootstrap_loader.h"
+#include "proxy/server/server.h"
+
+ABSL_FLAG(std::string, config, "", "Path of the bootstrap YAML file (required).");
+ABSL_FLAG(int, concurrency, 0, "Worker threads; 0 means one per CPU core.");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning, error or off.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(5),
+          "On SIGTERM or /quitquitquit, how long in-flight connections may take to finish.");
+ABSL_FLAG(bool, check_config, false, "Validate the config file, print the result and exit.");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Weft's sidecar proxy.\n\n"
+      "  mesh-proxy --config=/etc/weft/bootstrap.yaml [--concurrency=N]\n\n"
+      "Proxies the listeners of the bootstrap file (captured outbound and inbound\n"
+      "traffic, TCP and HTTP/1.1). Admin endpoints on the admin address (default\n"
+      "127.0.0.1:15000): /ready /stats /config_dump /drain /quitquitquit /logging.\n"
+      "Exit status: 0 after a clean shutdown, 2 for a bad command line or config,\n"
+      "1 when the proxy cannot start (for example a port in use).");
+  absl::ParseCommandLine(argc, argv);
+
+  weft::log::Level level;
+  if (!weft::log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {
+    std::fprintf(stderr, "mesh-proxy: --log_level: '%s' is not one of debug, info, warning, error, off\n",
+                 absl::GetFlag(FLAGS_log_level).c_str());
+    return 2;
+  }
+  weft::log::SetLevel(level);
+  const std::string path = absl::GetFlag(FLAGS_config);
+  if (path.empty()) {
+    std::fprintf(stderr, "mesh-proxy: --config is required (see --help)\n");
+    return 2;
+  }
+  absl::StatusOr<weft::config::ProxyConfig> config = weft::config::LoadBootstrapFile(path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "mesh-proxy: invalid config:\n%s\n",
+                 std::string(config.status().message()).c_str());
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_check_config)) {
+    std::printf("%s: OK\n", path.c_str());
+    return 0;
+  }
+  int concurrency = absl::GetFlag(FLAGS_concurrency);
+  if (concurrency < 0 || concurrency > 256) {
+    std::fprintf(stderr, "mesh-proxy: --concurrency: %d is not in 0-256\n", concurrency);
+    return 2;
+  }
+  if (concurrency == 0) concurrency = std::max(1u, std::thread::hardware_concurrency());
+
+  weft::server::ServerOptions options;
+  options.concurrency = concurrency;
+  options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  weft::server::Server server(
+      std::make_shared<const weft::config::ProxyConfig>(std::move(*config)), options,
+      weft::RealTimeSource::Instance());
+  absl::Status status = server.Run();
+  if (!status.ok()) {
+    std::fprintf(stderr, "mesh-proxy: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,170 @@
+#include "proxy/server/server.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "proxy/config/config_json.h"
+
+namespace weft::server {
+namespace {
+
+admin::AdminResponse Text(int status, std::string body) {
+  return admin::AdminResponse{status, "text/plain", std::move(body)};
+}
+
+}  // namespace
+
+Server::Server(config::ProxyConfigPtr config, ServerOptions options, const TimeSource& time_source)
+    : config_(std::move(config)),
+      options_(options),
+      time_source_(time_source),
+      main_scope_(store_.CreateScope()),
+      dispatcher_(time_source) {}
+
+Server::~Server() {
+  for (auto& w : workers_) w->Stop();
+  signal_event_.reset();
+  if (signal_fd_ >= 0) close(signal_fd_);
+}
+
+absl::Status Server::Run() {
+  // Signals arrive through a descriptor on the main loop; every thread started
+  // from here inherits the blocked mask, so no worker is interrupted by them.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  signal_event_ = dispatcher_.CreateFileEvent(
+      signal_fd_,
+      [this](uint32_t) {
+        signalfd_siginfo info;
+        while (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
+          WEFT_LOG(kInfo, "signal %d: draining, then exiting", static_cast<int>(info.ssi_signo));
+          StartDrain(/*then_exit=*/true);
+        }
+      },
+      event::kReadable);
+
+  absl::StatusOr<network::Address> admin_address =
+      network::Address::FromIpPort(config_->admin.address, config_->admin.port);
+  if (!admin_address.ok()) return admin_address.status();
+  absl::StatusOr<std::unique_ptr<admin::AdminServer>> admin =
+      admin::AdminServer::Create(dispatcher_, *admin_address);
+  if (!admin.ok()) {
+    return absl::Status(admin.status().code(), absl::StrCat("admin: ", admin.status().message()));
+  }
+  admin_ = std::move(*admin);
+  InstallAdminHandlers();
+
+  for (int i = 0; i < options_.concurrency; ++i) {
+    workers_.push_back(std::make_unique<Worker>(i, config_, store_, time_source_));
+    absl::Status started = workers_.back()->Start();
+    if (!started.ok()) {
+      Shutdown();
+      return started;
+    }
+  }
+  WEFT_LOG(kInfo, "mesh-proxy ready: %d worker(s), %d listener(s), admin on %s",
+           options_.concurrency, static_cast<int>(config_->listeners.size()),
+           admin_->address().ToString());
+  drain_poll_timer_ = dispatcher_.CreateTimer([this] { CheckDrained(); });
+  dispatcher_.Run();
+  Shutdown();
+  return absl::OkStatus();
+}
+
+void Server::InstallAdminHandlers() {
+  admin_->AddHandler("/ready", "200 LIVE when serving, 503 DRAINING while draining",
+                     [this](const admin::AdminRequest&) {
+                       return draining_ ? Text(503, "DRAINING\n") : Text(200, "LIVE\n");
+                     });
+  admin_->AddHandler("/stats", "counters and gauges; ?format=json for JSON",
+                     [this](const admin::AdminRequest& r) {
+                       auto snapshot = store_.Snapshot();
+                       const bool json = absl::StrContains(r.query, "format=json");
+                       std::string body = json ? "{" : "";
+                       bool first = true;
+                       for (const auto& [name, v] : snapshot) {
+                         if (json) {
+                           absl::StrAppend(&body, first ? "\n  " : ",\n  ", config::JsonQuote(name),
+                                           ": ", v.value);
+                         } else {
+                           absl::StrAppend(&body, name, ": ", v.value, "\n");
+                         }
+                         first = false;
+                       }
+                       if (json) body += "\n}\n";
+                       return admin::AdminResponse{200, json ? "application/json" : "text/plain",
+                                                   body};
+                     });
+  admin_->AddHandler("/config_dump", "the active configuration as JSON",
+                     [this](const admin::AdminRequest&) {
+                       return admin::AdminResponse{200, "application/json",
+                                                   config::ToJson(*config_)};
+                     });
+  admin_->AddHandler("/drain", "POST: stop accepting; in-flight requests finish",
+                     [this](const admin::AdminRequest& r) {
+                       if (r.method != "POST") return Text(405, "use POST\n");
+                       StartDrain(/*then_exit=*/false);
+                       return Text(200, "draining\n");
+                     });
+  admin_->AddHandler("/quitquitquit", "POST: drain, then exit",
+                     [this](const admin::AdminRequest& r) {
+                       if (r.method != "POST") return Text(405, "use POST\n");
+                       StartDrain(/*then_exit=*/true);
+                       return Text(200, "exiting\n");
+                     });
+  admin_->AddHandler("/logging", "show the log level; POST ?level=debug|info|warning|error",
+                     [](const admin::AdminRequest& r) {
+                       if (r.method == "POST") {
+                         size_t at = r.query.find("level=");
+                         log::Level level;
+                         if (at == std::string::npos ||
+                             !log::ParseLevel(r.query.substr(at + 6), &level)) {
+                           return Text(400, "expected ?level=debug|info|warning|error|off\n");
+                         }
+                         log::SetLevel(level);
+                       }
+                       return Text(200, absl::StrCat("level: ", log::LevelName(log::GetLevel()),
+                                                     "\n"));
+                     });
+}
+
+void Server::StartDrain(bool then_exit) {
+  exit_after_drain_ |= then_exit;
+  if (!draining_) {
+    draining_ = true;
+    drain_deadline_ = time_source_.MonotonicNow() + options_.drain_timeout;
+    for (auto& w : workers_) w->Drain();
+  }
+  if (exit_after_drain_) CheckDrained();
+}
+
+void Server::CheckDrained() {
+  int64_t active = 0;
+  for (auto& w : workers_) active += w->active_sessions();
+  if (active == 0 || time_source_.MonotonicNow() >= drain_deadline_) {
+    if (active > 0) {
+      WEFT_LOG(kWarning, "drain timeout: closing %d connection(s)", static_cast<int>(active));
+    }
+    dispatcher_.Exit();
+    return;
+  }
+  drain_poll_timer_->Enable(absl::Milliseconds(50));
+}
+
+void Server::Shutdown() {
+  for (auto& w : workers_) w->Stop();
+  workers_.clear();
+  admin_.reset();
+  dispatcher_.RunPosted();
+}
+
+}  // namespace weft::server

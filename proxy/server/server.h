@@ -1,0 +1,57 @@
+#ifndef WEFT_PROXY_SERVER_SERVER_H_
+#define WEFT_PROXY_SERVER_SERVER_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/event/libevent_dispatcher.h"
+#include "proxy/admin/admin_server.h"
+#include "proxy/config/model.h"
+#include "proxy/server/worker.h"
+#include "proxy/stats/stats.h"
+
+namespace weft::server {
+
+struct ServerOptions {
+  int concurrency = 1;
+  absl::Duration drain_timeout = absl::Seconds(5);
+};
+
+// The whole proxy process: the workers, and on the main thread the admin server,
+// signal handling and draining. Run() returns when the proxy has shut down.
+class Server {
+ public:
+  Server(config::ProxyConfigPtr config, ServerOptions options, const TimeSource& time_source);
+  ~Server();
+
+  // Binds every listener on every worker and the admin port, starts the workers,
+  // and runs the main loop until shutdown (SIGTERM/SIGINT or /quitquitquit).
+  absl::Status Run();
+
+ private:
+  void InstallAdminHandlers();
+  void StartDrain(bool then_exit);
+  void CheckDrained();
+  void Shutdown();
+
+  config::ProxyConfigPtr config_;
+  const ServerOptions options_;
+  const TimeSource& time_source_;
+  stats::Store store_;
+  stats::Scope& main_scope_;
+  event::LibeventDispatcher dispatcher_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<admin::AdminServer> admin_;
+  std::unique_ptr<event::FileEvent> signal_event_;
+  std::unique_ptr<event::Timer> drain_poll_timer_;
+  int signal_fd_ = -1;
+  bool draining_ = false;
+  bool exit_after_drain_ = false;
+  absl::Time drain_deadline_;
+};
+
+}  // namespace weft::server
+
+#endif  // WEFT_PROXY_SERVER_SERVER_H_
