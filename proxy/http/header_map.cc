@@ -40,6 +40,23 @@ absl::optional<absl::string_view> HeaderMap::Get(absl::string_view name) const {
   return absl::nullopt;
 }
 
+void HeaderMap::StartField() {
+  const uint32_t end = static_cast<uint32_t>(arena_.size());
+  entries_.push_back(Entry{end, 0, end, 0, false});
+}
+
+void HeaderMap::AppendName(const char* data, size_t n) {
+  // Name pieces come before any value piece, so the name stays contiguous.
+  arena_.append(data, n);
+  entries_.back().name_length += static_cast<uint32_t>(n);
+  entries_.back().value_offset += static_cast<uint32_t>(n);
+}
+
+void HeaderMap::AppendValue(const char* data, size_t n) {
+  arena_.append(data, n);
+  entries_.back().value_length += static_cast<uint32_t>(n);
+}
+
 void HeaderMap::Clear() {
   arena_.clear();
   entries_.clear();

@@ -26,6 +26,12 @@ class HeaderMap {
   bool Has(absl::string_view name) const { return Get(name).has_value(); }
   void Clear();
 
+  // Building a field from pieces, straight into the arena (for the parser):
+  // StartField(), then AppendName() and AppendValue() as the bytes arrive.
+  void StartField();
+  void AppendName(const char* data, size_t n);
+  void AppendValue(const char* data, size_t n);
+
   size_t size() const { return entries_.size(); }
   std::pair<absl::string_view, absl::string_view> at(size_t i) const;
   // Bytes of names and values, for size limits.

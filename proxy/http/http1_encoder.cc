@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -12,20 +13,37 @@
 namespace weft::http {
 namespace {
 
-bool NamedByConnection(absl::string_view name, const HeaderMap& headers) {
-  auto connection = headers.Get("connection");
-  if (!connection.has_value()) return false;
-  for (absl::string_view token : absl::StrSplit(*connection, ',')) {
-    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(token), name)) return true;
-  }
-  return false;
+// Appends the decimal or hex digits of `v` (no allocation, no printf).
+void AppendUnsigned(uint64_t v, int base, network::Buffer& out) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = "0123456789abcdef"[v % base];
+    v /= base;
+  } while (v != 0);
+  char* p = out.Reserve(n);
+  for (int i = 0; i < n; ++i) p[i] = digits[n - 1 - i];
+  out.Commit(n);
 }
 
 void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
-  const bool has_connection = headers.Has("connection");
+  // Fields named by Connection are hop-by-hop too. Most messages name none but
+  // the standard ones ("keep-alive", "close"), so collect the tokens once.
+  absl::InlinedVector<absl::string_view, 4> named;
+  if (auto connection = headers.Get("connection")) {
+    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
+      token = absl::StripAsciiWhitespace(token);
+      if (!token.empty() && !absl::EqualsIgnoreCase(token, "keep-alive") &&
+          !absl::EqualsIgnoreCase(token, "close")) {
+        named.push_back(token);
+      }
+    }
+  }
   headers.ForEach([&](absl::string_view name, absl::string_view value) {
     if (IsHopByHopField(name)) return;
-    if (has_connection && NamedByConnection(name, headers)) return;
+    for (absl::string_view n : named) {
+      if (absl::EqualsIgnoreCase(n, name)) return;
+    }
     char* p = out.Reserve(name.size() + value.size() + 4);
     std::memcpy(p, name.data(), name.size());
     p += name.size();
@@ -75,9 +93,9 @@ void EncodeRequestHead(const MessageHead& head, BodyFraming framing, network::Bu
 
 void EncodeResponseHead(const MessageHead& head, BodyFraming framing, bool close,
                         network::Buffer& out) {
-  char status[16];
-  const int n = std::snprintf(status, sizeof(status), "HTTP/1.1 %03d ", head.status);
-  out.Append(status, n);
+  out.Append("HTTP/1.1 ", 9);
+  AppendUnsigned(static_cast<uint64_t>(head.status), 10, out);
+  out.Append(" ", 1);
   out.Append(head.reason.empty() ? StatusReason(head.status) : head.reason);
   out.Append("\r\n", 2);
   EncodeFields(head.headers, out);
@@ -88,9 +106,8 @@ void EncodeResponseHead(const MessageHead& head, BodyFraming framing, bool close
 
 void EncodeChunk(absl::string_view data, network::Buffer& out) {
   if (data.empty()) return;  // an empty chunk would end the body
-  char size[24];
-  const int n = std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
-  out.Append(size, n);
+  AppendUnsigned(data.size(), 16, out);
+  out.Append("\r\n", 2);
   out.Append(data);
   out.Append("\r\n", 2);
 }

@@ -96,19 +96,10 @@ bool Http1Parser::CountHeaderBytes(size_t len) {
   return true;
 }
 
-void Http1Parser::FlushHeader() {
-  if (!field_.empty()) head_.headers.Add(field_, value_);
-  field_.clear();
-  value_.clear();
-  in_value_ = false;
-}
-
 int Http1Parser::OnMessageBegin(http_parser* p) {
   auto* self = static_cast<Http1Parser*>(p->data);
   self->head_.Clear();
-  self->field_.clear();
-  self->value_.clear();
-  self->in_value_ = false;
+  self->in_value_ = true;
   self->header_bytes_ = 0;
   self->headers_too_large_ = false;
   self->in_message_ = true;
@@ -132,8 +123,11 @@ int Http1Parser::OnStatus(http_parser* p, const char* at, size_t len) {
 int Http1Parser::OnHeaderField(http_parser* p, const char* at, size_t len) {
   auto* self = static_cast<Http1Parser*>(p->data);
   if (!self->CountHeaderBytes(len)) return 1;
-  if (self->in_value_) self->FlushHeader();
-  self->field_.append(at, len);
+  if (self->in_value_) {
+    self->head_.headers.StartField();
+    self->in_value_ = false;
+  }
+  self->head_.headers.AppendName(at, len);
   return 0;
 }
 
@@ -141,13 +135,12 @@ int Http1Parser::OnHeaderValue(http_parser* p, const char* at, size_t len) {
   auto* self = static_cast<Http1Parser*>(p->data);
   if (!self->CountHeaderBytes(len)) return 1;
   self->in_value_ = true;
-  self->value_.append(at, len);
+  self->head_.headers.AppendValue(at, len);
   return 0;
 }
 
 int Http1Parser::OnHeadersComplete(http_parser* p) {
   auto* self = static_cast<Http1Parser*>(p->data);
-  self->FlushHeader();
   MessageHead& h = self->head_;
   if (self->type_ == Type::kRequest) {
     h.method = http_method_str(static_cast<http_method>(p->method));

@@ -90,7 +90,6 @@ class Http1Parser {
   static int OnBody(http_parser* p, const char* at, size_t len);
   static int OnMessageComplete(http_parser* p);
   bool CountHeaderBytes(size_t len);
-  void FlushHeader();
   static const http_parser_settings& Settings();
 
   const Type type_;
@@ -98,9 +97,7 @@ class Http1Parser {
   const uint32_t max_header_bytes_;
   http_parser* parser_;
   MessageHead head_;
-  std::string field_;
-  std::string value_;
-  bool in_value_ = false;
+  bool in_value_ = true;  // the last header piece was a value (or none yet)
   bool in_message_ = false;
   bool headers_too_large_ = false;
   bool expect_no_body_ = false;

@@ -48,6 +48,7 @@ Http1Session::Http1Session(listener::ListenerContext& context,
   event::Dispatcher& d = context_.host.dispatcher();
   request_timer_ = d.CreateTimer([this] { OnRequestTimeout(); });
   idle_timer_ = d.CreateTimer([this] { OnIdleTimeout(); });
+  last_activity_ = d.time_source().MonotonicNow();
   idle_timer_->Enable(context_.config.idle_timeout);
 }
 
@@ -107,7 +108,6 @@ void Http1Session::OnMessageHead(MessageHead& head) {
   response_complete_ = false;
   informational_ = false;
   retried_ = false;
-  idle_timer_->Disable();
   context_.stats.http_rq_total.Inc();
   request_keep_alive_ = head.keep_alive;
   if (!head.keep_alive || context_.host.draining()) close_after_response_ = true;
@@ -159,7 +159,14 @@ void Http1Session::OnMessageHead(MessageHead& head) {
     to_upstream_.Clear();
     return reply_later(503, "connect_failed");
   }
-  if (timeout > absl::ZeroDuration()) request_timer_->Enable(timeout);
+  if (timeout > absl::ZeroDuration()) {
+    const absl::Time now = context_.host.dispatcher().time_source().MonotonicNow();
+    request_deadline_ = now + timeout;
+    if (!request_timer_->Enabled() || request_timer_fires_at_ > request_deadline_) {
+      request_timer_->Enable(timeout);
+      request_timer_fires_at_ = request_deadline_;
+    }
+  }
 }
 
 void Http1Session::OnBody(absl::string_view data) {
@@ -301,7 +308,7 @@ void Http1Session::OnResponseHead(MessageHead& head) {
     EncodeResponseHead(head, BodyFraming::kNone, false, to_downstream_);
     return;
   }
-  request_timer_->Disable();
+  request_deadline_ = absl::InfiniteFuture();
   response_started_ = true;
   response_keep_alive_ = head.keep_alive;
   context_.stats.CountResponse(head.status);
@@ -355,7 +362,7 @@ void Http1Session::OnUpstreamGone(bool connect_failed) {
     Finish(network::Connection::CloseMode::kReset);  // the client must see the cut
     return;
   }
-  request_timer_->Disable();
+  request_deadline_ = absl::InfiniteFuture();
   LocalReply(connect_failed ? 503 : 502, connect_failed ? "connect_failed" : "upstream_reset",
              /*close=*/!request_complete_);
   EndExchange();
@@ -377,7 +384,7 @@ void Http1Session::ReleaseUpstream(bool reuse) {
 }
 
 void Http1Session::EndExchange() {
-  request_timer_->Disable();
+  request_deadline_ = absl::InfiniteFuture();
   if (cluster_ != nullptr) {
     cluster_->stats().upstream_rq_active.Sub(1);
     cluster_ = nullptr;
@@ -393,7 +400,7 @@ void Http1Session::EndExchange() {
     return;
   }
   request_complete_ = false;
-  idle_timer_->Enable(context_.config.idle_timeout);
+  last_activity_ = context_.host.dispatcher().time_source().MonotonicNow();
   ParseRequests();  // pipelined requests waiting in the buffer
 }
 
@@ -410,13 +417,31 @@ void Http1Session::LocalReply(int status, absl::string_view reason, bool close) 
 
 void Http1Session::OnRequestTimeout() {
   if (!active_ || response_started_ || finished_) return;
+  const absl::Time now = context_.host.dispatcher().time_source().MonotonicNow();
+  if (request_deadline_ == absl::InfiniteFuture()) return;
+  if (now < request_deadline_) {
+    request_timer_->Enable(request_deadline_ - now);  // armed for an earlier request
+    request_timer_fires_at_ = request_deadline_;
+    return;
+  }
   ReleaseUpstream(/*reuse=*/false);
   LocalReply(504, "upstream_timeout", /*close=*/!request_complete_);
   EndExchange();
 }
 
 void Http1Session::OnIdleTimeout() {
-  if (!active_ && !finished_) Finish(network::Connection::CloseMode::kNoFlush);
+  if (finished_) return;
+  const absl::Duration idle = context_.config.idle_timeout;
+  if (active_) {
+    idle_timer_->Enable(idle);  // busy: look again later
+    return;
+  }
+  const absl::Time now = context_.host.dispatcher().time_source().MonotonicNow();
+  if (now - last_activity_ < idle) {
+    idle_timer_->Enable(idle - (now - last_activity_));
+    return;
+  }
+  Finish(network::Connection::CloseMode::kNoFlush);
 }
 
 void Http1Session::Finish(network::Connection::CloseMode mode) {

@@ -82,8 +82,13 @@ class Http1Session final : public listener::Session,
   Http1Parser request_parser_;
   ResponseDecoder response_decoder_;
   Http1Parser response_parser_;
+  // Both timers are lazy: they stay armed across requests and check the
+  // deadline when they fire, so that a request costs no timer re-arming.
   std::unique_ptr<event::Timer> request_timer_;
   std::unique_ptr<event::Timer> idle_timer_;
+  absl::Time request_deadline_ = absl::InfiniteFuture();
+  absl::Time request_timer_fires_at_ = absl::InfinitePast();
+  absl::Time last_activity_;
 
   // The exchange in flight (one at a time).
   bool active_ = false;
