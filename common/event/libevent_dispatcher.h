@@ -5,7 +5,9 @@
 #include <functional>
 #include <memory>
 
-#include "absl/synchronization/mutex.h"
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
 #include "common/event/dispatcher.h"
 
 struct event_base;
@@ -37,7 +39,7 @@ class LibeventDispatcher final : public Dispatcher {
   event_base* base_;
   ::event* post_event_;  // woken through an eventfd by Post()
   int wake_fd_;
-  absl::Mutex post_mu_;
+  std::mutex post_mu_;
   std::deque<std::function<void()>> posted_ ABSL_GUARDED_BY(post_mu_);
   bool exit_requested_ ABSL_GUARDED_BY(post_mu_) = false;
 };

@@ -6,7 +6,9 @@
 #include <memory>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
 #include "common/event/dispatcher.h"
 #include "common/time/simulated_time_source.h"
 
@@ -64,7 +66,7 @@ class FakeDispatcher final : public event::Dispatcher {
   SimulatedTimeSource time_;
   std::vector<std::shared_ptr<TimerState>> timers_;
   std::vector<std::shared_ptr<FileState>> files_;
-  absl::Mutex post_mu_;
+  std::mutex post_mu_;
   std::vector<std::function<void()>> posted_ ABSL_GUARDED_BY(post_mu_);
   uint64_t next_seq_ = 0;
   bool exit_ = false;

@@ -1,7 +1,9 @@
 #ifndef WEFT_COMMON_TIME_SIMULATED_TIME_SOURCE_H_
 #define WEFT_COMMON_TIME_SIMULATED_TIME_SOURCE_H_
 
-#include "absl/synchronization/mutex.h"
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
 #include "common/time/time_source.h"
 
 namespace weft {
@@ -15,23 +17,23 @@ class SimulatedTimeSource final : public TimeSource {
       : system_(start), monotonic_(absl::UnixEpoch() + absl::Hours(1)) {}
 
   absl::Time SystemNow() const override {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return system_;
   }
   absl::Time MonotonicNow() const override {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return monotonic_;
   }
 
   // Moves both clocks forward by `d` (d >= 0).
   void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     system_ += d;
     monotonic_ += d;
   }
 
  private:
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   absl::Time system_ ABSL_GUARDED_BY(mu_);
   absl::Time monotonic_ ABSL_GUARDED_BY(mu_);
 };

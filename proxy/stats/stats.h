@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/container/node_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
 
 namespace weft::stats {
 
@@ -48,7 +50,7 @@ class Scope {
 
  private:
   friend class Store;
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   absl::node_hash_map<std::string, Counter> counters_ ABSL_GUARDED_BY(mu_);
   absl::node_hash_map<std::string, Gauge> gauges_ ABSL_GUARDED_BY(mu_);
 };
@@ -67,7 +69,7 @@ class Store {
   std::map<std::string, Value> Snapshot() const;
 
  private:
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::unique_ptr<Scope>> scopes_ ABSL_GUARDED_BY(mu_);
 };
 
