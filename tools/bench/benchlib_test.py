@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import callgrind  # noqa: E402
 from benchlib import client  # noqa: E402
+from benchlib import mesh_binary  # noqa: E402
 from benchlib import peers  # noqa: E402
 from benchlib import report  # noqa: E402
 from benchlib import wrk  # noqa: E402
@@ -134,6 +135,21 @@ class CallgrindParseTest(unittest.TestCase):
             shutil.rmtree(d)
 
 
+class InstrumentationTest(unittest.TestCase):
+    def test_detects_sanitizer_builds(self):
+        d = tempfile.mkdtemp()
+        try:
+            plain, asan = os.path.join(d, "plain"), os.path.join(d, "asan")
+            with open(plain, "wb") as f:
+                f.write(b"\x7fELF...main...")
+            with open(asan, "wb") as f:
+                f.write(b"\x7fELF...__asan_init...")
+            self.assertIsNone(mesh_binary.instrumentation(plain))
+            self.assertEqual(mesh_binary.instrumentation(asan), "asan")
+        finally:
+            shutil.rmtree(d)
+
+
 class WrkParseTest(unittest.TestCase):
     def test_report_line(self):
         out = ("Running 1s test\nRequests/sec: 1\nWRK_JSON {\"requests\": 500, "
@@ -153,7 +169,8 @@ class ReportTest(unittest.TestCase):
     def _results(self, mesh_ir, mesh_rps):
         return [
             {"name": "direct", "available": True, "load": {"rps": 100.0}},
-            {"name": "mesh-proxy", "available": True, "load": {"rps": mesh_rps},
+            {"name": "mesh-proxy", "available": True,
+             "load": {"rps": mesh_rps, "requests": 1000, "errors": 0},
              "callgrind": {"instructions_per_request": mesh_ir}},
             {"name": "haproxy", "available": True, "load": {"rps": 50.0}},
             {"name": "nginx", "available": True, "load": {"rps": 60.0}},
@@ -172,6 +189,13 @@ class ReportTest(unittest.TestCase):
         self.assertTrue(v["rps_above_haproxy"])
         self.assertFalse(v["rps_above_nginx"])
 
+    def test_failing_mesh_proxy_rps_is_not_compared(self):
+        results = self._results(12000, 500.0)
+        results[1]["load"].update(requests=1000, errors=900)
+        v, lines = report.verdict(results)
+        self.assertNotIn("rps_above_haproxy", v)
+        self.assertIn("900 of 1000 requests failed", "\n".join(lines))
+
     def test_unavailable_mesh_proxy(self):
         results = [{"name": "mesh-proxy", "available": False, "reason": "binary missing"}]
         v, lines = report.verdict(results)
@@ -182,8 +206,10 @@ class ReportTest(unittest.TestCase):
     def test_interference_warning(self):
         calm = [{"name": "a", "load": {"other_cpu_percent": 1.0}}]
         busy = [{"name": "b", "load": {"other_cpu_percent": 40.0}}]
-        self.assertIsNone(report.interference_warning(calm))
+        self.assertIsNone(report.interference_warning(calm, load_at_start=0.2))
         self.assertIn("40%", report.interference_warning(busy))
+        self.assertIn("load average was 3.50",
+                      report.interference_warning(calm, load_at_start=3.5))
 
 
 @unittest.skipUnless(shutil.which("nginx") and shutil.which("haproxy"),

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import callgrind  # noqa: E402
 from benchlib import client as client_lib  # noqa: E402
+from benchlib import mesh_binary  # noqa: E402
 from benchlib import peers  # noqa: E402
 from benchlib import procs  # noqa: E402
 from benchlib import report  # noqa: E402
@@ -78,9 +79,9 @@ def parse_args(argv):
     p.add_argument("--no-load", action="store_true", help="skip the wrk phase")
     p.add_argument("--mesh-proxy", metavar="PATH",
                    help="mesh-proxy binary to use (default: build //proxy:mesh-proxy "
-                        "and use bazel-bin/proxy/mesh-proxy)")
+                        "and use <bazel info bazel-bin>/proxy/mesh-proxy)")
     p.add_argument("--no-build", action="store_true",
-                   help="do not run bazel; use the existing bazel-bin binary if any")
+                   help="do not build; use the existing <bazel info bazel-bin> binary")
     p.add_argument("--build-timeout", type=int, default=120,
                    help="seconds allowed for `bazel build //proxy:mesh-proxy` "
                         "(default 120)")
@@ -134,40 +135,6 @@ def git_revision():
                               timeout=10, check=False).stdout.decode().strip() or "?"
     except (OSError, subprocess.TimeoutExpired):
         return "?"
-
-
-def resolve_mesh_proxy(args, workdir):
-    """Returns (binary path or None, reason when None)."""
-    if args.mesh_proxy:
-        return os.path.abspath(args.mesh_proxy), ""
-    binary = os.path.join(REPO, "bazel-bin", "proxy", "mesh-proxy")
-    if not args.no_build:
-        log_path = os.path.join(workdir, "bazel-build.log")
-        print("building //proxy:mesh-proxy (at most %ds; log %s) ..." %
-              (args.build_timeout, log_path), flush=True)
-        with open(log_path, "wb") as log:
-            build = subprocess.Popen(["bazel", "build", "//proxy:mesh-proxy"], cwd=REPO,
-                                     stdin=subprocess.DEVNULL, stdout=log,
-                                     stderr=subprocess.STDOUT)
-            try:
-                rc = build.wait(timeout=args.build_timeout)
-            except subprocess.TimeoutExpired:
-                build.send_signal(signal.SIGINT)  # the bazel client cancels the build
-                try:
-                    build.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    build.kill()
-                    build.wait()
-                return None, "bazel build timed out after %ds" % args.build_timeout
-            except BaseException:
-                build.send_signal(signal.SIGINT)
-                build.wait(timeout=30)
-                raise
-        if rc != 0:
-            return None, "bazel build //proxy:mesh-proxy failed (see %s)" % log_path
-    if not os.access(binary, os.X_OK):
-        return None, "%s missing" % binary
-    return binary, ""
 
 
 class Bench:
@@ -287,12 +254,13 @@ def run(args, workdir):
     results = {name: {"name": name, "available": True} for name in args.peer_list}
     bench = Bench(args, workdir)
     if "mesh-proxy" in results:
-        binary, reason = resolve_mesh_proxy(args, workdir)
+        binary, origin = mesh_binary.resolve_mesh_proxy(args, workdir, REPO)
         if binary:
             bench.mesh_binary = binary
-            results["mesh-proxy"]["binary"] = binary
+            results["mesh-proxy"]["binary"] = origin
+            results["mesh-proxy"]["binary_sha256"] = mesh_binary.sha256_file(binary)
         else:
-            results["mesh-proxy"].update(available=False, reason=reason)
+            results["mesh-proxy"].update(available=False, reason=origin)
     for name, tool in (("haproxy", "haproxy"), ("nginx", "nginx")):
         if name in results and not shutil.which(tool):
             results[name].update(available=False, reason="%s not installed" % tool)
@@ -345,8 +313,9 @@ def _interrupt(signum, frame):
 
 def main(argv):
     args = parse_args(argv)
-    # Turn SIGTERM/SIGHUP into the same clean-up path as Ctrl-C.
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    # SIGTERM/SIGHUP take the same clean-up path as Ctrl-C; SIGINT is set explicitly
+    # because a shell starts background jobs with it ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt)
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool):
@@ -354,11 +323,12 @@ def main(argv):
                      (tool, {"taskset": "util-linux"}.get(tool, tool)))
 
     started = time.monotonic()
+    load_at_start = os.getloadavg()[0]
     date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     pinning = {"wrk": args.load_cpu, "upstream": args.load_cpu,
                "callgrind_client": args.load_cpu, "proxy": args.proxy_cpu}
-    print("weft proxy benchmark, %s, %d CPUs, git %s" %
-          (date, os.cpu_count(), git_revision()))
+    print("weft proxy benchmark, %s, %d CPUs, git %s, load average %.2f" %
+          (date, os.cpu_count(), git_revision(), load_at_start))
     print("pinning: wrk + upstream nginx on CPU %d, proxy under test on CPU %d "
           "(callgrind client on CPU %d)" % (args.load_cpu, args.proxy_cpu, args.load_cpu))
     print("load: wrk -t%d -c%d keep-alive, %ds warm-up + %ds measured per peer" %
@@ -366,6 +336,7 @@ def main(argv):
 
     workdir = tempfile.mkdtemp(prefix="weft-bench-")
     ok = False
+    results = []
     previous_autogroup_nice = None
     if args.nice:
         previous_autogroup_nice = procs.set_autogroup_nice(args.nice)
@@ -385,6 +356,8 @@ def main(argv):
             print("work directory kept: %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+            for r in (results if ok else []):  # the dumps went with the directory
+                (r.get("callgrind") or {}).pop("dump_file", None)
 
     summary, verdict_lines = report.verdict(results)
     print()
@@ -397,7 +370,7 @@ def main(argv):
     print("instr/req: callgrind Ir over %d keep-alive requests on %d connection(s) after "
           "%d warm-up requests." % (args.callgrind_requests, args.callgrind_connections,
                                     args.callgrind_warmup))
-    warning = report.interference_warning(results)
+    warning = report.interference_warning(results, load_at_start)
     if warning:
         print(warning)
     for line in verdict_lines:
@@ -410,7 +383,8 @@ def main(argv):
             "date": date,
             "command": " ".join([sys.argv[0]] + list(argv)),
             "git_revision": git_revision(),
-            "host": {"cpus": os.cpu_count(), "kernel": platform.release()},
+            "host": {"cpus": os.cpu_count(), "kernel": platform.release(),
+                     "loadavg_1m_at_start": load_at_start},
             "versions": {
                 "nginx": tool_version(["nginx", "-v"]),
                 "haproxy": tool_version(["haproxy", "-v"]),

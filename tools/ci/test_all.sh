@@ -95,7 +95,7 @@ if (( quick == 0 )); then
       for seeds in "$pkg_dir/testdata/fuzz_corpus" "$pkg_dir/testdata/$(basename "$bin")_corpus"; do
         [[ -d "$seeds" ]] && cp -r "$seeds/." "$corpus/"
       done
-      if "$bin" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 "$corpus" >"$corpus.log" 2>&1; then
+      if "$bin" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
         echo "fuzz $target: ok ($(grep -oE 'stat::number_of_executed_units: [0-9]+' "$corpus.log" | awk '{print $2}') runs)"
         passed=$((passed + 1))
       else
