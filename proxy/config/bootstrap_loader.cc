@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "proxy/config/problem_list.h"
 #include "proxy/config/validate.h"
+#include "proxy/config/yaml_documents.h"
 #include "proxy/config/yaml_reader.h"
 #include "yaml-cpp/yaml.h"
 
@@ -185,7 +186,9 @@ void AppendValidationProblems(const ProxyConfig& config, const YamlReader& reade
 // Fills `config` from the document, adding every problem to `problems`. May throw
 // whatever yaml-cpp throws.
 void ParseInto(absl::string_view yaml_text, ProxyConfig& config, ProblemList& problems) {
-  std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml_text));
+  const std::vector<YAML::Node> documents =
+      LoadYamlDocuments(std::string(yaml_text), problems);
+  if (!problems.empty()) return;
   std::vector<YAML::Node> non_empty;
   for (const YAML::Node& document : documents) {
     if (document.Type() != YAML::NodeType::Null) non_empty.push_back(document);

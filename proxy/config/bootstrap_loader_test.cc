@@ -274,6 +274,9 @@ TEST(BootstrapLoaderTest, MalformedYamlGivesPositionAndNeverThrows) {
       {"tab", "listeners:\n\t- name: a\n"},
       {"unclosed bracket", "listeners: [{name: a, port: 1\nclusters: []\n"},
       {"unclosed quote", "admin: {address: \"127.0.0.1}\n"},
+      // yaml-cpp 0.7's LoadAll loops forever on these (found by bootstrap_fuzz).
+      {"stray comma", ",a"},
+      {"stray comma after a document", "admin: {}\n---\n,\n"},
   };
   for (const auto& [name, yaml] : cases) {
     SCOPED_TRACE(name);
