@@ -59,6 +59,17 @@ fi
 stage "unit and component tests"
 run_bazel_tests "unit" //...
 
+stage "python unit tests (benchmark tooling)"
+py_log=$(mktemp)
+/usr/bin/python3 -m unittest discover -s tools/bench -p '*_test.py' 2>&1 | tee "$py_log" | tail -3
+py_ran=$(grep -oE '^Ran [0-9]+ test' "$py_log" | awk '{print $2}')
+if grep -qE '^OK' "$py_log" && [[ -n "$py_ran" ]]; then
+  passed=$((passed + py_ran))
+else
+  failed=$((failed + 1)); failures+=("python unit tests")
+fi
+rm -f "$py_log"
+
 stage "e2e tests (real binaries in network namespaces)"
 e2e_log=$(mktemp)
 # The default build's binaries, whatever config bazel-bin last pointed at.
@@ -88,8 +99,9 @@ if (( quick == 0 )); then
   stage "fuzz targets (${FUZZ_SECONDS}s each)"
   mapfile -t fuzzers < <(bazel query 'attr(tags, "\bfuzz\b", kind(cc_binary, //...))' 2>/dev/null)
   if (( ${#fuzzers[@]} )) && bazel build --config=fuzz "${fuzzers[@]}" >/dev/null 2>&1; then
+    fuzz_bin=$(bazel info --config=fuzz bazel-bin 2>/dev/null)
     for target in "${fuzzers[@]}"; do
-      bin="bazel-bin/$(echo "${target#//}" | tr ':' '/')"
+      bin="$fuzz_bin/$(echo "${target#//}" | tr ':' '/')"
       pkg_dir="${target#//}"; pkg_dir="${pkg_dir%%:*}"
       corpus=$(mktemp -d)
       for seeds in "$pkg_dir/testdata/fuzz_corpus" "$pkg_dir/testdata/$(basename "$bin")_corpus"; do
