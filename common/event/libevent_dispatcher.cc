@@ -120,7 +120,7 @@ std::unique_ptr<FileEvent> LibeventDispatcher::CreateFileEvent(
 void LibeventDispatcher::Post(std::function<void()> cb) {
   bool was_empty;
   {
-    std::lock_guard<std::mutex> lock(post_mu_);
+    weft::MutexLock lock(&post_mu_);
     was_empty = posted_.empty();
     posted_.push_back(std::move(cb));
   }
@@ -134,7 +134,7 @@ void LibeventDispatcher::RunPosted() {
   std::deque<std::function<void()>> batch;
   bool exit;
   {
-    std::lock_guard<std::mutex> lock(post_mu_);
+    weft::MutexLock lock(&post_mu_);
     batch.swap(posted_);
     exit = exit_requested_;
   }
@@ -146,7 +146,7 @@ void LibeventDispatcher::Run() { event_base_loop(base_, 0); }
 
 void LibeventDispatcher::Exit() {
   {
-    std::lock_guard<std::mutex> lock(post_mu_);
+    weft::MutexLock lock(&post_mu_);
     exit_requested_ = true;
   }
   uint64_t one = 1;

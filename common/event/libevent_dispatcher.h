@@ -5,9 +5,8 @@
 #include <functional>
 #include <memory>
 
-#include <mutex>
+#include "common/sync/mutex.h"
 
-#include "absl/base/thread_annotations.h"
 #include "common/event/dispatcher.h"
 
 struct event_base;
@@ -39,7 +38,7 @@ class LibeventDispatcher final : public Dispatcher {
   event_base* base_;
   ::event* post_event_;  // woken through an eventfd by Post()
   int wake_fd_;
-  std::mutex post_mu_;
+  weft::Mutex post_mu_;
   std::deque<std::function<void()>> posted_ ABSL_GUARDED_BY(post_mu_);
   bool exit_requested_ ABSL_GUARDED_BY(post_mu_) = false;
 };

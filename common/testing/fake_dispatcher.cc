@@ -53,7 +53,7 @@ FakeDispatcher::~FakeDispatcher() {
   // Deferred deletions may still be queued.
   std::vector<std::function<void()>> batch;
   {
-    std::lock_guard<std::mutex> lock(post_mu_);
+    weft::MutexLock lock(&post_mu_);
     batch.swap(posted_);
   }
   for (auto& cb : batch) cb();
@@ -74,7 +74,7 @@ std::unique_ptr<event::FileEvent> FakeDispatcher::CreateFileEvent(
 }
 
 void FakeDispatcher::Post(std::function<void()> cb) {
-  std::lock_guard<std::mutex> lock(post_mu_);
+  weft::MutexLock lock(&post_mu_);
   posted_.push_back(std::move(cb));
 }
 
@@ -82,7 +82,7 @@ bool FakeDispatcher::RunOnce() {
   bool ran = false;
   std::vector<std::function<void()>> batch;
   {
-    std::lock_guard<std::mutex> lock(post_mu_);
+    weft::MutexLock lock(&post_mu_);
     batch.swap(posted_);
   }
   for (auto& cb : batch) {

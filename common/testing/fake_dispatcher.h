@@ -6,9 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include <mutex>
+#include "common/sync/mutex.h"
 
-#include "absl/base/thread_annotations.h"
 #include "common/event/dispatcher.h"
 #include "common/time/simulated_time_source.h"
 
@@ -66,7 +65,7 @@ class FakeDispatcher final : public event::Dispatcher {
   SimulatedTimeSource time_;
   std::vector<std::shared_ptr<TimerState>> timers_;
   std::vector<std::shared_ptr<FileState>> files_;
-  std::mutex post_mu_;
+  weft::Mutex post_mu_;
   std::vector<std::function<void()>> posted_ ABSL_GUARDED_BY(post_mu_);
   uint64_t next_seq_ = 0;
   bool exit_ = false;

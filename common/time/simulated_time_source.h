@@ -1,9 +1,8 @@
 #ifndef WEFT_COMMON_TIME_SIMULATED_TIME_SOURCE_H_
 #define WEFT_COMMON_TIME_SIMULATED_TIME_SOURCE_H_
 
-#include <mutex>
+#include "common/sync/mutex.h"
 
-#include "absl/base/thread_annotations.h"
 #include "common/time/time_source.h"
 
 namespace weft {
@@ -17,23 +16,23 @@ class SimulatedTimeSource final : public TimeSource {
       : system_(start), monotonic_(absl::UnixEpoch() + absl::Hours(1)) {}
 
   absl::Time SystemNow() const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    weft::MutexLock lock(&mu_);
     return system_;
   }
   absl::Time MonotonicNow() const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    weft::MutexLock lock(&mu_);
     return monotonic_;
   }
 
   // Moves both clocks forward by `d` (d >= 0).
   void Advance(absl::Duration d) {
-    std::lock_guard<std::mutex> lock(mu_);
+    weft::MutexLock lock(&mu_);
     system_ += d;
     monotonic_ += d;
   }
 
  private:
-  mutable std::mutex mu_;
+  mutable weft::Mutex mu_;
   absl::Time system_ ABSL_GUARDED_BY(mu_);
   absl::Time monotonic_ ABSL_GUARDED_BY(mu_);
 };

@@ -3,26 +3,26 @@
 namespace weft::stats {
 
 Counter& Scope::counter(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  weft::MutexLock lock(&mu_);
   return counters_[name];
 }
 
 Gauge& Scope::gauge(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  weft::MutexLock lock(&mu_);
   return gauges_[name];
 }
 
 Scope& Store::CreateScope() {
-  std::lock_guard<std::mutex> lock(mu_);
+  weft::MutexLock lock(&mu_);
   scopes_.push_back(std::make_unique<Scope>());
   return *scopes_.back();
 }
 
 std::map<std::string, Store::Value> Store::Snapshot() const {
   std::map<std::string, Value> out;
-  std::lock_guard<std::mutex> lock(mu_);
+  weft::MutexLock lock(&mu_);
   for (const auto& scope : scopes_) {
-    std::lock_guard<std::mutex> scope_lock(scope->mu_);
+    weft::MutexLock scope_lock(&scope->mu_);
     for (const auto& [name, c] : scope->counters_) {
       Value& v = out.try_emplace(name, Value{false, 0}).first->second;
       v.value += static_cast<int64_t>(c.value());

@@ -9,9 +9,8 @@
 #include <vector>
 
 #include "absl/container/node_hash_map.h"
-#include <mutex>
+#include "common/sync/mutex.h"
 
-#include "absl/base/thread_annotations.h"
 
 namespace weft::stats {
 
@@ -50,7 +49,7 @@ class Scope {
 
  private:
   friend class Store;
-  mutable std::mutex mu_;
+  mutable weft::Mutex mu_;
   absl::node_hash_map<std::string, Counter> counters_ ABSL_GUARDED_BY(mu_);
   absl::node_hash_map<std::string, Gauge> gauges_ ABSL_GUARDED_BY(mu_);
 };
@@ -69,7 +68,7 @@ class Store {
   std::map<std::string, Value> Snapshot() const;
 
  private:
-  mutable std::mutex mu_;
+  mutable weft::Mutex mu_;
   std::vector<std::unique_ptr<Scope>> scopes_ ABSL_GUARDED_BY(mu_);
 };
 
