@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       "Proxies the listeners of the bootstrap file (captured outbound and inbound\n"
       "traffic, TCP and HTTP/1.1). Admin endpoints on the admin address (default\n"
       "127.0.0.1:15000): /ready /stats /config_dump /drain /quitquitquit /logging.\n"
+      "SIGTERM drains and exits; SIGHUP re-reads the config file and applies it\n"
+      "without dropping connections (an invalid file is rejected, the old config stays).\n"
       "Exit status: 0 after a clean shutdown, 2 for a bad command line or config,\n"
       "1 when the proxy cannot start (for example a port in use).");
   absl::ParseCommandLine(argc, argv);
@@ -66,6 +68,9 @@ int main(int argc, char** argv) {
   weft::server::Server server(
       std::make_shared<const weft::config::ProxyConfig>(std::move(*config)), options,
       weft::RealTimeSource::Instance());
+  // SIGHUP re-reads the bootstrap file; a bad edit is rejected and logged, and
+  // the running config stays.
+  server.set_reloader([path] { return weft::config::LoadBootstrapFile(path); });
   absl::Status status = server.Run();
   if (!status.ok()) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(status.message()).c_str());

@@ -16,4 +16,9 @@ const RouteConfig* ProxyConfig::FindRouteConfig(const std::string& name) const {
   return nullptr;
 }
 
+bool SameExceptEndpoints(const Cluster& a, const Cluster& b) {
+  return a.name == b.name && a.type == b.type && a.connect_timeout == b.connect_timeout &&
+         a.max_idle_connections == b.max_idle_connections && a.idle_timeout == b.idle_timeout;
+}
+
 }  // namespace weft::config

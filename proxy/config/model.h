@@ -21,6 +21,10 @@ struct Endpoint {
   std::string address;  // an IPv4 or IPv6 literal
   uint16_t port = 0;
   uint32_t weight = 1;
+
+  friend bool operator==(const Endpoint& a, const Endpoint& b) {
+    return a.address == b.address && a.port == b.port && a.weight == b.weight;
+  }
 };
 
 struct Cluster {
@@ -107,6 +111,10 @@ struct ProxyConfig {
 };
 
 using ProxyConfigPtr = std::shared_ptr<const ProxyConfig>;
+
+// True when the two clusters differ at most in their endpoints (so an update can
+// keep the cluster and its connection pools).
+bool SameExceptEndpoints(const Cluster& a, const Cluster& b);
 
 }  // namespace weft::config
 

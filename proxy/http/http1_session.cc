@@ -24,9 +24,9 @@ absl::string_view HostOf(const MessageHead& head) {
 
 }  // namespace
 
-void Http1Session::Start(listener::ListenerContext& context, const listener::ConnectionInfo& info,
+void Http1Session::Start(const listener::ListenerContextPtr& context, const listener::ConnectionInfo& info,
                          std::unique_ptr<network::Connection> downstream) {
-  auto* session = static_cast<Http1Session*>(context.host.AddSession(
+  auto* session = static_cast<Http1Session*>(context->host.AddSession(
       std::unique_ptr<Http1Session>(new Http1Session(context, info, std::move(downstream)))));
   session->ParseRequests();
   if (!session->finished_ && session->downstream_->read_eof() && !session->active_) {
@@ -34,25 +34,25 @@ void Http1Session::Start(listener::ListenerContext& context, const listener::Con
   }
 }
 
-Http1Session::Http1Session(listener::ListenerContext& context,
+Http1Session::Http1Session(listener::ListenerContextPtr context,
                            const listener::ConnectionInfo& info,
                            std::unique_ptr<network::Connection> downstream)
-    : context_(context),
+    : context_(std::move(context)),
       info_(info),
       downstream_(std::move(downstream)),
       request_parser_(Http1Parser::Type::kRequest, this,
-                      context.config.max_request_headers_bytes),
+                      context_->config.max_request_headers_bytes),
       response_decoder_(*this),
       response_parser_(Http1Parser::Type::kResponse, &response_decoder_, 256 * 1024) {
   downstream_->SetCallbacks(this);
-  event::Dispatcher& d = context_.host.dispatcher();
+  event::Dispatcher& d = context_->host.dispatcher();
   request_timer_ = d.CreateTimer([this] { OnRequestTimeout(); });
   idle_timer_ = d.CreateTimer([this] { OnIdleTimeout(); });
   last_activity_ = d.time_source().MonotonicNow();
-  idle_timer_->Enable(context_.config.idle_timeout);
+  idle_timer_->Enable(context_->config.idle_timeout);
 }
 
-Http1Session::~Http1Session() { context_.stats.cx_active.Sub(1); }
+Http1Session::~Http1Session() { context_->stats.cx_active.Sub(1); }
 
 void Http1Session::OnDrain() {
   if (finished_) return;
@@ -72,7 +72,7 @@ void Http1Session::ParseRequests() {
     in.Drain(r.consumed);
     if (finished_) return;
     if (r.error != ParseError::kNone) {
-      WEFT_LOG(kDebug, "listener %s: bad request from %s: %s", context_.config.name,
+      WEFT_LOG(kDebug, "listener %s: bad request from %s: %s", context_->config.name,
                info_.peer.ToString(), r.error_detail);
       if (active_ && response_started_) {
         Finish(network::Connection::CloseMode::kReset);
@@ -80,7 +80,7 @@ void Http1Session::ParseRequests() {
       }
       if (!active_) {
         active_ = true;
-        context_.stats.http_rq_total.Inc();
+        context_->stats.http_rq_total.Inc();
       }
       ReleaseUpstream(/*reuse=*/false);
       const bool too_large = r.error == ParseError::kHeadersTooLarge;
@@ -108,9 +108,9 @@ void Http1Session::OnMessageHead(MessageHead& head) {
   response_complete_ = false;
   informational_ = false;
   retried_ = false;
-  context_.stats.http_rq_total.Inc();
+  context_->stats.http_rq_total.Inc();
   request_keep_alive_ = head.keep_alive;
-  if (!head.keep_alive || context_.host.draining()) close_after_response_ = true;
+  if (!head.keep_alive || context_->host.draining()) close_after_response_ = true;
   is_head_ = head.method == "HEAD";
 
   auto reply_later = [this](int status, absl::string_view reason) {
@@ -123,16 +123,16 @@ void Http1Session::OnMessageHead(MessageHead& head) {
     return reply_later(501, "upgrade_unsupported");
   }
 
-  const std::string* cluster_name = &context_.config.default_cluster;
+  const std::string* cluster_name = &context_->config.default_cluster;
   absl::Duration timeout = absl::ZeroDuration();
-  if (context_.routes != nullptr) {
-    if (const config::Route* route = context_.routes->Match(HostOf(head), PathOf(head.target))) {
+  if (context_->routes != nullptr) {
+    if (const config::Route* route = context_->routes->Match(HostOf(head), PathOf(head.target))) {
       cluster_name = &route->cluster;
       timeout = route->timeout;
     }
   }
   if (cluster_name->empty()) return reply_later(404, "no_route");
-  cluster_ = context_.host.clusters().Find(*cluster_name);
+  cluster_ = context_->host.clusters().Find(*cluster_name);
   pool_ = cluster_ == nullptr ? nullptr : cluster_->PickPool(&info_.original_dst);
   if (pool_ == nullptr) return reply_later(503, "no_healthy_upstream");
 
@@ -156,11 +156,12 @@ void Http1Session::OnMessageHead(MessageHead& head) {
   if (!ConnectUpstream(/*allow_pooled=*/true)) {
     cluster_->stats().upstream_rq_active.Sub(1);
     cluster_ = nullptr;
+    pool_ = nullptr;
     to_upstream_.Clear();
     return reply_later(503, "connect_failed");
   }
   if (timeout > absl::ZeroDuration()) {
-    const absl::Time now = context_.host.dispatcher().time_source().MonotonicNow();
+    const absl::Time now = context_->host.dispatcher().time_source().MonotonicNow();
     request_deadline_ = now + timeout;
     if (!request_timer_->Enabled() || request_timer_fires_at_ > request_deadline_) {
       request_timer_->Enable(timeout);
@@ -245,7 +246,7 @@ bool Http1Session::ConnectUpstream(bool allow_pooled) {
   upstream_reused_ = upstream_ != nullptr;
   if (upstream_ == nullptr) {
     absl::StatusOr<std::unique_ptr<network::Connection>> c =
-        pool_->Connect(context_.config.buffer_limit_bytes);
+        pool_->Connect(context_->config.buffer_limit_bytes);
     cluster_->stats().upstream_cx_total.Inc();
     if (!c.ok()) {
       cluster_->stats().upstream_cx_connect_fail.Inc();
@@ -311,7 +312,7 @@ void Http1Session::OnResponseHead(MessageHead& head) {
   request_deadline_ = absl::InfiniteFuture();
   response_started_ = true;
   response_keep_alive_ = head.keep_alive;
-  context_.stats.CountResponse(head.status);
+  context_->stats.CountResponse(head.status);
   if (is_head_ || head.status == 204 || head.status == 304) {
     response_framing_ = BodyFraming::kNone;
   } else if (head.chunked) {
@@ -379,18 +380,19 @@ void Http1Session::ReleaseUpstream(bool reuse) {
   } else {
     upstream_->SetCallbacks(nullptr);
     upstream_->Close(network::Connection::CloseMode::kNoFlush);
-    context_.host.CloseLater(std::move(upstream_));
+    context_->host.CloseLater(std::move(upstream_));
   }
 }
 
 void Http1Session::EndExchange() {
   request_deadline_ = absl::InfiniteFuture();
+  ReleaseUpstream(/*reuse=*/upstream_ != nullptr && request_complete_ && response_complete_ &&
+                  response_keep_alive_ && !upstream_->read_eof());
   if (cluster_ != nullptr) {
     cluster_->stats().upstream_rq_active.Sub(1);
     cluster_ = nullptr;
   }
-  ReleaseUpstream(/*reuse=*/upstream_ != nullptr && request_complete_ && response_complete_ &&
-                  response_keep_alive_ && !upstream_->read_eof());
+  pool_ = nullptr;
   to_upstream_.Clear();
   active_ = false;
   pending_reply_status_ = 0;
@@ -400,13 +402,13 @@ void Http1Session::EndExchange() {
     return;
   }
   request_complete_ = false;
-  last_activity_ = context_.host.dispatcher().time_source().MonotonicNow();
+  last_activity_ = context_->host.dispatcher().time_source().MonotonicNow();
   ParseRequests();  // pipelined requests waiting in the buffer
 }
 
 void Http1Session::LocalReply(int status, absl::string_view reason, bool close) {
-  context_.host.ErrorCounter(reason).Inc();
-  context_.stats.CountResponse(status);
+  context_->host.ErrorCounter(reason).Inc();
+  context_->stats.CountResponse(status);
   if (close) close_after_response_ = true;
   EncodeLocalReply(status, reason, close_after_response_, to_downstream_);
   FlushDownstream();
@@ -417,7 +419,7 @@ void Http1Session::LocalReply(int status, absl::string_view reason, bool close) 
 
 void Http1Session::OnRequestTimeout() {
   if (!active_ || response_started_ || finished_) return;
-  const absl::Time now = context_.host.dispatcher().time_source().MonotonicNow();
+  const absl::Time now = context_->host.dispatcher().time_source().MonotonicNow();
   if (request_deadline_ == absl::InfiniteFuture()) return;
   if (now < request_deadline_) {
     request_timer_->Enable(request_deadline_ - now);  // armed for an earlier request
@@ -431,12 +433,12 @@ void Http1Session::OnRequestTimeout() {
 
 void Http1Session::OnIdleTimeout() {
   if (finished_) return;
-  const absl::Duration idle = context_.config.idle_timeout;
+  const absl::Duration idle = context_->config.idle_timeout;
   if (active_) {
     idle_timer_->Enable(idle);  // busy: look again later
     return;
   }
-  const absl::Time now = context_.host.dispatcher().time_source().MonotonicNow();
+  const absl::Time now = context_->host.dispatcher().time_source().MonotonicNow();
   if (now - last_activity_ < idle) {
     idle_timer_->Enable(idle - (now - last_activity_));
     return;
@@ -456,8 +458,8 @@ void Http1Session::Finish(network::Connection::CloseMode mode) {
   ReleaseUpstream(/*reuse=*/false);
   FlushDownstream();
   downstream_->Close(mode);
-  context_.host.CloseLater(std::move(downstream_));
-  context_.host.RemoveSession(this);
+  context_->host.CloseLater(std::move(downstream_));
+  context_->host.RemoveSession(this);
 }
 
 }  // namespace weft::http

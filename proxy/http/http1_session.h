@@ -23,7 +23,7 @@ class Http1Session final : public listener::Session,
                            private Http1Parser::Callbacks {
  public:
   // Takes over `downstream`, including bytes already read into its buffer.
-  static void Start(listener::ListenerContext& context, const listener::ConnectionInfo& info,
+  static void Start(const listener::ListenerContextPtr& context, const listener::ConnectionInfo& info,
                     std::unique_ptr<network::Connection> downstream);
   ~Http1Session() override;
 
@@ -42,7 +42,7 @@ class Http1Session final : public listener::Session,
     Http1Session& session_;
   };
 
-  Http1Session(listener::ListenerContext& context, const listener::ConnectionInfo& info,
+  Http1Session(listener::ListenerContextPtr context, const listener::ConnectionInfo& info,
                std::unique_ptr<network::Connection> downstream);
 
   // Client side.
@@ -76,7 +76,7 @@ class Http1Session final : public listener::Session,
   void OnIdleTimeout();
   void Finish(network::Connection::CloseMode mode);
 
-  listener::ListenerContext& context_;
+  listener::ListenerContextPtr context_;
   listener::ConnectionInfo info_;
   std::unique_ptr<network::Connection> downstream_;
   Http1Parser request_parser_;
@@ -108,8 +108,8 @@ class Http1Session final : public listener::Session,
   // the request has been read.
   int pending_reply_status_ = 0;
   std::string pending_reply_reason_;
-  upstream::Cluster* cluster_ = nullptr;
-  upstream::ConnectionPool* pool_ = nullptr;
+  std::shared_ptr<upstream::Cluster> cluster_;
+  std::shared_ptr<upstream::ConnectionPool> pool_;
   std::unique_ptr<network::Connection> upstream_;
   bool upstream_reused_ = false;
   bool retried_ = false;

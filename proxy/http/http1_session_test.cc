@@ -59,10 +59,10 @@ class Http1SessionTest : public ::testing::Test {
     config_.listeners = {l};
 
     host_ = std::make_unique<testing::FakeSessionHost>(dispatcher_, config_);
-    routes_ = std::make_unique<RouteTable>(config_.route_configs[0]);
+    routes_ = std::make_shared<const RouteTable>(config_.route_configs[0]);
     stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "test");
-    context_ = std::make_unique<listener::ListenerContext>(
-        listener::ListenerContext{config_.listeners[0], *stats_, routes_.get(), *host_});
+    context_ = std::make_shared<listener::ListenerContext>(config_.listeners[0], *stats_,
+                                                          routes_, *host_);
   }
 
   void TearDown() override {
@@ -74,7 +74,7 @@ class Http1SessionTest : public ::testing::Test {
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
     stats_->cx_active.Add(1);  // as the listener does
-    Http1Session::Start(*context_, listener::ConnectionInfo{},
+    Http1Session::Start(context_, listener::ConnectionInfo{},
                         std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20));
     return SocketPeer(fds[1]);
   }
@@ -101,9 +101,9 @@ class Http1SessionTest : public ::testing::Test {
   testing::LoopbackListener upstream_;
   config::ProxyConfig config_;
   std::unique_ptr<testing::FakeSessionHost> host_;
-  std::unique_ptr<RouteTable> routes_;
+  std::shared_ptr<const RouteTable> routes_;
   std::unique_ptr<listener::ListenerStats> stats_;
-  std::unique_ptr<listener::ListenerContext> context_;
+  listener::ListenerContextPtr context_;
 };
 
 TEST_F(Http1SessionTest, ProxiesRequestAndStripsHopByHopFields) {

@@ -21,15 +21,15 @@ namespace {
 // waits for the server to speak, are then carried as TCP).
 class SniffingSession final : public Session, private network::ConnectionCallbacks {
  public:
-  SniffingSession(ListenerContext& context, const ConnectionInfo& info,
+  SniffingSession(ListenerContextPtr context, const ConnectionInfo& info,
                   std::unique_ptr<network::Connection> connection)
-      : context_(context), info_(info), connection_(std::move(connection)) {
+      : context_(std::move(context)), info_(info), connection_(std::move(connection)) {
     connection_->SetCallbacks(this);
-    timer_ = context_.host.dispatcher().CreateTimer([this] { OnTimeout(); });
-    timer_->Enable(context_.config.detection_timeout);
+    timer_ = context_->host.dispatcher().CreateTimer([this] { OnTimeout(); });
+    timer_->Enable(context_->config.detection_timeout);
   }
   ~SniffingSession() override {
-    if (connection_ != nullptr) context_.stats.cx_active.Sub(1);
+    if (connection_ != nullptr) context_->stats.cx_active.Sub(1);
   }
 
  private:
@@ -40,13 +40,13 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
   }
   void OnClose(network::Connection&, network::CloseReason) override { End(); }
   void OnTimeout() {
-    context_.stats.detect_timeout.Inc();
+    context_->stats.detect_timeout.Inc();
     HandOver(false);
   }
   void HandOver(bool http) {
     timer_->Disable();
     std::unique_ptr<network::Connection> c = std::move(connection_);
-    context_.host.RemoveSession(this);
+    context_->host.RemoveSession(this);
     if (http) {
       http::Http1Session::Start(context_, info_, std::move(c));
     } else {
@@ -55,12 +55,12 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
   }
   void End() {
     timer_->Disable();
-    context_.host.CloseLater(std::move(connection_));
-    context_.stats.cx_active.Sub(1);
-    context_.host.RemoveSession(this);
+    context_->host.CloseLater(std::move(connection_));
+    context_->stats.cx_active.Sub(1);
+    context_->host.RemoveSession(this);
   }
 
-  ListenerContext& context_;
+  ListenerContextPtr context_;
   ConnectionInfo info_;
   std::unique_ptr<network::Connection> connection_;
   std::unique_ptr<event::Timer> timer_;
@@ -68,17 +68,18 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ActiveListener>> ActiveListener::Create(ListenerContext& context) {
+absl::StatusOr<std::unique_ptr<ActiveListener>> ActiveListener::Create(ListenerContextPtr context) {
   absl::StatusOr<network::Address> address =
-      network::Address::FromIpPort(context.config.address, context.config.port);
+      network::Address::FromIpPort(context->config.address, context->config.port);
   if (!address.ok()) return address.status();
   absl::StatusOr<int> fd = network::Listen(*address);
   if (!fd.ok()) return fd.status();
-  return std::unique_ptr<ActiveListener>(new ActiveListener(context, *fd));
+  return std::unique_ptr<ActiveListener>(new ActiveListener(std::move(context), *fd));
 }
 
-ActiveListener::ActiveListener(ListenerContext& context, int fd) : context_(context), fd_(fd) {
-  accept_event_ = context_.host.dispatcher().CreateFileEvent(
+ActiveListener::ActiveListener(ListenerContextPtr context, int fd)
+    : context_(std::move(context)), fd_(fd) {
+  accept_event_ = context_->host.dispatcher().CreateFileEvent(
       fd_, [this](uint32_t) { OnAcceptable(); }, event::kReadable);
 }
 
@@ -101,27 +102,27 @@ void ActiveListener::OnAcceptable() {
     if (fd < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      WEFT_LOG(kWarning, "listener %s: accept: %s", context_.config.name, std::strerror(errno));
+      WEFT_LOG(kWarning, "listener %s: accept: %s", context_->config.name, std::strerror(errno));
       return;
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     ConnectionInfo info;
     info.peer = network::Address::FromSockaddr(reinterpret_cast<sockaddr*>(&peer), len);
-    if (context_.config.original_dst) {
+    if (context_->config.original_dst) {
       absl::StatusOr<network::Address> dst = network::OriginalDestination(fd);
       if (dst.ok()) info.original_dst = *dst;
     }
-    context_.stats.cx_total.Inc();
-    context_.stats.cx_active.Add(1);
-    Dispatch(info, std::make_unique<network::Connection>(context_.host.dispatcher(), fd, false,
-                                                         context_.config.buffer_limit_bytes));
+    context_->stats.cx_total.Inc();
+    context_->stats.cx_active.Add(1);
+    Dispatch(info, std::make_unique<network::Connection>(context_->host.dispatcher(), fd, false,
+                                                         context_->config.buffer_limit_bytes));
   }
 }
 
 void ActiveListener::Dispatch(const ConnectionInfo& info,
                               std::unique_ptr<network::Connection> connection) {
-  const config::Listener& cfg = context_.config;
+  const config::Listener& cfg = context_->config;
   config::Listener::Protocol protocol = cfg.protocol;
   if (info.original_dst.valid() &&
       std::find(cfg.opaque_ports.begin(), cfg.opaque_ports.end(), info.original_dst.port()) !=
@@ -136,7 +137,7 @@ void ActiveListener::Dispatch(const ConnectionInfo& info,
       http::Http1Session::Start(context_, info, std::move(connection));
       return;
     case config::Listener::Protocol::kAuto:
-      context_.host.AddSession(
+      context_->host.AddSession(
           std::make_unique<SniffingSession>(context_, info, std::move(connection)));
       return;
   }

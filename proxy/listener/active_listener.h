@@ -17,18 +17,19 @@ namespace weft::listener {
 // Thread-compatible: the owning worker's dispatcher only.
 class ActiveListener {
  public:
-  static absl::StatusOr<std::unique_ptr<ActiveListener>> Create(ListenerContext& context);
+  static absl::StatusOr<std::unique_ptr<ActiveListener>> Create(ListenerContextPtr context);
   ~ActiveListener();
 
   // Stops accepting and closes the socket (drain).
   void Stop();
+  ListenerContext& context() { return *context_; }
 
  private:
-  ActiveListener(ListenerContext& context, int fd);
+  ActiveListener(ListenerContextPtr context, int fd);
   void OnAcceptable();
   void Dispatch(const ConnectionInfo& info, std::unique_ptr<network::Connection> connection);
 
-  ListenerContext& context_;
+  ListenerContextPtr context_;
   int fd_;
   std::unique_ptr<event::FileEvent> accept_event_;
 };

@@ -64,13 +64,20 @@ struct ListenerStats {
   void CountResponse(int status);
 };
 
-// Everything a session of one listener shares, per worker.
+// Everything the sessions of one listener share, per worker. Config updates
+// change `config` and `routes` in place (on the worker's thread), so that the
+// next request on an existing keep-alive connection already follows them.
+// Sessions hold a shared_ptr to it, so it outlives a listener that was removed.
 struct ListenerContext {
-  const config::Listener& config;
+  ListenerContext(config::Listener config, ListenerStats& stats,
+                  std::shared_ptr<const http::RouteTable> routes, SessionHost& host)
+      : config(std::move(config)), stats(stats), routes(std::move(routes)), host(host) {}
+  config::Listener config;
   ListenerStats& stats;
-  const http::RouteTable* routes;  // nullptr: every request goes to default_cluster
+  std::shared_ptr<const http::RouteTable> routes;  // null: all to default_cluster
   SessionHost& host;
 };
+using ListenerContextPtr = std::shared_ptr<ListenerContext>;
 
 // Per accepted connection: where it came from and where it meant to go.
 struct ConnectionInfo {

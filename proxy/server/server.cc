@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "proxy/config/config_json.h"
+#include "proxy/config/validate.h"
 
 namespace weft::server {
 namespace {
@@ -23,7 +24,63 @@ Server::Server(config::ProxyConfigPtr config, ServerOptions options, const TimeS
       options_(options),
       time_source_(time_source),
       main_scope_(store_.CreateScope()),
-      dispatcher_(time_source) {}
+      dispatcher_(time_source) {
+  reloads_ok_ = &main_scope_.counter("server.config_update_ok");
+  reloads_rejected_ = &main_scope_.counter("server.config_update_rejected");
+}
+
+config::ProxyConfigPtr Server::CurrentConfig() const {
+  weft::MutexLock lock(&config_mu_);
+  return config_;
+}
+
+absl::Status Server::UpdateConfig(config::ProxyConfigPtr config) {
+  weft::MutexLock serialize(&update_mu_);
+  absl::Status valid = config::ValidateProxyConfig(*config);
+  if (!valid.ok()) {
+    reloads_rejected_->Inc();
+    return valid;
+  }
+  {
+    weft::MutexLock lock(&config_mu_);
+    if (!(config->admin.address == config_->admin.address &&
+          config->admin.port == config_->admin.port)) {
+      reloads_rejected_->Inc();
+      return absl::InvalidArgumentError(
+          "admin: the admin address cannot change while the proxy runs; restart it");
+    }
+    config_ = config;
+  }
+  absl::Status status;
+  for (auto& w : workers_) {
+    absl::Status applied = w->ApplyConfig(config);
+    if (!applied.ok() && status.ok()) status = applied;
+  }
+  if (status.ok()) {
+    reloads_ok_->Inc();
+    WEFT_LOG(kInfo, "config updated (%s)", config->source);
+  } else {
+    reloads_rejected_->Inc();
+    WEFT_LOG(kError, "config partly applied (%s): %s", config->source, status.ToString());
+  }
+  return status;
+}
+
+void Server::Reload() {
+  if (!reloader_) {
+    WEFT_LOG(kWarning, "SIGHUP: nothing to reload from");
+    return;
+  }
+  absl::StatusOr<config::ProxyConfig> next = reloader_();
+  if (!next.ok()) {
+    reloads_rejected_->Inc();
+    WEFT_LOG(kError, "SIGHUP: config rejected, keeping the current one:\n%s",
+             std::string(next.status().message()));
+    return;
+  }
+  absl::Status s = UpdateConfig(std::make_shared<const config::ProxyConfig>(std::move(*next)));
+  if (!s.ok()) WEFT_LOG(kError, "SIGHUP: %s", s.ToString());
+}
 
 Server::~Server() {
   for (auto& w : workers_) w->Stop();
@@ -38,6 +95,7 @@ absl::Status Server::Run() {
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
   signal(SIGPIPE, SIG_IGN);
   signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -46,14 +104,19 @@ absl::Status Server::Run() {
       [this](uint32_t) {
         signalfd_siginfo info;
         while (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
+          if (info.ssi_signo == SIGHUP) {
+            Reload();
+            continue;
+          }
           WEFT_LOG(kInfo, "signal %d: draining, then exiting", static_cast<int>(info.ssi_signo));
           StartDrain(/*then_exit=*/true);
         }
       },
       event::kReadable);
 
+  const config::ProxyConfigPtr config = CurrentConfig();
   absl::StatusOr<network::Address> admin_address =
-      network::Address::FromIpPort(config_->admin.address, config_->admin.port);
+      network::Address::FromIpPort(config->admin.address, config->admin.port);
   if (!admin_address.ok()) return admin_address.status();
   absl::StatusOr<std::unique_ptr<admin::AdminServer>> admin =
       admin::AdminServer::Create(dispatcher_, *admin_address);
@@ -64,7 +127,7 @@ absl::Status Server::Run() {
   InstallAdminHandlers();
 
   for (int i = 0; i < options_.concurrency; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, config_, store_, time_source_));
+    workers_.push_back(std::make_unique<Worker>(i, config, store_, time_source_));
     absl::Status started = workers_.back()->Start();
     if (!started.ok()) {
       Shutdown();
@@ -72,7 +135,7 @@ absl::Status Server::Run() {
     }
   }
   WEFT_LOG(kInfo, "mesh-proxy ready: %d worker(s), %d listener(s), admin on %s",
-           options_.concurrency, static_cast<int>(config_->listeners.size()),
+           options_.concurrency, static_cast<int>(config->listeners.size()),
            admin_->address().ToString());
   drain_poll_timer_ = dispatcher_.CreateTimer([this] { CheckDrained(); });
   dispatcher_.Run();
@@ -107,7 +170,7 @@ void Server::InstallAdminHandlers() {
   admin_->AddHandler("/config_dump", "the active configuration as JSON",
                      [this](const admin::AdminRequest&) {
                        return admin::AdminResponse{200, "application/json",
-                                                   config::ToJson(*config_)};
+                                                   config::ToJson(*CurrentConfig())};
                      });
   admin_->AddHandler("/drain", "POST: stop accepting; in-flight requests finish",
                      [this](const admin::AdminRequest& r) {

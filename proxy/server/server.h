@@ -4,7 +4,10 @@
 #include <memory>
 #include <vector>
 
+#include <functional>
+
 #include "absl/status/status.h"
+#include "common/sync/mutex.h"
 #include "absl/time/time.h"
 #include "common/event/libevent_dispatcher.h"
 #include "proxy/admin/admin_server.h"
@@ -30,13 +33,31 @@ class Server {
   // and runs the main loop until shutdown (SIGTERM/SIGINT or /quitquitquit).
   absl::Status Run();
 
+  // Replaces the active config on every worker without dropping connections
+  // (see Worker::ApplyConfig). The config is validated as a whole first; an
+  // invalid one is rejected with every problem listed and changes nothing.
+  // Thread-safe. The admin address cannot change at run time.
+  absl::Status UpdateConfig(config::ProxyConfigPtr config);
+
+  // Called on SIGHUP to re-read the config (e.g. the bootstrap file).
+  using Reloader = std::function<absl::StatusOr<config::ProxyConfig>()>;
+  void set_reloader(Reloader reloader) { reloader_ = std::move(reloader); }
+
  private:
   void InstallAdminHandlers();
   void StartDrain(bool then_exit);
   void CheckDrained();
   void Shutdown();
 
-  config::ProxyConfigPtr config_;
+  config::ProxyConfigPtr CurrentConfig() const;
+  void Reload();
+
+  mutable weft::Mutex config_mu_;
+  config::ProxyConfigPtr config_ ABSL_GUARDED_BY(config_mu_);
+  weft::Mutex update_mu_;  // one update at a time
+  Reloader reloader_;
+  stats::Counter* reloads_ok_ = nullptr;
+  stats::Counter* reloads_rejected_ = nullptr;
   const ServerOptions options_;
   const TimeSource& time_source_;
   stats::Store store_;

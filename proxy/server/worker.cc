@@ -1,5 +1,7 @@
 #include "proxy/server/worker.h"
 
+#include <future>
+
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 
@@ -16,34 +18,80 @@ Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
 Worker::~Worker() { Stop(); }
 
 absl::Status Worker::Start() {
-  for (const config::Listener& l : config_->listeners) {
-    ListenerSlot slot;
-    slot.stats = std::make_unique<listener::ListenerStats>(scope_, l.name);
-    if (!l.route_config.empty()) {
-      if (const config::RouteConfig* rc = config_->FindRouteConfig(l.route_config)) {
-        slot.routes = std::make_unique<http::RouteTable>(*rc);
-      }
-    }
-    slot.context = std::make_unique<listener::ListenerContext>(
-        listener::ListenerContext{l, *slot.stats, slot.routes.get(), *this});
-    absl::StatusOr<std::unique_ptr<listener::ActiveListener>> active =
-        listener::ActiveListener::Create(*slot.context);
-    if (!active.ok()) {
-      return absl::Status(active.status().code(),
-                          absl::StrCat("listener ", l.name, ": ", active.status().message()));
-    }
-    slot.active = std::move(*active);
-    listeners_.push_back(std::move(slot));
-  }
+  absl::Status status = ApplyOnThread(config_);
+  if (!status.ok()) return status;
   thread_ = std::thread([this] { dispatcher_->Run(); });
   return absl::OkStatus();
+}
+
+absl::Status Worker::ApplyConfig(config::ProxyConfigPtr config) {
+  if (!thread_.joinable()) return ApplyOnThread(config);
+  std::promise<absl::Status> done;
+  std::future<absl::Status> result = done.get_future();
+  dispatcher_->Post([this, config, &done] { done.set_value(ApplyOnThread(config)); });
+  return result.get();
+}
+
+std::shared_ptr<const http::RouteTable> Worker::RoutesFor(const config::Listener& l,
+                                                          const config::ProxyConfig& config) {
+  if (l.route_config.empty()) return nullptr;
+  const config::RouteConfig* rc = config.FindRouteConfig(l.route_config);
+  return rc == nullptr ? nullptr : std::make_shared<const http::RouteTable>(*rc);
+}
+
+absl::Status Worker::AddListener(const config::Listener& l, const config::ProxyConfig& config) {
+  ListenerSlot slot;
+  auto context = std::make_shared<listener::ListenerContext>(l, StatsFor(l.name),
+                                                             RoutesFor(l, config), *this);
+  absl::StatusOr<std::unique_ptr<listener::ActiveListener>> active =
+      listener::ActiveListener::Create(std::move(context));
+  if (!active.ok()) {
+    return absl::Status(active.status().code(),
+                        absl::StrCat("listener ", l.name, ": ", active.status().message()));
+  }
+  if (draining_) (*active)->Stop();
+  slot.active = std::move(*active);
+  listeners_[l.name] = std::move(slot);
+  return absl::OkStatus();
+}
+
+listener::ListenerStats& Worker::StatsFor(const std::string& listener_name) {
+  std::unique_ptr<listener::ListenerStats>& stats = listener_stats_[listener_name];
+  if (stats == nullptr) stats = std::make_unique<listener::ListenerStats>(scope_, listener_name);
+  return *stats;
+}
+
+absl::Status Worker::ApplyOnThread(const config::ProxyConfigPtr& config) {
+  config_ = config;
+  clusters_->Update(*config);
+  absl::Status status;
+  absl::flat_hash_map<std::string, ListenerSlot> old = std::move(listeners_);
+  listeners_.clear();
+  for (const config::Listener& l : config->listeners) {
+    auto it = old.find(l.name);
+    if (it != old.end() && it->second.active->context().config.address == l.address &&
+        it->second.active->context().config.port == l.port) {
+      // Same socket: new settings and routes for the next request and connection.
+      listener::ListenerContext& context = it->second.active->context();
+      context.config = l;
+      context.routes = RoutesFor(l, *config);
+      listeners_[l.name] = std::move(it->second);
+      old.erase(it);
+      continue;
+    }
+    absl::Status added = AddListener(l, *config);
+    if (!added.ok() && status.ok()) status = added;
+  }
+  // Listeners that went away stop accepting; their sessions keep their context.
+  for (auto& [name, slot] : old) slot.active->Stop();
+  return status;
 }
 
 void Worker::Drain() {
   dispatcher_->Post([this] {
     if (draining_) return;
     draining_ = true;
-    for (ListenerSlot& l : listeners_) l.active->Stop();
+    for (auto& [name, l] : listeners_) l.active->Stop();
     clusters_->CloseIdle();
     std::vector<listener::Session*> all;
     for (auto& [ptr, owned] : sessions_) all.push_back(ptr);
@@ -59,7 +107,7 @@ void Worker::Stop() {
   thread_.join();
   // Tear down on this (now the only) thread, sessions before what they use.
   dispatcher_->RunPosted();
-  for (ListenerSlot& l : listeners_) l.active.reset();
+  for (auto& [name, l] : listeners_) l.active.reset();
   sessions_.clear();
   dispatcher_->RunPosted();
   closing_.reset();

@@ -31,6 +31,12 @@ class Worker final : public listener::SessionHost {
 
   // Binds the listeners (so that bind errors surface here), then starts the thread.
   absl::Status Start();
+  // Switches to `config` on the worker's thread: listeners that stay keep their
+  // sockets and connections, and take new settings and routes; clusters are
+  // updated in place; requests in flight finish on what they started with.
+  // Thread-safe; returns once the worker has applied it (or failed to bind a new
+  // listener, which is reported and leaves the rest applied).
+  absl::Status ApplyConfig(config::ProxyConfigPtr config);
   // Stops accepting; idle keep-alive connections close, in-flight ones finish.
   void Drain();
   // Ends the loop and joins the thread; remaining connections are closed.
@@ -48,19 +54,23 @@ class Worker final : public listener::SessionHost {
 
  private:
   struct ListenerSlot {
-    std::unique_ptr<listener::ListenerStats> stats;
-    std::unique_ptr<http::RouteTable> routes;
-    std::unique_ptr<listener::ListenerContext> context;
     std::unique_ptr<listener::ActiveListener> active;
   };
+  listener::ListenerStats& StatsFor(const std::string& listener_name);
+  absl::Status ApplyOnThread(const config::ProxyConfigPtr& config);
+  absl::Status AddListener(const config::Listener& l, const config::ProxyConfig& config);
+  std::shared_ptr<const http::RouteTable> RoutesFor(const config::Listener& l,
+                                                    const config::ProxyConfig& config);
 
   const int index_;
-  const config::ProxyConfigPtr config_;
+  config::ProxyConfigPtr config_;
   stats::Scope& scope_;
   std::unique_ptr<event::LibeventDispatcher> dispatcher_;
   std::unique_ptr<upstream::ClusterManager> clusters_;
   std::unique_ptr<network::ClosingConnections> closing_;
-  std::vector<ListenerSlot> listeners_;
+  absl::flat_hash_map<std::string, ListenerSlot> listeners_;
+  // By listener name; kept when a listener goes away (its sessions may still count).
+  absl::flat_hash_map<std::string, std::unique_ptr<listener::ListenerStats>> listener_stats_;
   absl::flat_hash_map<listener::Session*, std::unique_ptr<listener::Session>> sessions_;
   absl::flat_hash_map<std::string, stats::Counter*> error_counters_;
   std::atomic<int64_t> active_sessions_{0};

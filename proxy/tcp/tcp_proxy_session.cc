@@ -4,39 +4,39 @@
 
 namespace weft::tcp {
 
-void TcpProxySession::Start(listener::ListenerContext& context,
+void TcpProxySession::Start(const listener::ListenerContextPtr& context,
                             const listener::ConnectionInfo& info,
                             std::unique_ptr<network::Connection> downstream) {
-  auto* session = static_cast<TcpProxySession*>(context.host.AddSession(
+  auto* session = static_cast<TcpProxySession*>(context->host.AddSession(
       std::unique_ptr<TcpProxySession>(new TcpProxySession(context, std::move(downstream)))));
   session->Connect(info);
 }
 
-TcpProxySession::TcpProxySession(listener::ListenerContext& context,
+TcpProxySession::TcpProxySession(listener::ListenerContextPtr context,
                                  std::unique_ptr<network::Connection> downstream)
-    : context_(context), downstream_(std::move(downstream)) {
-  context_.stats.tcp_cx_total.Inc();
+    : context_(std::move(context)), downstream_(std::move(downstream)) {
+  context_->stats.tcp_cx_total.Inc();
   downstream_->SetCallbacks(this);
-  idle_timer_ = context_.host.dispatcher().CreateTimer([this] { OnIdleTimer(); });
+  idle_timer_ = context_->host.dispatcher().CreateTimer([this] { OnIdleTimer(); });
 }
 
-TcpProxySession::~TcpProxySession() { context_.stats.cx_active.Sub(1); }
+TcpProxySession::~TcpProxySession() { context_->stats.cx_active.Sub(1); }
 
 void TcpProxySession::Connect(const listener::ConnectionInfo& info) {
-  cluster_ = context_.host.clusters().Find(context_.config.default_cluster);
-  upstream::ConnectionPool* pool =
+  cluster_ = context_->host.clusters().Find(context_->config.default_cluster);
+  std::shared_ptr<upstream::ConnectionPool> pool =
       cluster_ == nullptr ? nullptr : cluster_->PickPool(&info.original_dst);
   if (pool == nullptr) {
-    context_.host.ErrorCounter("no_healthy_upstream").Inc();
+    context_->host.ErrorCounter("no_healthy_upstream").Inc();
     Finish(network::Connection::CloseMode::kReset);
     return;
   }
   cluster_->stats().upstream_cx_total.Inc();
   absl::StatusOr<std::unique_ptr<network::Connection>> up =
-      pool->Connect(context_.config.buffer_limit_bytes);
+      pool->Connect(context_->config.buffer_limit_bytes);
   if (!up.ok()) {
     cluster_->stats().upstream_cx_connect_fail.Inc();
-    context_.host.ErrorCounter("connect_failed").Inc();
+    context_->host.ErrorCounter("connect_failed").Inc();
     Finish(network::Connection::CloseMode::kReset);
     return;
   }
@@ -45,7 +45,7 @@ void TcpProxySession::Connect(const listener::ConnectionInfo& info) {
   // Client bytes that arrived before the upstream existed (protocol detection).
   if (!downstream_->read_buffer().empty()) upstream_->Write(downstream_->read_buffer());
   if (downstream_->read_eof()) upstream_->ShutdownWrite();
-  idle_timer_->Enable(context_.config.idle_timeout);
+  idle_timer_->Enable(context_->config.idle_timeout);
 }
 
 void TcpProxySession::OnConnected(network::Connection&) {}
@@ -62,7 +62,7 @@ void TcpProxySession::OnClose(network::Connection& c, network::CloseReason reaso
   if (finished_) return;
   if (&c == upstream_.get() && reason == network::CloseReason::kConnectFailed) {
     cluster_->stats().upstream_cx_connect_fail.Inc();
-    context_.host.ErrorCounter("connect_failed").Inc();
+    context_->host.ErrorCounter("connect_failed").Inc();
     Finish(network::Connection::CloseMode::kReset);
     return;
   }
@@ -86,11 +86,11 @@ void TcpProxySession::OnIdleTimer() {
   if (bytes != last_bytes_) {
     // Traffic since the last check: look again one idle period from now.
     last_bytes_ = bytes;
-    idle_timer_->Enable(context_.config.idle_timeout);
+    idle_timer_->Enable(context_->config.idle_timeout);
     return;
   }
-  WEFT_LOG(kDebug, "listener %s: tcp session idle, closing", context_.config.name);
-  context_.host.ErrorCounter("idle_timeout").Inc();
+  WEFT_LOG(kDebug, "listener %s: tcp session idle, closing", context_->config.name);
+  context_->host.ErrorCounter("idle_timeout").Inc();
   Finish(network::Connection::CloseMode::kNoFlush);
 }
 
@@ -99,12 +99,12 @@ void TcpProxySession::Finish(network::Connection::CloseMode mode) {
   finished_ = true;
   idle_timer_->Disable();
   downstream_->Close(mode);
-  context_.host.CloseLater(std::move(downstream_));
+  context_->host.CloseLater(std::move(downstream_));
   if (upstream_ != nullptr) {
     upstream_->Close(mode);
-    context_.host.CloseLater(std::move(upstream_));
+    context_->host.CloseLater(std::move(upstream_));
   }
-  context_.host.RemoveSession(this);
+  context_->host.RemoveSession(this);
 }
 
 }  // namespace weft::tcp

@@ -16,12 +16,12 @@ namespace weft::tcp {
 class TcpProxySession final : public listener::Session, private network::ConnectionCallbacks {
  public:
   // Takes over `downstream`, including bytes already read into its buffer.
-  static void Start(listener::ListenerContext& context, const listener::ConnectionInfo& info,
+  static void Start(const listener::ListenerContextPtr& context, const listener::ConnectionInfo& info,
                     std::unique_ptr<network::Connection> downstream);
   ~TcpProxySession() override;
 
  private:
-  TcpProxySession(listener::ListenerContext& context,
+  TcpProxySession(listener::ListenerContextPtr context,
                   std::unique_ptr<network::Connection> downstream);
   void Connect(const listener::ConnectionInfo& info);
   void OnConnected(network::Connection& c) override;
@@ -36,10 +36,10 @@ class TcpProxySession final : public listener::Session, private network::Connect
     return &c == downstream_.get() ? *upstream_ : *downstream_;
   }
 
-  listener::ListenerContext& context_;
+  listener::ListenerContextPtr context_;
   std::unique_ptr<network::Connection> downstream_;
   std::unique_ptr<network::Connection> upstream_;
-  upstream::Cluster* cluster_ = nullptr;
+  std::shared_ptr<upstream::Cluster> cluster_;
   std::unique_ptr<event::Timer> idle_timer_;
   uint64_t last_bytes_ = 0;
   bool finished_ = false;

@@ -40,12 +40,11 @@ class TcpProxySessionTest : public ::testing::Test {
   void TearDown() override { host_.reset(); }
 
   SocketPeer Start(const config::Listener& l) {
-    context_ = std::make_unique<listener::ListenerContext>(
-        listener::ListenerContext{l, *stats_, nullptr, *host_});
+    context_ = std::make_shared<listener::ListenerContext>(l, *stats_, nullptr, *host_);
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
     stats_->cx_active.Add(1);
-    TcpProxySession::Start(*context_, listener::ConnectionInfo{},
+    TcpProxySession::Start(context_, listener::ConnectionInfo{},
                            std::make_unique<network::Connection>(dispatcher_, fds[0], false,
                                                                  l.buffer_limit_bytes));
     return SocketPeer(fds[1]);
@@ -56,7 +55,7 @@ class TcpProxySessionTest : public ::testing::Test {
   config::ProxyConfig config_;
   std::unique_ptr<testing::FakeSessionHost> host_;
   std::unique_ptr<listener::ListenerStats> stats_;
-  std::unique_ptr<listener::ListenerContext> context_;
+  listener::ListenerContextPtr context_;
 };
 
 TEST_F(TcpProxySessionTest, BytesFlowBothWaysAndHalfClosePropagates) {

@@ -15,34 +15,48 @@ ClusterStats::ClusterStats(stats::Scope& scope, const std::string& name)
 Cluster::Cluster(event::Dispatcher& dispatcher, const config::Cluster& config,
                  stats::Scope& scope)
     : dispatcher_(dispatcher), config_(config), stats_(scope, config.name) {
+  UpdateEndpoints(config.endpoints);
+}
+
+void Cluster::UpdateEndpoints(const std::vector<config::Endpoint>& endpoints) {
+  config_.endpoints = endpoints;
+  absl::flat_hash_map<std::string, std::shared_ptr<ConnectionPool>> old = std::move(pools_);
+  pools_.clear();
+  endpoint_pools_.clear();
   std::vector<uint32_t> weights;
-  for (const config::Endpoint& e : config_.endpoints) {
+  for (const config::Endpoint& e : endpoints) {
     absl::StatusOr<network::Address> a = network::Address::FromIpPort(e.address, e.port);
     if (!a.ok()) {
       // Validation rejects these before they get here; skip rather than crash.
       WEFT_LOG(kError, "cluster %s: %s", config_.name, a.status().ToString());
       continue;
     }
-    endpoints_.push_back(*a);
+    auto kept = old.find(a->ToString());
+    if (kept != old.end()) pools_.insert(*kept);
+    endpoint_pools_.push_back(PoolFor(*a));
     weights.push_back(e.weight);
-    endpoint_pools_.push_back(&PoolFor(*a));
+  }
+  // Pools of endpoints that left: their idle connections go now; a request in
+  // flight finishes on its connection, which is closed when it comes back.
+  for (auto& [key, pool] : old) {
+    if (!pools_.contains(key)) pool->CloseIdle();
   }
   lb_ = std::make_unique<WeightedRoundRobin>(std::move(weights));
 }
 
-ConnectionPool& Cluster::PoolFor(const network::Address& address) {
-  std::unique_ptr<ConnectionPool>& pool = pools_[address.ToString()];
+std::shared_ptr<ConnectionPool> Cluster::PoolFor(const network::Address& address) {
+  std::shared_ptr<ConnectionPool>& pool = pools_[address.ToString()];
   if (pool == nullptr) {
-    pool = std::make_unique<ConnectionPool>(dispatcher_, address, config_.max_idle_connections,
+    pool = std::make_shared<ConnectionPool>(dispatcher_, address, config_.max_idle_connections,
                                             config_.idle_timeout);
   }
-  return *pool;
+  return pool;
 }
 
-ConnectionPool* Cluster::PickPool(const network::Address* original_dst) {
+std::shared_ptr<ConnectionPool> Cluster::PickPool(const network::Address* original_dst) {
   if (config_.type == config::Cluster::Type::kOriginalDst) {
     if (original_dst == nullptr || !original_dst->valid()) return nullptr;
-    return &PoolFor(*original_dst);
+    return PoolFor(*original_dst);
   }
   int i = lb_->Pick();
   if (i < 0) return nullptr;
@@ -54,15 +68,32 @@ void Cluster::CloseIdle() {
 }
 
 ClusterManager::ClusterManager(event::Dispatcher& dispatcher, const config::ProxyConfig& config,
-                               stats::Scope& scope) {
-  for (const config::Cluster& c : config.clusters) {
-    clusters_[c.name] = std::make_unique<Cluster>(dispatcher, c, scope);
-  }
+                               stats::Scope& scope)
+    : dispatcher_(dispatcher), scope_(scope) {
+  Update(config);
 }
 
-Cluster* ClusterManager::Find(const std::string& name) {
+std::shared_ptr<Cluster> ClusterManager::Find(const std::string& name) {
   auto it = clusters_.find(name);
-  return it == clusters_.end() ? nullptr : it->second.get();
+  return it == clusters_.end() ? nullptr : it->second;
+}
+
+void ClusterManager::Update(const config::ProxyConfig& config) {
+  absl::flat_hash_map<std::string, std::shared_ptr<Cluster>> next;
+  for (const config::Cluster& c : config.clusters) {
+    auto it = clusters_.find(c.name);
+    if (it != clusters_.end() && config::SameExceptEndpoints(it->second->config(), c)) {
+      if (!(it->second->config().endpoints == c.endpoints)) it->second->UpdateEndpoints(c.endpoints);
+      next[c.name] = it->second;
+    } else {
+      next[c.name] = std::make_shared<Cluster>(dispatcher_, c, scope_);
+    }
+  }
+  for (auto& [name, cluster] : clusters_) {
+    auto it = next.find(name);
+    if (it == next.end() || it->second != cluster) cluster->CloseIdle();
+  }
+  clusters_ = std::move(next);
 }
 
 void ClusterManager::CloseIdle() {

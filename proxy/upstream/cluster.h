@@ -25,7 +25,9 @@ struct ClusterStats {
 };
 
 // One worker's view of a cluster: its endpoints, load balancer and connection
-// pools. Thread-compatible: the owning worker's dispatcher only.
+// pools. Requests hold a shared_ptr to the cluster and pool they use, so that a
+// config update can replace either while requests are in flight.
+// Thread-compatible: the owning worker's dispatcher only.
 class Cluster {
  public:
   Cluster(event::Dispatcher& dispatcher, const config::Cluster& config, stats::Scope& scope);
@@ -33,34 +35,43 @@ class Cluster {
   // The pool for the next request, or nullptr when there is no endpoint.
   // `original_dst` is the connection's original destination, used by clusters
   // of type original_dst (and ignored by the others).
-  ConnectionPool* PickPool(const network::Address* original_dst);
+  std::shared_ptr<ConnectionPool> PickPool(const network::Address* original_dst);
+
+  // Takes a new endpoint list (everything else in the config unchanged): pools
+  // of endpoints that stay are kept with their idle connections.
+  void UpdateEndpoints(const std::vector<config::Endpoint>& endpoints);
 
   const config::Cluster& config() const { return config_; }
   ClusterStats& stats() { return stats_; }
   void CloseIdle();
 
  private:
-  ConnectionPool& PoolFor(const network::Address& address);
+  std::shared_ptr<ConnectionPool> PoolFor(const network::Address& address);
 
   event::Dispatcher& dispatcher_;
-  const config::Cluster config_;
+  config::Cluster config_;
   ClusterStats stats_;
-  std::vector<network::Address> endpoints_;
   std::unique_ptr<LoadBalancer> lb_;
-  absl::flat_hash_map<std::string, std::unique_ptr<ConnectionPool>> pools_;
-  std::vector<ConnectionPool*> endpoint_pools_;  // by endpoint index
+  absl::flat_hash_map<std::string, std::shared_ptr<ConnectionPool>> pools_;
+  std::vector<std::shared_ptr<ConnectionPool>> endpoint_pools_;  // by endpoint index
 };
 
-// All clusters of one worker, by name.
+// All clusters of one worker, by name; updated in place by config changes.
 class ClusterManager {
  public:
   ClusterManager(event::Dispatcher& dispatcher, const config::ProxyConfig& config,
                  stats::Scope& scope);
-  Cluster* Find(const std::string& name);
+  std::shared_ptr<Cluster> Find(const std::string& name);
+  // Adds, removes and changes clusters to match `config`. A cluster whose
+  // endpoints alone changed keeps its pools; requests in flight keep the
+  // cluster they started with.
+  void Update(const config::ProxyConfig& config);
   void CloseIdle();
 
  private:
-  absl::flat_hash_map<std::string, std::unique_ptr<Cluster>> clusters_;
+  event::Dispatcher& dispatcher_;
+  stats::Scope& scope_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Cluster>> clusters_;
 };
 
 }  // namespace weft::upstream
