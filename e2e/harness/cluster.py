@@ -2,7 +2,8 @@
 
 A Cluster owns one bridge in the root namespace (no address, no routes: traffic can only
 flow between its pods) and one namespace per pod, each with `lo` up and `eth0` on the
-bridge at 10.<x>.0.<10+i>/24. It owns every process it starts (by PID) and tears it all
+bridge at 10.<x>.0.<10+i>/24 (plus, opt-in with Pod.add_ipv6(), fd00:e2e:<x>::<10+i>/64 on
+the same eth0). It owns every process it starts (by PID) and tears it all
 down on exit, at interpreter exit and on SIGTERM/SIGINT/SIGHUP. WEFT_E2E_KEEP=1 leaves
 everything in place for debugging (remove it later with run_e2e.py --cleanup-stale).
 Not thread-safe: drive a cluster from the thread that created it.
@@ -77,6 +78,7 @@ class Pod:
         self.ns = netns.netns_name(cluster.tag, name)
         self.host_veth = netns.veth_host_name(cluster.tag, index)
         self.ip = f"{cluster.subnet_prefix}.{10 + index}"
+        self.ip6 = None  # set by add_ipv6()
         self.log_dir = os.path.join(cluster.log_dir, name)
         os.makedirs(self.log_dir, mode=0o755, exist_ok=True)
         self.processes = []
@@ -84,6 +86,17 @@ class Pod:
 
     def create_network(self):
         netns.create_pod_netns(self.ns, self.cluster.bridge, self.host_veth, f"{self.ip}/24")
+
+    def add_ipv6(self):
+        """Opt-in: gives eth0 the ULA address fd00:e2e:<x>::<10+i>/64 (inside the pod only;
+        the root namespace still gets nothing). `nodad` makes it usable at once instead of
+        after duplicate address detection. Returns the address (also in `self.ip6`)."""
+        if self.ip6 is None:
+            address = f"{self.cluster.subnet6_prefix}{10 + self.index}"
+            self.run(["ip", "-6", "addr", "add", f"{address}/64", "dev", "eth0", "nodad"],
+                     timeout=10)
+            self.ip6 = address
+        return self.ip6
 
     def argv(self, cmd, user=None):
         """The argv running `cmd` (list, or str for sh -c) in this pod as `user`."""
@@ -117,16 +130,22 @@ class Pod:
             return self.listening(port)
         procs.wait_until(ready, timeout=timeout, what=f"port {port} listening in {self.name}")
 
-    def start_http_server(self, port=8080, user=None):
-        """Starts apps/http_echo.py on `port` and waits until it listens."""
-        proc = self.spawn([PYTHON, os.path.join(APPS_DIR, "http_echo.py"), "--port", port,
-                           "--pod", self.name], user=user, name=f"http-{port}")
+    def start_http_server(self, port=8080, user=None, address=None):
+        """Starts apps/http_echo.py on `port` and waits until it listens. `address` defaults
+        to 0.0.0.0; "::" listens on IPv6 (dual-stack)."""
+        cmd = [PYTHON, os.path.join(APPS_DIR, "http_echo.py"), "--port", port, "--pod", self.name]
+        if address is not None:
+            cmd += ["--address", address]
+        proc = self.spawn(cmd, user=user, name=f"http-{port}")
         self.wait_listening(port, proc)
         return proc
 
-    def start_tcp_echo(self, port, banner=None, user=None):
-        """Starts apps/tcp_echo.py on `port` (with a server-first `banner` line if given)."""
+    def start_tcp_echo(self, port, banner=None, user=None, address=None):
+        """Starts apps/tcp_echo.py on `port` (with a server-first `banner` line if given;
+        `address` as for start_http_server)."""
         cmd = [PYTHON, os.path.join(APPS_DIR, "tcp_echo.py"), "--port", port]
+        if address is not None:
+            cmd += ["--address", address]
         if banner:
             cmd += ["--banner", banner]
         proc = self.spawn(cmd, user=user, name=f"tcp-{port}")
@@ -180,7 +199,9 @@ class Cluster:
         index = next(_cluster_counter)
         self.tag = netns.run_tag(os.getpid(), index)
         # 10.<x>.0.0/24 per run; distinct runs use distinct bridges, so overlap is harmless.
-        self.subnet_prefix = f"10.{100 + (os.getpid() * 26 + index) % 150}.0"
+        subnet = 100 + (os.getpid() * 26 + index) % 150
+        self.subnet_prefix = f"10.{subnet}.0"
+        self.subnet6_prefix = f"fd00:e2e:{subnet}::"  # used only by Pod.add_ipv6()
         self.bridge = netns.bridge_name(self.tag)
         base = log_dir or os.environ.get("WEFT_E2E_LOG_DIR") or tempfile.gettempdir()
         os.makedirs(base, exist_ok=True)

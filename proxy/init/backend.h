@@ -6,10 +6,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "proxy/init/cidr.h"
+#include "proxy/network/cidr.h"
 #include "proxy/init/command_runner.h"
 
 namespace weft::mesh_init {
+
+using network::Cidr;
+using network::IpFamily;
 
 // The two kernels interfaces iptables can drive. Rules written through one are
 // invisible to the other's save tool, and a pod whose rules are split across

@@ -8,9 +8,12 @@
 
 #include "absl/status/statusor.h"
 #include "proxy/init/backend.h"
-#include "proxy/init/cidr.h"
+#include "proxy/network/cidr.h"
 
 namespace weft::mesh_init {
+
+using network::Cidr;
+using network::IpFamily;
 
 // What traffic to capture, already validated. Pure data: the rule renderer
 // turns it into iptables-restore text.

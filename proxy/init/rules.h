@@ -4,11 +4,14 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "proxy/init/cidr.h"
+#include "proxy/network/cidr.h"
 #include "proxy/init/nat_state.h"
 #include "proxy/init/options.h"
 
 namespace weft::mesh_init {
+
+using network::Cidr;
+using network::IpFamily;
 
 // Our chains in the nat table; mesh-init creates, rewrites and removes these
 // and nothing else (plus the two jumps into them from the built-in chains).

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A tiny HTTP/1.1 test server (keep-alive) that answers every request with JSON about it.
 
-Run inside a pod: http_echo.py --port 8080 --pod b
+Run inside a pod: http_echo.py --port 8080 --pod b [--address ::]
 Paths:
   /anything          200, JSON {pod, method, path, http_version, headers, body_len,
                      body_sha256, client, server}
@@ -18,6 +18,7 @@ import hashlib
 import http.server
 import json
 import os
+import socket
 import sys
 import time
 
@@ -146,7 +147,10 @@ def main():
     parser.add_argument("--pod", default="?", help="name reported in every answer")
     args = parser.parse_args()
     EchoHandler.pod_name = args.pod
-    server = http.server.ThreadingHTTPServer((args.address, args.port), EchoHandler)
+    server_class = http.server.ThreadingHTTPServer
+    if ":" in args.address:  # an IPv6 literal such as "::"
+        server_class = type("V6Server", (server_class,), {"address_family": socket.AF_INET6})
+    server = server_class((args.address, args.port), EchoHandler)
     server.daemon_threads = True
     print(f"http_echo: pod {args.pod} listening on {args.address}:{args.port}", flush=True)
     server.serve_forever()

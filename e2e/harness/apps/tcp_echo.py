@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """A TCP (non-HTTP) echo server: optional server-first banner, then echoes every byte.
 
-Run inside a pod: tcp_echo.py --port 9000 [--banner 'HELLO b']
+Run inside a pod: tcp_echo.py --port 9000 [--banner 'HELLO b'] [--address ::]
 The banner (plus "\n") is sent as soon as a client connects, before it says anything:
 a server-first protocol such as SMTP or MySQL. The connection closes after client EOF.
 """
 
 import argparse
+import socket
 import socketserver
 import sys
 
@@ -44,7 +45,10 @@ def main():
     args = parser.parse_args()
     if args.banner:
         EchoHandler.banner = args.banner.encode() + b"\n"
-    server = Server((args.address, args.port), EchoHandler)
+    server_class = Server
+    if ":" in args.address:  # an IPv6 literal such as "::"
+        server_class = type("V6Server", (Server,), {"address_family": socket.AF_INET6})
+    server = server_class((args.address, args.port), EchoHandler)
     print(f"tcp_echo: listening on {args.address}:{args.port}", flush=True)
     server.serve_forever()
 

@@ -1,5 +1,5 @@
-#ifndef WEFT_PROXY_INIT_CIDR_H_
-#define WEFT_PROXY_INIT_CIDR_H_
+#ifndef WEFT_PROXY_NETWORK_CIDR_H_
+#define WEFT_PROXY_NETWORK_CIDR_H_
 
 #include <array>
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace weft::mesh_init {
+namespace weft::network {
 
 enum class IpFamily { kIpv4, kIpv6 };
 
@@ -37,6 +37,6 @@ class Cidr {
   int prefix_length_ = 0;
 };
 
-}  // namespace weft::mesh_init
+}  // namespace weft::network
 
-#endif  // WEFT_PROXY_INIT_CIDR_H_
+#endif  // WEFT_PROXY_NETWORK_CIDR_H_

@@ -1,4 +1,4 @@
-#include "proxy/init/cidr.h"
+#include "proxy/network/cidr.h"
 
 #include <arpa/inet.h>
 
@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace weft::mesh_init {
+namespace weft::network {
 
 absl::StatusOr<Cidr> Cidr::Parse(absl::string_view text) {
   auto invalid = [&](absl::string_view why) {
@@ -63,4 +63,4 @@ std::string Cidr::ToString() const {
   return absl::StrCat(buffer, "/", prefix_length_);
 }
 
-}  // namespace weft::mesh_init
+}  // namespace weft::network

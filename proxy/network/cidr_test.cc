@@ -1,9 +1,9 @@
-#include "proxy/init/cidr.h"
+#include "proxy/network/cidr.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace weft::mesh_init {
+namespace weft::network {
 namespace {
 
 using ::testing::HasSubstr;
@@ -42,4 +42,4 @@ TEST(CidrTest, RejectsBadInputNamingIt) {
 }
 
 }  // namespace
-}  // namespace weft::mesh_init
+}  // namespace weft::network
