@@ -89,6 +89,23 @@ void ReadRouteConfig(YamlReader& r, const YAML::Node& node, const std::string& p
                      })});
 }
 
+const std::vector<std::pair<absl::string_view, Protocol>>& ProtocolNames() {
+  static const auto* names = new std::vector<std::pair<absl::string_view, Protocol>>{
+      {"auto", Protocol::kAuto}, {"http", Protocol::kHttp}, {"tcp", Protocol::kTcp}};
+  return *names;
+}
+
+void ReadFilterChain(YamlReader& r, const YAML::Node& node, const std::string& path,
+                     FilterChain& chain) {
+  r.ReadMapping(node, path,
+                {r.StringField("name", chain.name),
+                 r.CidrListField("destination_prefixes", chain.destination_prefixes),
+                 r.PortField("destination_port", chain.destination_port),
+                 r.EnumField<Protocol>("protocol", "a protocol", ProtocolNames(), chain.protocol),
+                 r.StringField("route_config", chain.route_config),
+                 r.StringField("cluster", chain.cluster)});
+}
+
 void ReadListener(YamlReader& r, const YAML::Node& node, const std::string& path,
                   Listener& listener) {
   r.ReadMapping(
@@ -97,15 +114,15 @@ void ReadListener(YamlReader& r, const YAML::Node& node, const std::string& path
        r.StringField("address", listener.address),
        r.PortField("port", listener.port),
        r.BoolField("original_dst", listener.original_dst),
-       r.EnumField<Listener::Protocol>("protocol", "a protocol",
-                                       {{"auto", Listener::Protocol::kAuto},
-                                        {"http", Listener::Protocol::kHttp},
-                                        {"tcp", Listener::Protocol::kTcp}},
-                                       listener.protocol),
+       r.EnumField<Protocol>("protocol", "a protocol", ProtocolNames(), listener.protocol),
        r.PortListField("opaque_ports", listener.opaque_ports),
        r.DurationField("detection_timeout", listener.detection_timeout),
        r.StringField("route_config", listener.route_config),
        r.StringField("default_cluster", listener.default_cluster),
+       r.ListField<FilterChain>("filter_chains", listener.filter_chains,
+                                [&r](const YAML::Node& n, const std::string& p, FilterChain& c) {
+                                  ReadFilterChain(r, n, p, c);
+                                }),
        r.DurationField("idle_timeout", listener.idle_timeout),
        r.Uint32Field("max_request_headers_bytes", "a byte count", kMinRequestHeadersBytes,
                      kMaxRequestHeadersBytes, listener.max_request_headers_bytes),

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -426,6 +427,67 @@ TEST(BootstrapLoaderTest, InvalidFileContentNamesThePath) {
   EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(config.status().message(), HasSubstr(path + ": invalid bootstrap config"));
   EXPECT_THAT(config.status().message(), Not(HasSubstr("file:")));
+}
+
+constexpr char kChains[] = R"(
+listeners:
+  - name: outbound
+    port: 15001
+    original_dst: true
+    default_cluster: passthrough
+    filter_chains:
+      - name: backend-http
+        destination_prefixes: ["10.96.0.7", "10.96.1.0/24"]
+        destination_port: 8080
+        protocol: http
+        route_config: backend
+      - name: db
+        destination_prefixes: ["fd00::5/128"]
+        protocol: tcp
+        cluster: db
+route_configs:
+  - name: backend
+    virtual_hosts:
+      - name: backend
+        domains: ["*"]
+        routes:
+          - match: {prefix: /}
+            cluster: backend
+clusters:
+  - name: passthrough
+    type: original_dst
+  - name: backend
+    endpoints: [{address: 10.0.0.5, port: 8080}]
+  - name: db
+    endpoints: [{address: 10.0.0.6, port: 5432}]
+)";
+
+TEST(BootstrapLoaderTest, FilterChainsParse) {
+  absl::StatusOr<ProxyConfig> config = ParseBootstrapYaml(kChains, "chains.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const Listener& l = config->listeners[0];
+  ASSERT_EQ(l.filter_chains.size(), 2u);
+  EXPECT_EQ(l.filter_chains[0].name, "backend-http");
+  EXPECT_EQ(l.filter_chains[0].destination_prefixes,
+            (std::vector<CidrRange>{{"10.96.0.7", 32}, {"10.96.1.0", 24}}));
+  EXPECT_EQ(l.filter_chains[0].destination_port, 8080);
+  EXPECT_EQ(l.filter_chains[0].protocol, Protocol::kHttp);
+  EXPECT_EQ(l.filter_chains[0].route_config, "backend");
+  EXPECT_TRUE(l.filter_chains[0].cluster.empty());
+  EXPECT_EQ(l.filter_chains[1].destination_prefixes, (std::vector<CidrRange>{{"fd00::5", 128}}));
+  EXPECT_EQ(l.filter_chains[1].cluster, "db");
+}
+
+TEST(BootstrapLoaderTest, FilterChainMistakesAreAllReported) {
+  std::string yaml = kChains;
+  yaml = absl::StrReplaceAll(yaml, {{"\"10.96.1.0/24\"", "\"10.96.1.0/40\""},
+                                    {"cluster: db\n", "cluster: nope\n"},
+                                    {"- name: db\n", "- name: backend-http\n"}});
+  std::vector<std::string> problems = ProblemsOf(yaml);
+  EXPECT_THAT(LineWith(problems, "filter_chains[0].destination_prefixes[1]"),
+              HasSubstr("10.96.1.0/40"));
+  EXPECT_THAT(LineWith(problems, "filter_chains[1].cluster"), HasSubstr("nope"));
+  EXPECT_THAT(LineWith(problems, "filter_chains[1].name"), HasSubstr("duplicate"));
 }
 
 }  // namespace

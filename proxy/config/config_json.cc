@@ -58,6 +58,18 @@ std::string ToJson(const ProxyConfig& config) {
         ", \"detection_timeout\": ", Dur(l.detection_timeout),
         ", \"route_config\": ", JsonQuote(l.route_config),
         ", \"default_cluster\": ", JsonQuote(l.default_cluster),
+        ", \"filter_chains\": ", Array(l.filter_chains, [](const FilterChain& fc) {
+          return absl::StrCat(
+              "{\"name\": ", JsonQuote(fc.name), ", \"destination_prefixes\": ",
+              Array(fc.destination_prefixes,
+                    [](const CidrRange& r) {
+                      return JsonQuote(absl::StrCat(r.address, "/", r.prefix_length));
+                    }),
+              ", \"destination_port\": ", fc.destination_port,
+              ", \"protocol\": ", JsonQuote(ProtocolName(fc.protocol)),
+              ", \"route_config\": ", JsonQuote(fc.route_config),
+              ", \"cluster\": ", JsonQuote(fc.cluster), "}");
+        }),
         ", \"idle_timeout\": ", Dur(l.idle_timeout),
         ", \"max_request_headers_bytes\": ", l.max_request_headers_bytes,
         ", \"buffer_limit_bytes\": ", l.buffer_limit_bytes, "}");

@@ -64,12 +64,39 @@ struct RouteConfig {
   std::vector<VirtualHost> virtual_hosts;
 };
 
+enum class Protocol {
+  kAuto,  // sniff the first bytes: HTTP/1.x is proxied as HTTP, the rest as TCP
+  kHttp,
+  kTcp,
+};
+
+// An IP network: "10.96.0.0/16", "fd00::/8", or one address with its full length.
+struct CidrRange {
+  std::string address;
+  uint32_t prefix_length = 0;
+
+  friend bool operator==(const CidrRange& a, const CidrRange& b) {
+    return a.address == b.address && a.prefix_length == b.prefix_length;
+  }
+};
+
+// How connections to some destinations are handled, chosen per connection by its
+// (original) destination: the most specific match wins (an address match beats
+// none, a longer prefix beats a shorter one, a port match beats none); a
+// connection that matches no chain uses the listener's own settings. This is how
+// one captured listener carries every service of the mesh: a chain per service
+// VIP and port.
+struct FilterChain {
+  std::string name;
+  std::vector<CidrRange> destination_prefixes;  // empty: any address
+  uint16_t destination_port = 0;                // 0: any port
+  Protocol protocol = Protocol::kAuto;
+  std::string route_config;  // HTTP routing; unmatched requests go to `cluster`
+  std::string cluster;       // TCP, and HTTP without a matching route
+};
+
 struct Listener {
-  enum class Protocol {
-    kAuto,  // sniff the first bytes: HTTP/1.x is proxied as HTTP, the rest as TCP
-    kHttp,
-    kTcp,
-  };
+  using Protocol = config::Protocol;
   std::string name;
   std::string address = "0.0.0.0";
   uint16_t port = 0;
@@ -86,6 +113,9 @@ struct Listener {
   std::string route_config;
   std::string default_cluster;
   absl::Duration idle_timeout = absl::Seconds(300);
+  // Per-destination handling; see FilterChain. The fields above (protocol,
+  // route_config, default_cluster) apply to connections that match no chain.
+  std::vector<FilterChain> filter_chains;
   // Limit on one request's header block; larger gets 431.
   uint32_t max_request_headers_bytes = 60 * 1024;
   // Bytes buffered per direction before the proxy stops reading the other side.

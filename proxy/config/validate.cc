@@ -228,12 +228,57 @@ class Validator {
         Problem(port_path, absl::StrCat("duplicate port ", port));
       }
     }
+    absl::flat_hash_set<std::string> chain_names;
+    for (size_t j = 0; j < listener.filter_chains.size(); ++j) {
+      const FilterChain& chain = listener.filter_chains[j];
+      const std::string chain_path = IndexPath(ChildPath(path, "filter_chains"), j);
+      CheckFilterChain(chain, chain_path);
+      if (!chain.name.empty() && !chain_names.insert(chain.name).second) {
+        Problem(ChildPath(chain_path, "name"),
+                absl::StrFormat("duplicate filter chain name \"%s\"", chain.name));
+      }
+    }
     CheckDuration(ChildPath(path, "detection_timeout"), listener.detection_timeout, false);
     CheckDuration(ChildPath(path, "idle_timeout"), listener.idle_timeout, false);
     CheckRange(ChildPath(path, "max_request_headers_bytes"), listener.max_request_headers_bytes,
                kMinRequestHeadersBytes, kMaxRequestHeadersBytes);
     CheckRange(ChildPath(path, "buffer_limit_bytes"), listener.buffer_limit_bytes,
                kMinBufferLimitBytes, kMaxBufferLimitBytes);
+  }
+
+  void CheckFilterChain(const FilterChain& chain, const std::string& path) {
+    if (chain.name.empty()) Problem(ChildPath(path, "name"), "required");
+    for (size_t k = 0; k < chain.destination_prefixes.size(); ++k) {
+      const CidrRange& range = chain.destination_prefixes[k];
+      const std::optional<IpLiteral> ip = ParseIpLiteral(range.address);
+      const std::string range_path = IndexPath(ChildPath(path, "destination_prefixes"), k);
+      if (!ip.has_value()) {
+        Problem(range_path, absl::StrFormat("\"%s\" is not an IP address", range.address));
+      } else if (range.prefix_length > (range.address.find(':') == std::string::npos ? 32u : 128u)) {
+        Problem(range_path, absl::StrFormat("prefix length %u is too long for %s",
+                                            range.prefix_length, range.address));
+      }
+    }
+    if (!chain.route_config.empty()) {
+      const std::string route_path = ChildPath(path, "route_config");
+      if (chain.protocol == Protocol::kTcp) {
+        Problem(route_path, "a tcp filter chain never routes HTTP; remove route_config or set "
+                            "protocol to http or auto");
+      } else if (scope_.check_route_config_references &&
+                 !route_config_names_.contains(chain.route_config)) {
+        Problem(route_path, absl::StrFormat("unknown route config \"%s\"", chain.route_config));
+      }
+    }
+    const bool routes_everything = chain.protocol == Protocol::kHttp && !chain.route_config.empty();
+    if (chain.cluster.empty()) {
+      if (!routes_everything) {
+        Problem(ChildPath(path, "cluster"),
+                "required unless protocol is http with a route_config (TCP and unrouted "
+                "requests go there)");
+      }
+    } else {
+      CheckClusterReference(ChildPath(path, "cluster"), chain.cluster);
+    }
   }
 
   // Host names are case-insensitive; "*" alone or a leading "*." are the only

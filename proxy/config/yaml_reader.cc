@@ -1,5 +1,7 @@
 #include "proxy/config/yaml_reader.h"
 
+#include "proxy/network/cidr.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -180,6 +182,20 @@ bool YamlReader::ReadPort(const YAML::Node& node, const std::string& path, uint1
   return true;
 }
 
+bool YamlReader::ReadCidr(const YAML::Node& node, const std::string& path, CidrRange& out) {
+  std::string text;
+  if (!Scalar(node, path, "a CIDR such as 10.96.0.0/16", text)) return false;
+  absl::StatusOr<network::Cidr> cidr = network::Cidr::Parse(text);
+  if (!cidr.ok()) {
+    Problem(node, path, std::string(cidr.status().message()));
+    return false;
+  }
+  const std::string canonical = cidr->ToString();
+  out.address = canonical.substr(0, canonical.find('/'));
+  out.prefix_length = static_cast<uint32_t>(cidr->prefix_length());
+  return true;
+}
+
 bool YamlReader::ReadUint32(const YAML::Node& node, const std::string& path,
                             absl::string_view what, uint32_t min, uint32_t max, uint32_t& out) {
   std::string text;
@@ -247,6 +263,14 @@ YamlReader::Field YamlReader::DurationField(absl::string_view key, absl::Duratio
   return Field{std::string(key), [this, &out](const YAML::Node& node, const std::string& path) {
                  ReadDuration(node, path, out);
                }};
+}
+
+YamlReader::Field YamlReader::CidrListField(absl::string_view key,
+                                            std::vector<CidrRange>& out) {
+  return ListField<CidrRange>(
+      key, out, [this](const YAML::Node& node, const std::string& path, CidrRange& value) {
+        ReadCidr(node, path, value);
+      });
 }
 
 YamlReader::Field YamlReader::StringListField(absl::string_view key,

@@ -28,6 +28,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "proxy/config/model.h"
 #include "proxy/config/problem_list.h"
 #include "yaml-cpp/yaml.h"
 
@@ -66,6 +67,8 @@ class YamlReader {
   // "250ms", "1s", "1.5s", "5m", "1h30m" (absl::ParseDuration) or "0"; a bare
   // number other than 0 is an error because its unit would be a guess.
   bool ReadDuration(const YAML::Node& node, const std::string& path, absl::Duration& out);
+  // "10.96.0.0/16", "fd00::/8", or one address (its full length); host bits cleared.
+  bool ReadCidr(const YAML::Node& node, const std::string& path, CidrRange& out);
   // One of `names` (matched exactly); `what` names the value in messages.
   template <typename Enum>
   bool ReadEnum(const YAML::Node& node, const std::string& path, absl::string_view what,
@@ -80,6 +83,7 @@ class YamlReader {
   Field DurationField(absl::string_view key, absl::Duration& out);
   Field StringListField(absl::string_view key, std::vector<std::string>& out);
   Field PortListField(absl::string_view key, std::vector<uint16_t>& out);
+  Field CidrListField(absl::string_view key, std::vector<CidrRange>& out);
   template <typename Enum>
   Field EnumField(absl::string_view key, absl::string_view what,
                   std::vector<std::pair<absl::string_view, Enum>> names, Enum& out);

@@ -123,10 +123,14 @@ void Http1Session::OnMessageHead(MessageHead& head) {
     return reply_later(501, "upgrade_unsupported");
   }
 
-  const std::string* cluster_name = &context_->config.default_cluster;
+  if (chains_ != context_->chains) {
+    chains_ = context_->chains;
+    chain_ = &chains_->Match(info_.destination);
+  }
+  const std::string* cluster_name = &chain_->cluster;
   absl::Duration timeout = absl::ZeroDuration();
-  if (context_->routes != nullptr) {
-    if (const config::Route* route = context_->routes->Match(HostOf(head), PathOf(head.target))) {
+  if (chain_->routes != nullptr) {
+    if (const config::Route* route = chain_->routes->Match(HostOf(head), PathOf(head.target))) {
       cluster_name = &route->cluster;
       timeout = route->timeout;
     }

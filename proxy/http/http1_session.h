@@ -78,6 +78,10 @@ class Http1Session final : public listener::Session,
 
   listener::ListenerContextPtr context_;
   listener::ConnectionInfo info_;
+  // This connection's filter chain, looked up again when the listener's chains
+  // change (a config update), so that open connections follow new routes.
+  std::shared_ptr<const listener::FilterChainTable> chains_;
+  const listener::FilterChainTable::Chain* chain_ = nullptr;
   std::unique_ptr<network::Connection> downstream_;
   Http1Parser request_parser_;
   ResponseDecoder response_decoder_;

@@ -1,7 +1,8 @@
 // libFuzzer target: one Http1Session driven through a fuzzer-written script of
 // what its two peers do, to show that nothing a client (or a misbehaving
-// upstream) sends or does can crash the proxy, leak memory or descriptors, or
-// leave a session behind once both peers are gone.
+// upstream) sends or does can crash the proxy, leak memory or descriptors,
+// leave a session behind once both peers are gone, or leave cx_active or a
+// cluster's upstream_rq_active gauge off zero at the end.
 //
 // The session runs on a FakeDispatcher (simulated time) with real sockets: a
 // socketpair for the client, whose proxy end has a small send buffer so that

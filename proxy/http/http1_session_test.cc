@@ -59,10 +59,10 @@ class Http1SessionTest : public ::testing::Test {
     config_.listeners = {l};
 
     host_ = std::make_unique<testing::FakeSessionHost>(dispatcher_, config_);
-    routes_ = std::make_shared<const RouteTable>(config_.route_configs[0]);
+    chains_ = std::make_shared<const listener::FilterChainTable>(config_.listeners[0], config_);
     stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "test");
     context_ = std::make_shared<listener::ListenerContext>(config_.listeners[0], *stats_,
-                                                          routes_, *host_);
+                                                          chains_, *host_);
   }
 
   void TearDown() override {
@@ -101,7 +101,7 @@ class Http1SessionTest : public ::testing::Test {
   testing::LoopbackListener upstream_;
   config::ProxyConfig config_;
   std::unique_ptr<testing::FakeSessionHost> host_;
-  std::shared_ptr<const RouteTable> routes_;
+  std::shared_ptr<const listener::FilterChainTable> chains_;
   std::unique_ptr<listener::ListenerStats> stats_;
   listener::ListenerContextPtr context_;
 };

@@ -113,6 +113,7 @@ void ActiveListener::OnAcceptable() {
       absl::StatusOr<network::Address> dst = network::OriginalDestination(fd);
       if (dst.ok()) info.original_dst = *dst;
     }
+    info.destination = info.original_dst.valid() ? info.original_dst : network::LocalAddress(fd);
     context_->stats.cx_total.Inc();
     context_->stats.cx_active.Add(1);
     Dispatch(info, std::make_unique<network::Connection>(context_->host.dispatcher(), fd, false,
@@ -123,7 +124,7 @@ void ActiveListener::OnAcceptable() {
 void ActiveListener::Dispatch(const ConnectionInfo& info,
                               std::unique_ptr<network::Connection> connection) {
   const config::Listener& cfg = context_->config;
-  config::Listener::Protocol protocol = cfg.protocol;
+  config::Listener::Protocol protocol = context_->chains->Match(info.destination).protocol;
   if (info.original_dst.valid() &&
       std::find(cfg.opaque_ports.begin(), cfg.opaque_ports.end(), info.original_dst.port()) !=
           cfg.opaque_ports.end()) {

@@ -7,13 +7,11 @@
 #include "absl/strings/string_view.h"
 #include "common/event/dispatcher.h"
 #include "proxy/config/model.h"
+#include "proxy/listener/filter_chain_table.h"
 #include "proxy/network/address.h"
 #include "proxy/network/connection.h"
 #include "proxy/stats/stats.h"
 
-namespace weft::http {
-class RouteTable;
-}
 namespace weft::upstream {
 class ClusterManager;
 }
@@ -70,11 +68,11 @@ struct ListenerStats {
 // Sessions hold a shared_ptr to it, so it outlives a listener that was removed.
 struct ListenerContext {
   ListenerContext(config::Listener config, ListenerStats& stats,
-                  std::shared_ptr<const http::RouteTable> routes, SessionHost& host)
-      : config(std::move(config)), stats(stats), routes(std::move(routes)), host(host) {}
+                  std::shared_ptr<const FilterChainTable> chains, SessionHost& host)
+      : config(std::move(config)), stats(stats), chains(std::move(chains)), host(host) {}
   config::Listener config;
   ListenerStats& stats;
-  std::shared_ptr<const http::RouteTable> routes;  // null: all to default_cluster
+  std::shared_ptr<const FilterChainTable> chains;  // never null
   SessionHost& host;
 };
 using ListenerContextPtr = std::shared_ptr<ListenerContext>;
@@ -83,6 +81,9 @@ using ListenerContextPtr = std::shared_ptr<ListenerContext>;
 struct ConnectionInfo {
   network::Address peer;
   network::Address original_dst;  // valid only for captured connections
+  // Where the client connected to: the original destination when captured,
+  // else the listener's own address. Filter chains match on it.
+  network::Address destination;
 };
 
 }  // namespace weft::listener

@@ -56,6 +56,26 @@ absl::StatusOr<Cidr> Cidr::Parse(absl::string_view text) {
   return cidr;
 }
 
+bool Cidr::Contains(const Address& address) const {
+  const uint8_t* bytes;
+  if (address.family() == AF_INET && family_ == IpFamily::kIpv4) {
+    bytes = reinterpret_cast<const uint8_t*>(
+        &reinterpret_cast<const sockaddr_in*>(address.sockaddr_ptr())->sin_addr);
+  } else if (address.family() == AF_INET6 && family_ == IpFamily::kIpv6) {
+    bytes = reinterpret_cast<const sockaddr_in6*>(address.sockaddr_ptr())->sin6_addr.s6_addr;
+  } else {
+    return false;
+  }
+  const int full = prefix_length_ / 8;
+  for (int i = 0; i < full; ++i) {
+    if (bytes[i] != bytes_[i]) return false;
+  }
+  const int rest = prefix_length_ % 8;
+  if (rest == 0) return true;
+  const uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (bytes[full] & mask) == bytes_[full];
+}
+
 std::string Cidr::ToString() const {
   char buffer[INET6_ADDRSTRLEN] = {};
   inet_ntop(family_ == IpFamily::kIpv4 ? AF_INET : AF_INET6, bytes_.data(),

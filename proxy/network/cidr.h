@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "proxy/network/address.h"
 
 namespace weft::network {
 
@@ -26,6 +27,8 @@ class Cidr {
   static absl::StatusOr<Cidr> Parse(absl::string_view text);
 
   IpFamily family() const { return family_; }
+  // True when `address` (same family) lies inside this network.
+  bool Contains(const Address& address) const;
   int prefix_length() const { return prefix_length_; }
   std::string ToString() const;
 

@@ -41,5 +41,22 @@ TEST(CidrTest, RejectsBadInputNamingIt) {
   }
 }
 
+TEST(CidrContainsTest, MatchesAddressesInsideTheNetworkOnly) {
+  auto net = Cidr::Parse("10.96.0.0/12");
+  ASSERT_TRUE(net.ok());
+  EXPECT_TRUE(net->Contains(*Address::FromIpPort("10.96.0.1", 80)));
+  EXPECT_TRUE(net->Contains(*Address::FromIpPort("10.111.255.255", 80)));
+  EXPECT_FALSE(net->Contains(*Address::FromIpPort("10.112.0.0", 80)));
+  EXPECT_FALSE(net->Contains(*Address::FromIpPort("fd00::1", 80)));  // other family
+  auto one = Cidr::Parse("10.96.0.7");
+  EXPECT_TRUE(one->Contains(*Address::FromIpPort("10.96.0.7", 1)));
+  EXPECT_FALSE(one->Contains(*Address::FromIpPort("10.96.0.8", 1)));
+  auto v6 = Cidr::Parse("fd00:e2e::/33");
+  EXPECT_TRUE(v6->Contains(*Address::FromIpPort("fd00:e2e:7fff::1", 1)));
+  EXPECT_FALSE(v6->Contains(*Address::FromIpPort("fd00:e2e:8000::1", 1)));
+  auto all = Cidr::Parse("0.0.0.0/0");
+  EXPECT_TRUE(all->Contains(*Address::FromIpPort("192.0.2.1", 1)));
+}
+
 }  // namespace
 }  // namespace weft::network

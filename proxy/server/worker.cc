@@ -32,17 +32,11 @@ absl::Status Worker::ApplyConfig(config::ProxyConfigPtr config) {
   return result.get();
 }
 
-std::shared_ptr<const http::RouteTable> Worker::RoutesFor(const config::Listener& l,
-                                                          const config::ProxyConfig& config) {
-  if (l.route_config.empty()) return nullptr;
-  const config::RouteConfig* rc = config.FindRouteConfig(l.route_config);
-  return rc == nullptr ? nullptr : std::make_shared<const http::RouteTable>(*rc);
-}
 
 absl::Status Worker::AddListener(const config::Listener& l, const config::ProxyConfig& config) {
   ListenerSlot slot;
   auto context = std::make_shared<listener::ListenerContext>(l, StatsFor(l.name),
-                                                             RoutesFor(l, config), *this);
+                                                             std::make_shared<const listener::FilterChainTable>(l, config), *this);
   absl::StatusOr<std::unique_ptr<listener::ActiveListener>> active =
       listener::ActiveListener::Create(std::move(context));
   if (!active.ok()) {
@@ -74,7 +68,7 @@ absl::Status Worker::ApplyOnThread(const config::ProxyConfigPtr& config) {
       // Same socket: new settings and routes for the next request and connection.
       listener::ListenerContext& context = it->second.active->context();
       context.config = l;
-      context.routes = RoutesFor(l, *config);
+      context.chains = std::make_shared<const listener::FilterChainTable>(l, *config);
       listeners_[l.name] = std::move(it->second);
       old.erase(it);
       continue;

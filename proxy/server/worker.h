@@ -59,8 +59,6 @@ class Worker final : public listener::SessionHost {
   listener::ListenerStats& StatsFor(const std::string& listener_name);
   absl::Status ApplyOnThread(const config::ProxyConfigPtr& config);
   absl::Status AddListener(const config::Listener& l, const config::ProxyConfig& config);
-  std::shared_ptr<const http::RouteTable> RoutesFor(const config::Listener& l,
-                                                    const config::ProxyConfig& config);
 
   const int index_;
   config::ProxyConfigPtr config_;

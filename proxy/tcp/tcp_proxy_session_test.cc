@@ -40,7 +40,8 @@ class TcpProxySessionTest : public ::testing::Test {
   void TearDown() override { host_.reset(); }
 
   SocketPeer Start(const config::Listener& l) {
-    context_ = std::make_shared<listener::ListenerContext>(l, *stats_, nullptr, *host_);
+    context_ = std::make_shared<listener::ListenerContext>(
+        l, *stats_, std::make_shared<const listener::FilterChainTable>(l, config_), *host_);
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
     stats_->cx_active.Add(1);

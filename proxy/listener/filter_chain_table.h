@@ -1,0 +1,51 @@
+#ifndef WEFT_PROXY_LISTENER_FILTER_CHAIN_TABLE_H_
+#define WEFT_PROXY_LISTENER_FILTER_CHAIN_TABLE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proxy/config/model.h"
+#include "proxy/http/router.h"
+#include "proxy/network/address.h"
+#include "proxy/network/cidr.h"
+
+namespace weft::listener {
+
+// The filter chains of one listener, ready for matching: which protocol, routes
+// and cluster handle a connection, by its destination. Matching follows Envoy's
+// order: chains naming the destination port are tried first, then chains for any
+// port; among those, the longest matching address prefix wins (a chain without
+// prefixes matches any address, below every prefix). No match: the listener's own
+// settings (the default chain).
+// Immutable once built, so it can be shared; a config update builds a new one.
+class FilterChainTable {
+ public:
+  struct Chain {
+    std::string name;
+    config::Protocol protocol = config::Protocol::kAuto;
+    std::shared_ptr<const http::RouteTable> routes;  // null: no HTTP routing
+    std::string cluster;  // TCP, and HTTP that no route matches
+  };
+
+  FilterChainTable(const config::Listener& listener, const config::ProxyConfig& config);
+
+  const Chain& Match(const network::Address& destination) const;
+  const Chain& default_chain() const { return default_; }
+
+ private:
+  struct Entry {
+    std::vector<network::Cidr> prefixes;
+    uint16_t port = 0;
+    Chain chain;
+  };
+  // Longest matching prefix among entries with exactly this port; -2 if none.
+  const Entry* Best(const network::Address& destination, uint16_t port) const;
+
+  std::vector<Entry> entries_;
+  Chain default_;
+};
+
+}  // namespace weft::listener
+
+#endif  // WEFT_PROXY_LISTENER_FILTER_CHAIN_TABLE_H_
