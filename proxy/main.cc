@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <random>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   weft::server::ServerOptions options;
   options.concurrency = concurrency;
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  options.random_seed = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
   weft::server::Server server(
       std::make_shared<const weft::config::ProxyConfig>(std::move(*config)), options,
       weft::RealTimeSource::Instance());

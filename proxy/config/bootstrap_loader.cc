@@ -65,6 +65,13 @@ void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& path, R
                                                                   route.match.path_prefix)});
                                    }},
                  r.StringField("cluster", route.cluster),
+                 r.ListField<WeightedCluster>(
+                     "weighted_clusters", route.weighted_clusters,
+                     [&r](const YAML::Node& n, const std::string& p, WeightedCluster& w) {
+                       r.ReadMapping(n, p,
+                                     {r.StringField("name", w.name),
+                                      r.Uint32Field("weight", "a weight", 1, 1'000'000, w.weight)});
+                     }),
                  r.DurationField("timeout", route.timeout)});
 }
 

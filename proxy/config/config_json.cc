@@ -82,9 +82,15 @@ std::string ToJson(const ProxyConfig& config) {
               "{\"name\": ", JsonQuote(vh.name), ", \"domains\": ",
               Array(vh.domains, [](const std::string& d) { return JsonQuote(d); }),
               ", \"routes\": ", Array(vh.routes, [](const Route& r) {
-                return absl::StrCat("{\"match\": {\"prefix\": ", JsonQuote(r.match.path_prefix),
-                                    "}, \"cluster\": ", JsonQuote(r.cluster),
-                                    ", \"timeout\": ", Dur(r.timeout), "}");
+                return absl::StrCat(
+                    "{\"match\": {\"prefix\": ", JsonQuote(r.match.path_prefix),
+                    "}, \"cluster\": ", JsonQuote(r.cluster), ", \"weighted_clusters\": ",
+                    Array(r.weighted_clusters,
+                          [](const WeightedCluster& w) {
+                            return absl::StrCat("{\"name\": ", JsonQuote(w.name),
+                                                ", \"weight\": ", w.weight, "}");
+                          }),
+                    ", \"timeout\": ", Dur(r.timeout), "}");
               }),
               "}");
         }),
@@ -93,7 +99,9 @@ std::string ToJson(const ProxyConfig& config) {
   std::string clusters = Array(config.clusters, [](const Cluster& c) {
     return absl::StrCat(
         "{\"name\": ", JsonQuote(c.name), ", \"type\": ",
-        JsonQuote(c.type == Cluster::Type::kStatic ? "static" : "original_dst"),
+        JsonQuote(c.type == Cluster::Type::kStatic        ? "static"
+                  : c.type == Cluster::Type::kOriginalDst ? "original_dst"
+                                                          : "eds"),
         ", \"connect_timeout\": ", Dur(c.connect_timeout),
         ", \"max_idle_connections\": ", c.max_idle_connections,
         ", \"idle_timeout\": ", Dur(c.idle_timeout), ", \"endpoints\": ",

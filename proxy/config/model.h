@@ -31,6 +31,7 @@ struct Cluster {
   enum class Type {
     kStatic,       // the listed endpoints
     kOriginalDst,  // the connection's original destination (captured traffic)
+    kEds,          // endpoints assigned by the control plane; may be none for a while
   };
   std::string name;
   Type type = Type::kStatic;
@@ -45,10 +46,18 @@ struct RouteMatch {
   std::string path_prefix = "/";
 };
 
+struct WeightedCluster {
+  std::string name;
+  uint32_t weight = 1;
+};
+
 struct Route {
   RouteMatch match;
+  // Either one cluster, or a weighted split (canary, blue-green): each request
+  // goes to one of `weighted_clusters` with probability weight / sum.
   std::string cluster;
-  absl::Duration timeout = absl::Seconds(15);  // whole request; zero = none
+  std::vector<WeightedCluster> weighted_clusters;
+  absl::Duration timeout = absl::Seconds(15);  // until the response starts; zero = none
 };
 
 struct VirtualHost {

@@ -341,7 +341,20 @@ class Validator {
                   absl::StrFormat("\"%s\" must start with \"/\"",
                                   absl::CHexEscape(route.match.path_prefix)));
         }
-        CheckClusterReference(ChildPath(rpath, "cluster"), route.cluster);
+        if (route.weighted_clusters.empty()) {
+          CheckClusterReference(ChildPath(rpath, "cluster"), route.cluster);
+        } else {
+          if (!route.cluster.empty()) {
+            Problem(ChildPath(rpath, "cluster"),
+                    "give either cluster or weighted_clusters, not both");
+          }
+          for (size_t w = 0; w < route.weighted_clusters.size(); ++w) {
+            const WeightedCluster& wc = route.weighted_clusters[w];
+            const std::string wpath = IndexPath(ChildPath(rpath, "weighted_clusters"), w);
+            CheckClusterReference(ChildPath(wpath, "name"), wc.name);
+            if (wc.weight == 0) Problem(ChildPath(wpath, "weight"), "must be at least 1");
+          }
+        }
         CheckDuration(ChildPath(rpath, "timeout"), route.timeout, /*zero_allowed=*/true);
       }
     }

@@ -131,7 +131,9 @@ void Http1Session::OnMessageHead(MessageHead& head) {
   absl::Duration timeout = absl::ZeroDuration();
   if (chain_->routes != nullptr) {
     if (const config::Route* route = chain_->routes->Match(HostOf(head), PathOf(head.target))) {
-      cluster_name = &route->cluster;
+      cluster_name = route->weighted_clusters.empty()
+                         ? &route->cluster
+                         : &PickWeightedCluster(route->weighted_clusters, context_->host.random());
       timeout = route->timeout;
     }
   }

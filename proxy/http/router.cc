@@ -60,4 +60,16 @@ const config::Route* RouteTable::Match(absl::string_view host, absl::string_view
   return nullptr;
 }
 
+const std::string& PickWeightedCluster(const std::vector<config::WeightedCluster>& clusters,
+                                       RandomGenerator& random) {
+  uint64_t total = 0;
+  for (const config::WeightedCluster& c : clusters) total += c.weight;
+  uint64_t r = random.Uniform(total == 0 ? 1 : total);
+  for (const config::WeightedCluster& c : clusters) {
+    if (r < c.weight) return c.name;
+    r -= c.weight;
+  }
+  return clusters.back().name;
+}
+
 }  // namespace weft::http

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "common/random/random.h"
 #include "proxy/config/model.h"
 
 namespace weft::http {
@@ -30,6 +31,11 @@ class RouteTable {
   std::vector<std::pair<std::string, const config::VirtualHost*>> suffixes_;  // longest first
   const config::VirtualHost* any_ = nullptr;
 };
+
+// The cluster for one request of a weighted split: each with probability
+// weight / sum. `clusters` is not empty.
+const std::string& PickWeightedCluster(const std::vector<config::WeightedCluster>& clusters,
+                                       RandomGenerator& random);
 
 }  // namespace weft::http
 

@@ -53,5 +53,24 @@ TEST(RouteTableTest, FallbackHostAndNoMatchingRoute) {
   EXPECT_EQ(*ClusterOf(t, "", "/only"), "fallback");
 }
 
+TEST(PickWeightedClusterTest, SplitFollowsWeightsExactlyOverTheRandomRange) {
+  std::vector<config::WeightedCluster> split = {{"v1", 90}, {"v2", 10}};
+  std::vector<uint64_t> all(100);
+  for (uint64_t i = 0; i < 100; ++i) all[i] = i;
+  FixedRandom random(all);
+  int v1 = 0, v2 = 0;
+  for (int i = 0; i < 100; ++i) {
+    const std::string& c = PickWeightedCluster(split, random);
+    if (c == "v1") ++v1;
+    if (c == "v2") ++v2;
+  }
+  EXPECT_EQ(v1, 90);
+  EXPECT_EQ(v2, 10);
+  FixedRandom edge({89, 90, 99});
+  EXPECT_EQ(PickWeightedCluster(split, edge), "v1");
+  EXPECT_EQ(PickWeightedCluster(split, edge), "v2");
+  EXPECT_EQ(PickWeightedCluster(split, edge), "v2");
+}
+
 }  // namespace
 }  // namespace weft::http

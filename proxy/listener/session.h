@@ -6,6 +6,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/event/dispatcher.h"
+#include "common/random/random.h"
 #include "proxy/config/model.h"
 #include "proxy/listener/filter_chain_table.h"
 #include "proxy/network/address.h"
@@ -44,6 +45,8 @@ class SessionHost {
   virtual void CloseLater(std::unique_ptr<network::Connection> connection) = 0;
   // proxy.errors.<reason>, counted whenever the proxy answers with an error.
   virtual stats::Counter& ErrorCounter(absl::string_view reason) = 0;
+  // This worker's random numbers (weighted splits...).
+  virtual RandomGenerator& random() = 0;
 };
 
 // Counters of one listener on one worker.

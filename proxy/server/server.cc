@@ -127,7 +127,8 @@ absl::Status Server::Run() {
   InstallAdminHandlers();
 
   for (int i = 0; i < options_.concurrency; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, config, store_, time_source_));
+    workers_.push_back(
+        std::make_unique<Worker>(i, config, store_, time_source_, options_.random_seed));
     absl::Status started = workers_.back()->Start();
     if (!started.ok()) {
       Shutdown();

@@ -19,6 +19,7 @@ namespace weft::server {
 
 struct ServerOptions {
   int concurrency = 1;
+  uint64_t random_seed = 1;  // main.cc seeds it from std::random_device
   absl::Duration drain_timeout = absl::Seconds(5);
 };
 

@@ -8,8 +8,11 @@
 namespace weft::server {
 
 Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
-               const TimeSource& time_source)
-    : index_(index), config_(std::move(config)), scope_(store.CreateScope()) {
+               const TimeSource& time_source, uint64_t random_seed)
+    : index_(index),
+      config_(std::move(config)),
+      scope_(store.CreateScope()),
+      random_(random_seed + static_cast<uint64_t>(index)) {
   dispatcher_ = std::make_unique<event::LibeventDispatcher>(time_source);
   clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_);
   closing_ = std::make_unique<network::ClosingConnections>(*dispatcher_, absl::Seconds(10));

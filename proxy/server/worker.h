@@ -26,7 +26,7 @@ namespace weft::server {
 class Worker final : public listener::SessionHost {
  public:
   Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
-         const TimeSource& time_source);
+         const TimeSource& time_source, uint64_t random_seed);
   ~Worker() override;
 
   // Binds the listeners (so that bind errors surface here), then starts the thread.
@@ -50,6 +50,7 @@ class Worker final : public listener::SessionHost {
   void RemoveSession(listener::Session* session) override;
   bool draining() const override { return draining_; }
   stats::Counter& ErrorCounter(absl::string_view reason) override;
+  RandomGenerator& random() override { return random_; }
   void CloseLater(std::unique_ptr<network::Connection> connection) override;
 
  private:
@@ -72,6 +73,7 @@ class Worker final : public listener::SessionHost {
   absl::flat_hash_map<listener::Session*, std::unique_ptr<listener::Session>> sessions_;
   absl::flat_hash_map<std::string, stats::Counter*> error_counters_;
   std::atomic<int64_t> active_sessions_{0};
+  RealRandom random_;
   bool draining_ = false;
   std::thread thread_;
 };

@@ -44,6 +44,7 @@ class FakeSessionHost : public listener::SessionHost {
   stats::Counter& ErrorCounter(absl::string_view reason) override {
     return scope_.counter(absl::StrCat("proxy.errors.", reason));
   }
+  RandomGenerator& random() override { return random_; }
   void CloseLater(std::unique_ptr<network::Connection> c) override {
     closing_.Adopt(std::move(c));
   }
@@ -67,6 +68,7 @@ class FakeSessionHost : public listener::SessionHost {
   network::ClosingConnections closing_;
   std::map<listener::Session*, std::unique_ptr<listener::Session>> sessions_;
   bool draining_ = false;
+  FixedRandom random_{{0, 7, 3, 9, 1}};
 };
 
 }  // namespace weft::testing

@@ -1,0 +1,87 @@
+#ifndef WEFT_CONTROL_PLANE_CORE_TRAFFIC_POLICY_H_
+#define WEFT_CONTROL_PLANE_CORE_TRAFFIC_POLICY_H_
+
+// TrafficPolicy (mesh.weft.dev/v1alpha1): how clients talk to one Service — load
+// balancing, retries, timeouts, circuit breaking and outlier detection. Each
+// section is optional; an unset section keeps the proxy's default, so a policy
+// only states what it changes.
+//
+//   apiVersion: mesh.weft.dev/v1alpha1
+//   kind: TrafficPolicy
+//   metadata: {name: backend, namespace: shop}
+//   spec:
+//     targetRef: {kind: Service, name: backend}
+//     loadBalancer: {type: LeastRequest}
+//     retries: {attempts: 2, perTryTimeout: 1s, retryOn: [5xx, connect-failure]}
+//
+// Value types, thread-compatible.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "control-plane/core/object_meta.h"
+
+namespace weft::control_plane {
+
+// Policy attachment: the Service (in the policy's namespace) it applies to.
+struct PolicyTargetRef {
+  std::string group;
+  std::string kind = "Service";
+  std::string name;
+};
+
+enum class LoadBalancerType { kRoundRobin, kLeastRequest, kRandom };
+
+struct LoadBalancerPolicy {
+  LoadBalancerType type = LoadBalancerType::kRoundRobin;
+};
+
+struct RetryPolicy {
+  int32_t attempts = 1;  // retries after the first try, 0-10
+  std::optional<absl::Duration> per_try_timeout;
+  // Conditions, Envoy's names: 5xx, gateway-error, reset, connect-failure,
+  // retriable-4xx, refused-stream, unavailable, cancelled, deadline-exceeded,
+  // resource-exhausted. Empty: "connect-failure,refused-stream,unavailable".
+  std::vector<std::string> retry_on;
+  absl::Duration backoff_base_interval = absl::Milliseconds(25);
+  absl::Duration backoff_max_interval = absl::Milliseconds(250);
+};
+
+struct TimeoutPolicy {
+  std::optional<absl::Duration> request;  // 0: none
+  std::optional<absl::Duration> connect;
+  std::optional<absl::Duration> idle;
+};
+
+// Per-client limits; unset fields keep the proxy's defaults.
+struct CircuitBreakerPolicy {
+  std::optional<int32_t> max_connections;
+  std::optional<int32_t> max_pending_requests;
+  std::optional<int32_t> max_requests;
+  std::optional<int32_t> max_retries;
+};
+
+struct OutlierDetectionPolicy {
+  int32_t consecutive_5xx = 5;
+  absl::Duration interval = absl::Seconds(10);
+  absl::Duration base_ejection_time = absl::Seconds(30);
+  absl::Duration max_ejection_time = absl::Seconds(300);
+  int32_t max_ejection_percent = 10;
+};
+
+struct TrafficPolicy {
+  ObjectMeta meta;
+  PolicyTargetRef target_ref;
+  std::optional<LoadBalancerPolicy> load_balancer;
+  std::optional<RetryPolicy> retries;
+  std::optional<TimeoutPolicy> timeouts;
+  std::optional<CircuitBreakerPolicy> circuit_breaker;
+  std::optional<OutlierDetectionPolicy> outlier_detection;
+};
+
+}  // namespace weft::control_plane
+
+#endif  // WEFT_CONTROL_PLANE_CORE_TRAFFIC_POLICY_H_

@@ -1,0 +1,127 @@
+// Metadata, Service, Workload and TrafficPolicy readers (routes: route_readers.cc).
+
+#include "control-plane/local/object_readers.h"
+
+#include "control-plane/local/manifest_fields.h"
+
+namespace weft::control_plane::local {
+
+using config::YamlReader;
+
+void ReadMetadata(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                  ObjectMeta& meta) {
+  reader.ReadMapping(
+      node, path,
+      {reader.StringField("name", meta.name), reader.StringField("namespace", meta.ns),
+       LabelsField(reader, "labels", meta.labels),
+       LabelsField(reader, "annotations", meta.annotations),
+       // Written by the API server; harmless in a manifest.
+       IgnoredField("uid"), IgnoredField("resourceVersion"), IgnoredField("generation"),
+       IgnoredField("creationTimestamp"), IgnoredField("managedFields"),
+       IgnoredField("ownerReferences"), IgnoredField("finalizers"), IgnoredField("selfLink")});
+}
+
+void ReadServiceSpec(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                     Service& service) {
+  auto read_port = [&reader](const YAML::Node& n, const std::string& p, ServicePort& port) {
+    reader.ReadMapping(
+        n, p,
+        {reader.StringField("name", port.name), Int32Field(reader, "port", port.port),
+         IntOrStringField(reader, "targetPort", port.target_port, port.target_port_name),
+         reader.StringField("protocol", port.transport),
+         reader.StringField("appProtocol", port.app_protocol), IgnoredField("nodePort")});
+  };
+  reader.ReadMapping(node, path,
+                     {reader.ListField<ServicePort>("ports", service.ports, read_port),
+                      LabelsField(reader, "selector", service.selector),
+                      reader.StringField("clusterIP", service.cluster_ip),
+                      // Standard fields that do not change how the mesh routes.
+                      IgnoredField("type"), IgnoredField("clusterIPs"), IgnoredField("ipFamilies"),
+                      IgnoredField("ipFamilyPolicy"), IgnoredField("sessionAffinity"),
+                      IgnoredField("sessionAffinityConfig"), IgnoredField("externalTrafficPolicy"),
+                      IgnoredField("internalTrafficPolicy"), IgnoredField("externalIPs"),
+                      IgnoredField("externalName"), IgnoredField("loadBalancerIP"),
+                      IgnoredField("loadBalancerSourceRanges"), IgnoredField("loadBalancerClass"),
+                      IgnoredField("publishNotReadyAddresses"), IgnoredField("healthCheckNodePort"),
+                      IgnoredField("allocateLoadBalancerNodePorts")});
+}
+
+void ReadWorkloadSpec(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                      Workload& workload) {
+  auto read_port = [&reader](const YAML::Node& n, const std::string& p, WorkloadPort& port) {
+    reader.ReadMapping(
+        n, p, {reader.StringField("name", port.name), Int32Field(reader, "port", port.port)});
+  };
+  auto read_locality = [&reader](const YAML::Node& n, const std::string& p, Locality& l) {
+    reader.ReadMapping(
+        n, p, {reader.StringField("region", l.region), reader.StringField("zone", l.zone)});
+  };
+  reader.ReadMapping(node, path,
+                     {reader.StringField("address", workload.address),
+                      reader.StringField("serviceAccount", workload.service_account),
+                      StructField<Locality>("locality", workload.locality, read_locality),
+                      reader.BoolField("ready", workload.ready),
+                      reader.ListField<WorkloadPort>("ports", workload.ports, read_port)});
+}
+
+void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                           TrafficPolicy& policy) {
+  auto read_target = [&reader](const YAML::Node& n, const std::string& p, PolicyTargetRef& t) {
+    reader.ReadMapping(n, p,
+                       {reader.StringField("group", t.group), reader.StringField("kind", t.kind),
+                        reader.StringField("name", t.name)});
+  };
+  auto read_lb = [&reader](const YAML::Node& n, const std::string& p, LoadBalancerPolicy& lb) {
+    reader.ReadMapping(
+        n, p,
+        {reader.EnumField<LoadBalancerType>("type", "a load balancer type",
+                                            {{"RoundRobin", LoadBalancerType::kRoundRobin},
+                                             {"LeastRequest", LoadBalancerType::kLeastRequest},
+                                             {"Random", LoadBalancerType::kRandom}},
+                                            lb.type)});
+  };
+  auto read_retries = [&reader](const YAML::Node& n, const std::string& p, RetryPolicy& r) {
+    auto read_backoff = [&reader](const YAML::Node& bn, const std::string& bp, RetryPolicy& rr) {
+      reader.ReadMapping(bn, bp,
+                         {reader.DurationField("baseInterval", rr.backoff_base_interval),
+                          reader.DurationField("maxInterval", rr.backoff_max_interval)});
+    };
+    reader.ReadMapping(n, p,
+                       {Int32Field(reader, "attempts", r.attempts),
+                        OptionalDurationField(reader, "perTryTimeout", r.per_try_timeout),
+                        reader.StringListField("retryOn", r.retry_on),
+                        StructField<RetryPolicy>("backoff", r, read_backoff)});
+  };
+  auto read_timeouts = [&reader](const YAML::Node& n, const std::string& p, TimeoutPolicy& t) {
+    reader.ReadMapping(n, p,
+                       {OptionalDurationField(reader, "request", t.request),
+                        OptionalDurationField(reader, "connect", t.connect),
+                        OptionalDurationField(reader, "idle", t.idle)});
+  };
+  auto read_cb = [&reader](const YAML::Node& n, const std::string& p, CircuitBreakerPolicy& c) {
+    reader.ReadMapping(n, p,
+                       {OptionalInt32Field(reader, "maxConnections", c.max_connections),
+                        OptionalInt32Field(reader, "maxPendingRequests", c.max_pending_requests),
+                        OptionalInt32Field(reader, "maxRequests", c.max_requests),
+                        OptionalInt32Field(reader, "maxRetries", c.max_retries)});
+  };
+  auto read_od = [&reader](const YAML::Node& n, const std::string& p, OutlierDetectionPolicy& o) {
+    reader.ReadMapping(n, p,
+                       {Int32Field(reader, "consecutive5xx", o.consecutive_5xx),
+                        reader.DurationField("interval", o.interval),
+                        reader.DurationField("baseEjectionTime", o.base_ejection_time),
+                        reader.DurationField("maxEjectionTime", o.max_ejection_time),
+                        Int32Field(reader, "maxEjectionPercent", o.max_ejection_percent)});
+  };
+  reader.ReadMapping(
+      node, path,
+      {StructField<PolicyTargetRef>("targetRef", policy.target_ref, read_target),
+       OptionalStructField<LoadBalancerPolicy>("loadBalancer", policy.load_balancer, read_lb),
+       OptionalStructField<RetryPolicy>("retries", policy.retries, read_retries),
+       OptionalStructField<TimeoutPolicy>("timeouts", policy.timeouts, read_timeouts),
+       OptionalStructField<CircuitBreakerPolicy>("circuitBreaker", policy.circuit_breaker, read_cb),
+       OptionalStructField<OutlierDetectionPolicy>("outlierDetection", policy.outlier_detection,
+                                                   read_od)});
+}
+
+}  // namespace weft::control_plane::local

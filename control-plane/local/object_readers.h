@@ -1,0 +1,35 @@
+#ifndef WEFT_CONTROL_PLANE_LOCAL_OBJECT_READERS_H_
+#define WEFT_CONTROL_PLANE_LOCAL_OBJECT_READERS_H_
+
+// Readers for the `spec` (and `metadata`) of each supported kind, used by
+// manifest_parser.cc. Each reads `node` (found at `path`) into the object,
+// reporting type errors and unknown keys through `reader`.
+//
+// Thread-compatible.
+
+#include <string>
+
+#include "control-plane/core/object_meta.h"
+#include "control-plane/core/route.h"
+#include "control-plane/core/service.h"
+#include "control-plane/core/traffic_policy.h"
+#include "proxy/config/yaml_reader.h"
+
+namespace weft::control_plane::local {
+
+void ReadMetadata(config::YamlReader& reader, const YAML::Node& node, const std::string& path,
+                  ObjectMeta& meta);
+void ReadServiceSpec(config::YamlReader& reader, const YAML::Node& node, const std::string& path,
+                     Service& service);
+void ReadWorkloadSpec(config::YamlReader& reader, const YAML::Node& node, const std::string& path,
+                      Workload& workload);
+void ReadHttpRouteSpec(config::YamlReader& reader, const YAML::Node& node, const std::string& path,
+                       HttpRoute& route);
+void ReadGrpcRouteSpec(config::YamlReader& reader, const YAML::Node& node, const std::string& path,
+                       GrpcRoute& route);
+void ReadTrafficPolicySpec(config::YamlReader& reader, const YAML::Node& node,
+                           const std::string& path, TrafficPolicy& policy);
+
+}  // namespace weft::control_plane::local
+
+#endif  // WEFT_CONTROL_PLANE_LOCAL_OBJECT_READERS_H_

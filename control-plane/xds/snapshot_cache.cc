@@ -1,0 +1,122 @@
+#include "control-plane/xds/snapshot_cache.h"
+
+#include <utility>
+
+namespace weft::xds {
+
+SnapshotCache::SnapshotCache(event::Dispatcher& dispatcher, Options options)
+    : dispatcher_(dispatcher), debouncer_(dispatcher, options.debounce, [this] { Flush(); }) {}
+
+SnapshotCache::~SnapshotCache() = default;
+
+void SnapshotCache::SetSnapshot(const std::string& node_id,
+                                std::shared_ptr<const Snapshot> snapshot) {
+  {
+    weft::MutexLock lock(&data_mu_);
+    if (snapshot == nullptr) {
+      snapshots_.erase(node_id);
+    } else {
+      snapshots_[node_id] = std::move(snapshot);
+    }
+  }
+  MarkChanged(&node_id);
+}
+
+void SnapshotCache::ClearSnapshot(const std::string& node_id) { SetSnapshot(node_id, nullptr); }
+
+void SnapshotCache::SetDefaultSnapshot(std::shared_ptr<const Snapshot> snapshot) {
+  {
+    weft::MutexLock lock(&data_mu_);
+    default_snapshot_ = std::move(snapshot);
+  }
+  MarkChanged(nullptr);
+}
+
+void SnapshotCache::SetSource(SnapshotSource* source) {
+  {
+    weft::MutexLock lock(&data_mu_);
+    source_ = source;
+  }
+  MarkChanged(nullptr);
+}
+
+void SnapshotCache::NotifyAllChanged() { MarkChanged(nullptr); }
+
+void SnapshotCache::NotifyNodeChanged(const std::string& node_id) { MarkChanged(&node_id); }
+
+std::shared_ptr<const Snapshot> SnapshotCache::Fetch(const NodeInfo& node,
+                                                     const Subscriptions& subscriptions) const {
+  SnapshotSource* source;
+  std::shared_ptr<const Snapshot> fallback;
+  {
+    weft::MutexLock lock(&data_mu_);
+    auto it = snapshots_.find(node.id);
+    if (it != snapshots_.end()) return it->second;
+    source = source_;
+    fallback = default_snapshot_;
+  }
+  if (source != nullptr) {
+    // Called without data_mu_ so that a source may SetSnapshot/Notify.
+    std::shared_ptr<const Snapshot> built = source->BuildFor(node, subscriptions);
+    if (built != nullptr) return built;
+  }
+  if (fallback != nullptr) return fallback;
+  static const std::shared_ptr<const Snapshot>* const kEmpty =
+      new std::shared_ptr<const Snapshot>(std::make_shared<const Snapshot>());
+  return *kEmpty;
+}
+
+void SnapshotCache::AddWatcher(SnapshotWatcher* watcher) {
+  weft::MutexLock lock(&watchers_mu_);
+  watchers_.insert(watcher);
+}
+
+void SnapshotCache::RemoveWatcher(SnapshotWatcher* watcher) {
+  weft::MutexLock lock(&watchers_mu_);
+  watchers_.erase(watcher);
+}
+
+uint64_t SnapshotCache::notifications() const {
+  weft::MutexLock lock(&data_mu_);
+  return notifications_;
+}
+
+void SnapshotCache::MarkChanged(const std::string* node_id) {
+  bool post;
+  {
+    weft::MutexLock lock(&data_mu_);
+    if (node_id == nullptr) {
+      pending_.all = true;
+      pending_.nodes.clear();
+    } else if (!pending_.all) {
+      pending_.nodes.insert(*node_id);
+    }
+    post = !trigger_posted_;
+    trigger_posted_ = true;
+  }
+  // One post per burst; the debouncer (dispatcher thread) does the coalescing in time.
+  if (post) {
+    dispatcher_.Post([this] {
+      {
+        weft::MutexLock lock(&data_mu_);
+        trigger_posted_ = false;
+      }
+      debouncer_.Trigger();
+    });
+  }
+}
+
+void SnapshotCache::Flush() {
+  ChangedNodes changed;
+  {
+    weft::MutexLock lock(&data_mu_);
+    changed = std::move(pending_);
+    pending_ = ChangedNodes();
+    if (!changed.all && changed.nodes.empty()) return;
+    ++notifications_;
+  }
+  weft::MutexLock lock(&watchers_mu_);
+  for (SnapshotWatcher* w : watchers_) w->OnSnapshotsChanged(changed);
+}
+
+}  // namespace weft::xds
