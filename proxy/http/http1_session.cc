@@ -140,7 +140,10 @@ void Http1Session::OnMessageHead(MessageHead& head) {
   if (cluster_name->empty()) return reply_later(404, "no_route");
   cluster_ = context_->host.clusters().Find(*cluster_name);
   pool_ = cluster_ == nullptr ? nullptr : cluster_->PickPool(&info_.original_dst);
-  if (pool_ == nullptr) return reply_later(503, "no_healthy_upstream");
+  if (pool_ == nullptr) {
+    cluster_ = nullptr;  // nothing was counted against it
+    return reply_later(503, "no_healthy_upstream");
+  }
 
   if (head.chunked) {
     request_framing_ = BodyFraming::kChunked;
@@ -402,6 +405,8 @@ void Http1Session::EndExchange() {
   to_upstream_.Clear();
   active_ = false;
   pending_reply_status_ = 0;
+  // Writing the response may have failed and ended the session already.
+  if (finished_) return;
   request_parser_.Reset();
   if (close_after_response_ || !request_complete_ || downstream_->read_eof()) {
     Finish(network::Connection::CloseMode::kFlush);

@@ -51,7 +51,7 @@
 #include "common/testing/fake_dispatcher.h"
 #include "proxy/config/model.h"
 #include "proxy/http/http1_session.h"
-#include "proxy/http/router.h"
+#include "proxy/listener/filter_chain_table.h"
 #include "proxy/listener/session.h"
 #include "proxy/network/connection.h"
 #include "proxy/testing/fake_session_host.h"
@@ -205,13 +205,13 @@ struct World {
     l.max_request_headers_bytes = kHeaderLimit;
     l.buffer_limit_bytes = kBufferLimit;
     config.listeners = {l};
-    routes = std::make_shared<const RouteTable>(config.route_configs[0]);
+    chains = std::make_shared<const listener::FilterChainTable>(config.listeners[0], config);
   }
 
   testing::LoopbackListener upstream;
   int refused_fd = -1;
   config::ProxyConfig config;
-  std::shared_ptr<const RouteTable> routes;
+  std::shared_ptr<const listener::FilterChainTable> chains;
 };
 
 World& GetWorld() {
@@ -242,7 +242,7 @@ class Harness {
     host_ = std::make_unique<testing::FakeSessionHost>(dispatcher_, world_.config);
     stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "fuzz");
     context_ = std::make_shared<listener::ListenerContext>(world_.config.listeners[0], *stats_,
-                                                           world_.routes, *host_);
+                                                           world_.chains, *host_);
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) != 0) Fail("socketpair");
     ::setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &kClientSocketBuffer, sizeof(kClientSocketBuffer));
