@@ -13,6 +13,8 @@
 #include "common/time/real_time_source.h"
 #include "proxy/config/bootstrap_loader.h"
 #include "proxy/server/server.h"
+#include "proxy/xds/ads_client.h"
+#include "proxy/xds/xds_translator.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the bootstrap YAML file (required).");
 ABSL_FLAG(int, concurrency, 0, "Worker threads; 0 means one per CPU core.");
@@ -67,12 +69,42 @@ int main(int argc, char** argv) {
   options.concurrency = concurrency;
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.random_seed = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
-  weft::server::Server server(
-      std::make_shared<const weft::config::ProxyConfig>(std::move(*config)), options,
-      weft::RealTimeSource::Instance());
+  auto bootstrap = std::make_shared<const weft::config::ProxyConfig>(std::move(*config));
+  weft::server::Server server(bootstrap, options, weft::RealTimeSource::Instance());
   // SIGHUP re-reads the bootstrap file; a bad edit is rejected and logged, and
   // the running config stays.
   server.set_reloader([path] { return weft::config::LoadBootstrapFile(path); });
+
+  // With an xds section, the control plane adds listeners, routes and clusters to
+  // the static ones of the file, live.
+  std::unique_ptr<weft::xds::AdsClient> ads;
+  if (!bootstrap->xds.server.empty()) {
+    weft::xds::AdsClientOptions xds_options;
+    xds_options.server = bootstrap->xds.server;
+    xds_options.node.set_id(bootstrap->xds.node_id);
+    xds_options.node.set_cluster(bootstrap->xds.node_cluster);
+    xds_options.node.set_user_agent_name("weft-mesh-proxy");
+    auto& fields = *xds_options.node.mutable_metadata()->mutable_fields();
+    fields["PROXY_TYPE"].set_string_value("sidecar");
+    for (const auto& [key, value] : bootstrap->xds.metadata) fields[key].set_string_value(value);
+    ads = std::make_unique<weft::xds::AdsClient>(
+        xds_options,
+        [&server, bootstrap](const weft::xds::XdsResources& resources) -> absl::Status {
+          absl::StatusOr<weft::config::ProxyConfig> next =
+              weft::xds::TranslateXds(resources, *bootstrap);
+          if (!next.ok()) return next.status();
+          next->source = absl::StrCat("xds:", bootstrap->xds.server);
+          return server.UpdateConfig(
+              std::make_shared<const weft::config::ProxyConfig>(std::move(*next)));
+        },
+        weft::RealTimeSource::Instance(), options.random_seed ^ 0x9e3779b97f4a7c15ull);
+    server.AddAdminHandler("/xds", "xDS connection state, versions held, last NACK",
+                           [&ads](const weft::admin::AdminRequest&) {
+                             return weft::admin::AdminResponse{200, "application/json",
+                                                               weft::xds::StatusJson(ads->status())};
+                           });
+    server.set_lifecycle([&ads] { ads->Start(); }, [&ads] { ads->Stop(); });
+  }
   absl::Status status = server.Run();
   if (!status.ok()) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(status.message()).c_str());

@@ -146,6 +146,29 @@ void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
                                          {r.StringField("address", config.admin.address),
                                           r.PortField("port", config.admin.port)});
                          }},
+       YamlReader::Field{"xds",
+                         [&r, &config](const YAML::Node& n, const std::string& p) {
+                           r.ReadMapping(
+                               n, p,
+                               {r.StringField("server", config.xds.server),
+                                r.StringField("node_id", config.xds.node_id),
+                                r.StringField("node_cluster", config.xds.node_cluster),
+                                YamlReader::Field{
+                                    "metadata",
+                                    [&r, &config](const YAML::Node& m, const std::string& mp) {
+                                      if (!m.IsMap()) {
+                                        r.ReadMapping(m, mp, {});
+                                        return;
+                                      }
+                                      for (const auto& kv : m) {
+                                        std::string key, value;
+                                        if (r.ReadString(kv.first, mp, key) &&
+                                            r.ReadString(kv.second, mp + "." + key, value)) {
+                                          config.xds.metadata.emplace_back(key, value);
+                                        }
+                                      }
+                                    }}});
+                         }},
        r.ListField<Listener>("listeners", config.listeners,
                              [&r](const YAML::Node& n, const std::string& p, Listener& l) {
                                ReadListener(r, n, p, l);

@@ -256,7 +256,7 @@ clusters:
     endpoints: [{address: 10.0.0.1, port: 80, wieght: 2}]
 )");
   EXPECT_THAT(LineWith(lines, "listners:"), HasSubstr("unknown key \"listners\" (known keys: "
-                                                      "admin, listeners, route_configs, "
+                                                      "admin, xds, listeners, route_configs, "
                                                       "clusters)"));
   EXPECT_THAT(LineWith(lines, "listeners[0].protocl:"), HasSubstr("unknown key \"protocl\""));
   EXPECT_THAT(LineWith(lines, "clusters[0].endpoints[0].wieght:"),

@@ -136,8 +136,18 @@ struct Admin {
   uint16_t port = 15000;
 };
 
+// Where dynamic configuration comes from (the control plane's ADS). Empty server:
+// the bootstrap file is all there is.
+struct Xds {
+  std::string server;  // "host:port"
+  std::string node_id;  // "<namespace>/<workload>"
+  std::string node_cluster;  // the service this proxy belongs to
+  std::vector<std::pair<std::string, std::string>> metadata;  // Node.metadata strings
+};
+
 struct ProxyConfig {
   Admin admin;
+  Xds xds;
   std::vector<Listener> listeners;
   std::vector<RouteConfig> route_configs;
   std::vector<Cluster> clusters;

@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -178,7 +179,26 @@ class Validator {
     bindings_.push_back(std::move(binding));
   }
 
+  void CheckXds() {
+    const Xds& xds = config_.xds;
+    if (xds.server.empty()) {
+      if (!xds.node_id.empty()) Problem("xds.server", "required when xds.node_id is set");
+      return;
+    }
+    const size_t colon = xds.server.rfind(':');
+    uint32_t port = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        !absl::SimpleAtoi(xds.server.substr(colon + 1), &port) || port == 0 || port > 65535) {
+      Problem("xds.server",
+              absl::StrFormat("\"%s\" is not host:port (e.g. 127.0.0.1:15010)", xds.server));
+    }
+    if (xds.node_id.empty()) {
+      Problem("xds.node_id", "required: the control plane knows proxies by it (namespace/workload)");
+    }
+  }
+
   void CheckAdmin() {
+    CheckXds();
     const std::optional<IpLiteral> ip = CheckAddress("admin.address", config_.admin.address);
     const bool port_ok = CheckPort("admin.port", config_.admin.port);
     if (ip.has_value() && port_ok) {
@@ -232,7 +252,7 @@ class Validator {
     for (size_t j = 0; j < listener.filter_chains.size(); ++j) {
       const FilterChain& chain = listener.filter_chains[j];
       const std::string chain_path = IndexPath(ChildPath(path, "filter_chains"), j);
-      CheckFilterChain(chain, chain_path);
+      CheckFilterChain(chain, chain_path, listener.default_cluster);
       if (!chain.name.empty() && !chain_names.insert(chain.name).second) {
         Problem(ChildPath(chain_path, "name"),
                 absl::StrFormat("duplicate filter chain name \"%s\"", chain.name));
@@ -246,7 +266,8 @@ class Validator {
                kMinBufferLimitBytes, kMaxBufferLimitBytes);
   }
 
-  void CheckFilterChain(const FilterChain& chain, const std::string& path) {
+  void CheckFilterChain(const FilterChain& chain, const std::string& path,
+                        const std::string& listener_default_cluster) {
     if (chain.name.empty()) Problem(ChildPath(path, "name"), "required");
     for (size_t k = 0; k < chain.destination_prefixes.size(); ++k) {
       const CidrRange& range = chain.destination_prefixes[k];
@@ -271,10 +292,10 @@ class Validator {
     }
     const bool routes_everything = chain.protocol == Protocol::kHttp && !chain.route_config.empty();
     if (chain.cluster.empty()) {
-      if (!routes_everything) {
+      if (!routes_everything && listener_default_cluster.empty()) {
         Problem(ChildPath(path, "cluster"),
-                "required unless protocol is http with a route_config (TCP and unrouted "
-                "requests go there)");
+                "required unless protocol is http with a route_config or the listener has a "
+                "default_cluster (TCP and unrouted requests go there)");
       }
     } else {
       CheckClusterReference(ChildPath(path, "cluster"), chain.cluster);

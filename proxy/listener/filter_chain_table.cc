@@ -39,7 +39,7 @@ FilterChainTable::FilterChainTable(const config::Listener& listener,
     e.chain.name = fc.name;
     e.chain.protocol = fc.protocol;
     e.chain.routes = RoutesNamed(fc.route_config, config);
-    e.chain.cluster = fc.cluster;
+    e.chain.cluster = fc.cluster.empty() ? listener.default_cluster : fc.cluster;
     entries_.push_back(std::move(e));
   }
 }

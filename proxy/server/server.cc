@@ -125,6 +125,7 @@ absl::Status Server::Run() {
   }
   admin_ = std::move(*admin);
   InstallAdminHandlers();
+  for (ExtraHandler& h : extra_handlers_) admin_->AddHandler(h.path, h.help, std::move(h.handler));
 
   for (int i = 0; i < options_.concurrency; ++i) {
     workers_.push_back(
@@ -139,7 +140,9 @@ absl::Status Server::Run() {
            options_.concurrency, static_cast<int>(config->listeners.size()),
            admin_->address().ToString());
   drain_poll_timer_ = dispatcher_.CreateTimer([this] { CheckDrained(); });
+  if (on_started_) on_started_();
   dispatcher_.Run();
+  if (on_stopping_) on_stopping_();
   Shutdown();
   return absl::OkStatus();
 }

@@ -44,6 +44,17 @@ class Server {
   using Reloader = std::function<absl::StatusOr<config::ProxyConfig>()>;
   void set_reloader(Reloader reloader) { reloader_ = std::move(reloader); }
 
+  // Called on the main thread once everything listens (e.g. to start the xDS
+  // client), and when shutdown begins, before the workers stop.
+  void set_lifecycle(std::function<void()> on_started, std::function<void()> on_stopping) {
+    on_started_ = std::move(on_started);
+    on_stopping_ = std::move(on_stopping);
+  }
+  // Extra admin endpoints (before Run()).
+  void AddAdminHandler(std::string path, std::string help, admin::AdminServer::Handler handler) {
+    extra_handlers_.push_back({std::move(path), std::move(help), std::move(handler)});
+  }
+
  private:
   void InstallAdminHandlers();
   void StartDrain(bool then_exit);
@@ -57,6 +68,14 @@ class Server {
   config::ProxyConfigPtr config_ ABSL_GUARDED_BY(config_mu_);
   weft::Mutex update_mu_;  // one update at a time
   Reloader reloader_;
+  std::function<void()> on_started_;
+  std::function<void()> on_stopping_;
+  struct ExtraHandler {
+    std::string path;
+    std::string help;
+    admin::AdminServer::Handler handler;
+  };
+  std::vector<ExtraHandler> extra_handlers_;
   stats::Counter* reloads_ok_ = nullptr;
   stats::Counter* reloads_rejected_ = nullptr;
   const ServerOptions options_;
