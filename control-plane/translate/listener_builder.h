@@ -1,0 +1,33 @@
+#ifndef WEFT_CONTROL_PLANE_TRANSLATE_LISTENER_BUILDER_H_
+#define WEFT_CONTROL_PLANE_TRANSLATE_LISTENER_BUILDER_H_
+
+// Listeners (docs/design/xds-resources.md):
+//
+// - "outbound" (sidecar, 0.0.0.0:15001): use_original_dst, http_inspector, one
+//   filter chain per port of every service with a VIP, matching <VIP>/32 (or /128)
+//   and the port, named like the port's cluster, holding an HttpConnectionManager
+//   (RDS over ADS, router filter) for http/http2/grpc ports or a TcpProxy to the
+//   cluster for tcp ports; default_filter_chain: TcpProxy to PassthroughCluster.
+//   Headless services have no VIP to match and get no chain.
+// - "inbound" (sidecar, 0.0.0.0:15006): use_original_dst, http_inspector,
+//   default_filter_chain TcpProxy to InboundPassthroughCluster.
+// - A proxyless gRPC client's listener: only api_listener, an HCM with RDS over
+//   ADS and the router as its only (so last) HTTP filter.
+//
+// Pure functions, thread-safe.
+
+#include <string>
+
+#include "control-plane/core/model.h"
+#include "envoy/config/listener/v3/listener.pb.h"
+
+namespace weft::control_plane {
+
+envoy::config::listener::v3::Listener BuildOutboundListener(const Model& model);
+envoy::config::listener::v3::Listener BuildInboundListener();
+envoy::config::listener::v3::Listener BuildApiListener(const std::string& listener_name,
+                                                       const std::string& route_config_name);
+
+}  // namespace weft::control_plane
+
+#endif  // WEFT_CONTROL_PLANE_TRANSLATE_LISTENER_BUILDER_H_

@@ -1,0 +1,67 @@
+#ifndef WEFT_CONTROL_PLANE_TRANSLATE_NAMES_H_
+#define WEFT_CONTROL_PLANE_TRANSLATE_NAMES_H_
+
+// The names the xDS translation gives to resources (docs/design/xds-resources.md):
+// operators read them in config dumps, and the sidecar and proxyless gRPC clients
+// follow references by them, so they are part of the contract.
+//
+//   ClusterName({"shop", "backend"}, 8080) == "outbound|8080||backend.shop.svc.cluster.local"
+//
+// Pure functions, thread-safe.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "control-plane/core/model.h"
+
+namespace weft::control_plane {
+
+// Type URLs of the resources the translation produces.
+inline constexpr absl::string_view kListenerTypeUrl =
+    "type.googleapis.com/envoy.config.listener.v3.Listener";
+inline constexpr absl::string_view kRouteConfigurationTypeUrl =
+    "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+inline constexpr absl::string_view kClusterTypeUrl =
+    "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+inline constexpr absl::string_view kClusterLoadAssignmentTypeUrl =
+    "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+
+// Sidecar listeners and the clusters for traffic that is not to a mesh service.
+inline constexpr absl::string_view kOutboundListenerName = "outbound";
+inline constexpr absl::string_view kInboundListenerName = "inbound";
+inline constexpr uint32_t kOutboundCapturePort = 15001;
+inline constexpr uint32_t kInboundCapturePort = 15006;
+inline constexpr absl::string_view kPassthroughCluster = "PassthroughCluster";
+inline constexpr absl::string_view kInboundPassthroughCluster = "InboundPassthroughCluster";
+
+// Filter names (Envoy's canonical extension names).
+inline constexpr absl::string_view kHttpConnectionManagerFilter =
+    "envoy.filters.network.http_connection_manager";
+inline constexpr absl::string_view kTcpProxyFilter = "envoy.filters.network.tcp_proxy";
+inline constexpr absl::string_view kRouterFilter = "envoy.filters.http.router";
+inline constexpr absl::string_view kHttpInspectorFilter = "envoy.filters.listener.http_inspector";
+// The listener filter has no settings; Envoy still wants its typed_config to name
+// the type, so the translation sends an Any of this type with an empty value.
+inline constexpr absl::string_view kHttpInspectorTypeUrl =
+    "type.googleapis.com/envoy.extensions.filters.listener.http_inspector.v3.HttpInspector";
+
+// "<name>.<ns>.svc.cluster.local".
+std::string ServiceFqdn(const ObjectKey& service);
+
+// "outbound|<port>||<fqdn>": the name of a service port's Cluster, its
+// ClusterLoadAssignment and its RouteConfiguration.
+std::string ClusterName(const ObjectKey& service, uint32_t port);
+
+// The virtual host domains of a service port: <svc>, <svc>.<ns>, <svc>.<ns>.svc,
+// the FQDN and the VIP (unless headless), each also with ":<port>".
+std::vector<std::string> ServiceDomains(const ObjectKey& service, const std::string& vip,
+                                        uint32_t port);
+
+// True for the protocols the sidecar routes as HTTP (http, http2, grpc).
+bool IsHttpProtocol(AppProtocol protocol);
+
+}  // namespace weft::control_plane
+
+#endif  // WEFT_CONTROL_PLANE_TRANSLATE_NAMES_H_
