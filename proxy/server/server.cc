@@ -1,7 +1,6 @@
 #include "proxy/server/server.h"
 
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "absl/strings/match.h"
@@ -84,35 +83,22 @@ void Server::Reload() {
 
 Server::~Server() {
   for (auto& w : workers_) w->Stop();
-  signal_event_.reset();
-  if (signal_fd_ >= 0) close(signal_fd_);
+  signals_.reset();
 }
 
 absl::Status Server::Run() {
-  // Signals arrive through a descriptor on the main loop; every thread started
-  // from here inherits the blocked mask, so no worker is interrupted by them.
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  sigaddset(&mask, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  // Signals arrive as events on the main loop (see SignalEvent), before any
+  // worker thread exists.
   signal(SIGPIPE, SIG_IGN);
-  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-  signal_event_ = dispatcher_.CreateFileEvent(
-      signal_fd_,
-      [this](uint32_t) {
-        signalfd_siginfo info;
-        while (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
-          if (info.ssi_signo == SIGHUP) {
-            Reload();
-            continue;
-          }
-          WEFT_LOG(kInfo, "signal %d: draining, then exiting", static_cast<int>(info.ssi_signo));
-          StartDrain(/*then_exit=*/true);
+  signals_ = std::make_unique<event::SignalEvent>(
+      dispatcher_, std::initializer_list<int>{SIGTERM, SIGINT, SIGHUP}, [this](int signo) {
+        if (signo == SIGHUP) {
+          Reload();
+          return;
         }
-      },
-      event::kReadable);
+        WEFT_LOG(kInfo, "signal %d: draining, then exiting", signo);
+        StartDrain(/*then_exit=*/true);
+      });
 
   const config::ProxyConfigPtr config = CurrentConfig();
   absl::StatusOr<network::Address> admin_address =

@@ -10,6 +10,7 @@
 #include "common/sync/mutex.h"
 #include "absl/time/time.h"
 #include "common/event/libevent_dispatcher.h"
+#include "common/event/signal_event.h"
 #include "proxy/admin/admin_server.h"
 #include "proxy/config/model.h"
 #include "proxy/server/worker.h"
@@ -85,9 +86,8 @@ class Server {
   event::LibeventDispatcher dispatcher_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<admin::AdminServer> admin_;
-  std::unique_ptr<event::FileEvent> signal_event_;
+  std::unique_ptr<event::SignalEvent> signals_;
   std::unique_ptr<event::Timer> drain_poll_timer_;
-  int signal_fd_ = -1;
   bool draining_ = false;
   bool exit_after_drain_ = false;
   absl::Time drain_deadline_;
