@@ -14,19 +14,16 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "api/type_urls.h"
 #include "control-plane/core/model.h"
 
 namespace weft::control_plane {
 
-// Type URLs of the resources the translation produces.
-inline constexpr absl::string_view kListenerTypeUrl =
-    "type.googleapis.com/envoy.config.listener.v3.Listener";
-inline constexpr absl::string_view kRouteConfigurationTypeUrl =
-    "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
-inline constexpr absl::string_view kClusterTypeUrl =
-    "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-inline constexpr absl::string_view kClusterLoadAssignmentTypeUrl =
-    "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+// Type URLs of the resources the translation produces (api/type_urls.h).
+inline constexpr absl::string_view kListenerTypeUrl = xds::kListenerType;
+inline constexpr absl::string_view kRouteConfigurationTypeUrl = xds::kRouteConfigurationType;
+inline constexpr absl::string_view kClusterTypeUrl = xds::kClusterType;
+inline constexpr absl::string_view kClusterLoadAssignmentTypeUrl = xds::kClusterLoadAssignmentType;
 
 // Sidecar listeners and the clusters for traffic that is not to a mesh service.
 inline constexpr absl::string_view kOutboundListenerName = "outbound";

@@ -21,22 +21,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "api/type_urls.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/message.h"
 
 namespace weft::xds {
 
-// The type URLs the control plane serves.
-inline constexpr absl::string_view kListenerType =
-    "type.googleapis.com/envoy.config.listener.v3.Listener";
-inline constexpr absl::string_view kRouteConfigurationType =
-    "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
-inline constexpr absl::string_view kClusterType =
-    "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-inline constexpr absl::string_view kClusterLoadAssignmentType =
-    "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
-inline constexpr absl::string_view kSecretType =
-    "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
+// The type URLs the control plane serves: api/type_urls.h.
 
 // True for the types whose SotW requests mean "everything" when they name no
 // resource (LDS and CDS); for the others an empty list means "nothing".

@@ -106,8 +106,9 @@ void AdsClient::Run() {
   }
 }
 
-bool AdsClient::Subscribe(Stream& stream, const std::string& type,
+bool AdsClient::Subscribe(Stream& stream, absl::string_view type_view,
                           const std::set<std::string>& names, bool initial) {
+  const std::string type(type_view);
   std::set<std::string>& current = subscribed_[type];
   Request req;
   req.set_type_url(type);

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "api/type_urls.h"
 #include "common/random/random.h"
 #include "common/sync/mutex.h"
 #include "common/time/time_source.h"
@@ -21,12 +22,9 @@
 
 namespace weft::xds {
 
-inline constexpr char kListenerType[] = "type.googleapis.com/envoy.config.listener.v3.Listener";
-inline constexpr char kRouteType[] =
-    "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
-inline constexpr char kClusterType[] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-inline constexpr char kEndpointType[] =
-    "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+// Short names for the type URLs this client handles (api/type_urls.h).
+inline constexpr absl::string_view kRouteType = kRouteConfigurationType;
+inline constexpr absl::string_view kEndpointType = kClusterLoadAssignmentType;
 
 struct AdsClientOptions {
   std::string server;  // "host:port" of the control plane's plaintext xDS port
@@ -79,7 +77,7 @@ class AdsClient {
   bool RunStream();
   void HandleResponse(Stream& stream, const Response& response);
   void SubscribeDependencies(Stream& stream);
-  bool Subscribe(Stream& stream, const std::string& type, const std::set<std::string>& names,
+  bool Subscribe(Stream& stream, absl::string_view type, const std::set<std::string>& names,
                  bool initial);
 
   const AdsClientOptions options_;
