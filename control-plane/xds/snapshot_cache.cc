@@ -1,5 +1,7 @@
 #include "control-plane/xds/snapshot_cache.h"
 
+#include <vector>
+
 #include <utility>
 
 namespace weft::xds {
@@ -71,9 +73,11 @@ void SnapshotCache::AddWatcher(SnapshotWatcher* watcher) {
   watchers_.insert(watcher);
 }
 
-void SnapshotCache::RemoveWatcher(SnapshotWatcher* watcher) {
-  weft::MutexLock lock(&watchers_mu_);
+void SnapshotCache::RemoveWatcher(SnapshotWatcher* watcher) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  std::unique_lock<weft::Mutex> lock(watchers_mu_);
   watchers_.erase(watcher);
+  if (notifying_thread_ == std::this_thread::get_id()) return;  // from inside a notification
+  notified_.wait(lock, [&] { return notifying_ != watcher; });
 }
 
 uint64_t SnapshotCache::notifications() const {
@@ -115,8 +119,27 @@ void SnapshotCache::Flush() {
     if (!changed.all && changed.nodes.empty()) return;
     ++notifications_;
   }
+  std::vector<SnapshotWatcher*> watchers;
+  {
+    weft::MutexLock lock(&watchers_mu_);
+    watchers.assign(watchers_.begin(), watchers_.end());
+    notifying_thread_ = std::this_thread::get_id();
+  }
+  for (SnapshotWatcher* w : watchers) {
+    {
+      weft::MutexLock lock(&watchers_mu_);
+      if (!watchers_.count(w)) continue;  // removed meanwhile
+      notifying_ = w;
+    }
+    w->OnSnapshotsChanged(changed);
+    {
+      weft::MutexLock lock(&watchers_mu_);
+      notifying_ = nullptr;
+    }
+    notified_.notify_all();
+  }
   weft::MutexLock lock(&watchers_mu_);
-  for (SnapshotWatcher* w : watchers_) w->OnSnapshotsChanged(changed);
+  notifying_thread_ = std::thread::id();
 }
 
 }  // namespace weft::xds

@@ -24,7 +24,9 @@
 
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <set>
+#include <thread>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -107,7 +109,9 @@ class SnapshotCache {
                                         const Subscriptions& subscriptions) const;
 
   // Not owned; must be removed before it is destroyed. RemoveWatcher waits for a
-  // running notification to finish, so after it returns the watcher is not called.
+  // running notification of that watcher to finish, so after it returns the
+  // watcher is not called; called from inside a notification (a stream that ends
+  // while being notified) it does not wait.
   void AddWatcher(SnapshotWatcher* watcher);
   void RemoveWatcher(SnapshotWatcher* watcher);
 
@@ -130,10 +134,13 @@ class SnapshotCache {
   bool trigger_posted_ ABSL_GUARDED_BY(data_mu_) = false;
   uint64_t notifications_ ABSL_GUARDED_BY(data_mu_) = 0;
 
-  // Lock order: watchers_mu_ is taken before a watcher's own lock, which is taken
-  // before data_mu_ (streams Fetch while holding their lock).
+  // Watchers are notified without holding watchers_mu_, so that a watcher may
+  // end (and remove itself) from inside its notification.
   weft::Mutex watchers_mu_;
   std::set<SnapshotWatcher*> watchers_ ABSL_GUARDED_BY(watchers_mu_);
+  SnapshotWatcher* notifying_ ABSL_GUARDED_BY(watchers_mu_) = nullptr;
+  std::thread::id notifying_thread_ ABSL_GUARDED_BY(watchers_mu_);
+  std::condition_variable_any notified_;
 };
 
 }  // namespace weft::xds
