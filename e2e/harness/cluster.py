@@ -20,6 +20,7 @@ import tempfile
 import threading
 
 from harness import curl as curl_mod
+from harness import mesh as mesh_mod
 from harness import netns
 from harness import procs
 from harness import sidecar as sidecar_mod
@@ -211,6 +212,7 @@ class Cluster:
         os.chmod(self.log_dir, 0o755)
         os.chmod(self.work_dir, 0o1777)
         self.pods = {}
+        self.control_plane = None  # set by add_control_plane() (mesh mode)
         self._serial = itertools.count()
         self._open = False
 
@@ -244,6 +246,22 @@ class Cluster:
         self.pods[name] = pod  # registered first: a half-built pod is still cleaned up
         pod.create_network()
         return pod
+
+    def add_control_plane(self, manifest_dir=None, **kwargs):
+        """Mesh mode: starts mesh-control-plane in pod "cp" serving xDS on <cp ip>:15010
+        from `manifest_dir` (default: <work_dir>/manifests). See harness/mesh.py."""
+        if self.control_plane is not None:
+            raise RuntimeError("the cluster already has a control plane")
+        self.control_plane = mesh_mod.ControlPlane(self, manifest_dir, **kwargs)
+        return self.control_plane.start()
+
+    def add_mesh_pod(self, name, namespace="default", labels=None, service_account="default",
+                     **kwargs):
+        """Mesh mode: a pod registered as a Workload with an xDS-configured sidecar, VIP
+        route and hosts file (see harness.mesh.setup_mesh_pod for the options)."""
+        return mesh_mod.setup_mesh_pod(self, self.control_plane, name, namespace=namespace,
+                                       labels=labels, service_account=service_account,
+                                       **kwargs)
 
     def dump_logs(self, stream=sys.stderr, max_bytes=3000):
         """Writes the tail of every process log of every pod to `stream`."""

@@ -10,6 +10,7 @@ Nothing here assigns an address in the root namespace or adds a route there.
 
 import os
 import re
+import shutil
 import signal
 import time
 
@@ -90,6 +91,10 @@ def kill_netns_processes(ns, grace_s=3.0):
 def delete_netns(ns):
     kill_netns_processes(ns)
     procs.run(["ip", "netns", "del", ns], check=False, timeout=10)
+    # Per-namespace files (mesh pods' hosts, see harness/mesh.py) that `ip netns exec`
+    # bind-mounts over /etc; only ever ours, by prefix.
+    if ns.startswith(NETNS_PREFIX):
+        shutil.rmtree(os.path.join("/etc/netns", ns), ignore_errors=True)
 
 
 def delete_link(name):

@@ -59,7 +59,14 @@ bool ApplyDelta(const envoy::service::discovery::v3::DeltaDiscoveryResponse& res
 AdsClient::AdsClient(AdsClientOptions options, Applier apply, const TimeSource& time,
                      uint64_t random_seed)
     : options_(std::move(options)), apply_(std::move(apply)), time_(time), random_(random_seed) {
-  channel_ = grpc::CreateChannel(options_.server, grpc::InsecureChannelCredentials());
+  // gRPC's own reconnect backoff would stack on top of ours (a stream opened while
+  // the channel backs off fails at once with the old error); keep it short, and
+  // let streams wait for the channel to be ready instead.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
   stub_ = envoy::service::discovery::v3::AggregatedDiscoveryService::NewStub(channel_);
 }
 
@@ -144,6 +151,9 @@ void AdsClient::SubscribeDependencies(Stream& stream) {
 
 bool AdsClient::RunStream() {
   grpc::ClientContext context;
+  // Wait for the control plane to be reachable rather than failing at once; Stop()
+  // cancels the wait.
+  context.set_wait_for_ready(true);
   {
     weft::MutexLock lock(&mu_);
     if (stopping_) return false;

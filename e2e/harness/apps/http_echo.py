@@ -33,6 +33,9 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "weft-e2e-echo"
     pod_name = "?"
+    # Headers and body are separate writes: without TCP_NODELAY, Nagle holds the body
+    # until the client's delayed ACK (~40 ms per keep-alive request).
+    disable_nagle_algorithm = True
 
     def _read_body(self):
         """Consumes the request body; returns (length, sha256 hex)."""
