@@ -33,7 +33,7 @@ class AdsTestStream {
   AdsTestStream(const std::string& target, Opener open) {
     channel_ = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
     stub_ = envoy::service::discovery::v3::AggregatedDiscoveryService::NewStub(channel_);
-    context_.set_deadline(std::chrono::system_clock::now() +
+    context_.set_deadline(std::chrono::system_clock::now() +  // test-only client
                           absl::ToChronoMilliseconds(kCallDeadline));
     stream_ = open(stub_.get(), &context_);
     reader_ = std::thread([this] {

@@ -8,7 +8,7 @@
 namespace weft::xds {
 
 XdsServer::XdsServer(const TimeSource& time)
-    : dispatcher_(std::make_unique<event::LibeventDispatcher>(time)) {}
+    : time_(time), dispatcher_(std::make_unique<event::LibeventDispatcher>(time)) {}
 
 absl::StatusOr<std::unique_ptr<XdsServer>> XdsServer::Start(const Options& options,
                                                             const TimeSource& time) {
@@ -55,7 +55,7 @@ void XdsServer::Shutdown() {
   shut_down_ = true;
   if (server_ != nullptr) {
     // Streams never end on their own: cancel them after a short grace period.
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    server_->Shutdown(absl::ToChronoTime(time_.SystemNow() + absl::Milliseconds(200)));
     server_->Wait();
   }
   if (dispatcher_thread_.joinable()) {

@@ -62,6 +62,7 @@ class XdsServer {
  private:
   explicit XdsServer(const TimeSource& time);
 
+  const TimeSource& time_;
   std::unique_ptr<event::LibeventDispatcher> dispatcher_;
   std::thread dispatcher_thread_;
   std::unique_ptr<SnapshotCache> cache_;

@@ -14,6 +14,8 @@
 #include <ostream>
 #include <string>
 
+#include "common/time/time_source.h"
+
 #include "proxy/config/problem_list.h"
 
 namespace weft::meshctl {
@@ -33,6 +35,8 @@ struct CommandEnv {
   // The manifest directory when --manifests is not given ($WEFT_MANIFESTS or the
   // default, chosen by main).
   std::string default_manifests = kDefaultManifests;
+  // For RPC deadlines; main.cc passes the real clock.
+  const TimeSource* time = nullptr;
 };
 
 // Prints "<header>:" and then every problem, one per line, to env.err.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time/real_time_source.h"
 #include "tools/meshctl/apply_command.h"
 #include "tools/meshctl/command.h"
 #include "tools/meshctl/delete_command.h"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     return weft::meshctl::kExitOk;
   }
   CommandEnv env{&std::cin, &std::cout, &std::cerr};
+  env.time = &weft::RealTimeSource::Instance();
   if (const char* manifests = std::getenv(weft::meshctl::kManifestsEnv);
       manifests != nullptr && *manifests != '\0') {
     env.default_manifests = manifests;

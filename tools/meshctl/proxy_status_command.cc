@@ -145,7 +145,8 @@ int RunProxyStatus(const std::vector<std::string>& argv, const CommandEnv& env) 
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   std::unique_ptr<v1::MeshStatus::Stub> stub = v1::MeshStatus::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(kDeadlineSeconds));
+  context.set_deadline(
+      absl::ToChronoTime(env.time->SystemNow() + absl::Seconds(kDeadlineSeconds)));
   v1::ListProxiesRequest request;
   if (!args->positionals.empty()) request.set_node_id(args->positionals[0]);
   v1::ListProxiesResponse response;

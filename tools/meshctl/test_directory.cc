@@ -1,5 +1,7 @@
 #include "tools/meshctl/test_directory.h"
 
+#include "common/time/real_time_source.h"
+
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -84,7 +86,8 @@ CommandResult RunCommand(const Command& command, const std::vector<std::string>&
                   const std::string& stdin_text) {
   std::istringstream in(stdin_text);
   std::ostringstream out, err;
-  CommandEnv env{&in, &out, &err, "/nonexistent/meshctl-test-default"};
+  CommandEnv env{&in, &out, &err, "/nonexistent/meshctl-test-default",
+                 &RealTimeSource::Instance()};
   CommandResult result;
   result.code = command(args, env);
   result.out = out.str();
