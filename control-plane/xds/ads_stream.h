@@ -42,6 +42,24 @@ struct StreamContext {
 // listeners before routes (make before break).
 int TypeOrder(absl::string_view type_url);
 
+// Takes the dirty flag off every type of `types` (type URL -> state with a
+// `dirty` member) and returns those that had it, in push order.
+template <typename TypeStates>
+std::vector<typename TypeStates::mapped_type*> TakeDirtyInPushOrder(TypeStates& types) {
+  std::vector<std::pair<int, typename TypeStates::mapped_type*>> dirty;
+  for (auto& [type_url, t] : types) {
+    if (t.dirty) dirty.emplace_back(TypeOrder(type_url), &t);
+  }
+  std::sort(dirty.begin(), dirty.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<typename TypeStates::mapped_type*> out;
+  for (auto& [order, t] : dirty) {
+    t->dirty = false;
+    out.push_back(t);
+  }
+  return out;
+}
+
 template <typename Request, typename Response>
 class AdsStream : public grpc::ServerBidiReactor<Request, Response>,
                   public SnapshotWatcher,

@@ -67,32 +67,18 @@ void DeltaStream::MarkAllDirtyLocked() {
 }
 
 bool DeltaStream::BuildNextLocked(DeltaDiscoveryResponse* out) {
-  std::vector<std::pair<int, TypeState*>> dirty;
-  for (auto& [type_url, t] : types_) {
-    if (t.dirty) dirty.emplace_back(TypeOrder(type_url), &t);
-  }
+  std::vector<TypeState*> dirty = TakeDirtyInPushOrder(types_);
   if (dirty.empty()) return false;
-  std::sort(dirty.begin(), dirty.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
 
   Subscriptions subscriptions;
   for (const auto& [type_url, t] : types_) subscriptions[type_url] = t.subscription;
   std::shared_ptr<const Snapshot> snapshot = cache().Fetch(node(), subscriptions);
 
-  for (auto& [order, t] : dirty) {
-    t->dirty = false;
+  for (TypeState* t : dirty) {
     const std::string& type_url = t->tracker.status().type_url;
     const ResourceMap& all = snapshot->Resources(type_url);
 
-    std::vector<const Resource*> in_scope;
-    if (t->subscription.wildcard) {
-      for (const auto& [name, r] : all) in_scope.push_back(r.get());
-    } else {
-      for (const std::string& name : t->subscription.names) {
-        auto it = all.find(name);
-        if (it != all.end()) in_scope.push_back(it->second.get());
-      }
-    }
+    std::vector<const Resource*> in_scope = InScope(all, t->subscription);
 
     size_t bytes = 0;
     bool truncated = false;

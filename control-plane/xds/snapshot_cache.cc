@@ -68,6 +68,19 @@ std::shared_ptr<const Snapshot> SnapshotCache::Fetch(const NodeInfo& node,
   return *kEmpty;
 }
 
+std::vector<const Resource*> InScope(const ResourceMap& all, const TypeSubscription& subscription) {
+  std::vector<const Resource*> in_scope;
+  if (subscription.wildcard) {
+    for (const auto& [name, r] : all) in_scope.push_back(r.get());
+    return in_scope;
+  }
+  for (const std::string& name : subscription.names) {
+    auto it = all.find(name);
+    if (it != all.end()) in_scope.push_back(it->second.get());
+  }
+  return in_scope;
+}
+
 void SnapshotCache::AddWatcher(SnapshotWatcher* watcher) {
   weft::MutexLock lock(&watchers_mu_);
   watchers_.insert(watcher);

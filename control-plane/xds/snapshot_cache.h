@@ -22,12 +22,13 @@
 // outlive the cache, and the cache must be destroyed after the dispatcher has stopped
 // running (or on its thread), since changes post work to it.
 
+#include <condition_variable>
 #include <map>
 #include <memory>
-#include <condition_variable>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
@@ -51,6 +52,9 @@ struct TypeSubscription {
   std::set<std::string> names;  // plus these (on-demand names may not exist yet)
 };
 using Subscriptions = std::map<std::string, TypeSubscription, std::less<>>;
+
+// The resources of `all` that `subscription` covers, in name order.
+std::vector<const Resource*> InScope(const ResourceMap& all, const TypeSubscription& subscription);
 
 // Builds a proxy's snapshot on demand. Implemented by the translation layer.
 class SnapshotSource {

@@ -61,31 +61,17 @@ void SotwStream::MarkAllDirtyLocked() {
 }
 
 bool SotwStream::BuildNextLocked(DiscoveryResponse* out) {
-  std::vector<std::pair<int, TypeState*>> dirty;
-  for (auto& [type_url, t] : types_) {
-    if (t.dirty) dirty.emplace_back(TypeOrder(type_url), &t);
-  }
+  std::vector<TypeState*> dirty = TakeDirtyInPushOrder(types_);
   if (dirty.empty()) return false;
-  std::sort(dirty.begin(), dirty.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
 
   Subscriptions subscriptions;
   for (const auto& [type_url, t] : types_) subscriptions[type_url] = t.subscription;
   std::shared_ptr<const Snapshot> snapshot = cache().Fetch(node(), subscriptions);
 
-  for (auto& [order, t] : dirty) {
-    t->dirty = false;
+  for (TypeState* t : dirty) {
     const std::string& type_url = t->tracker.status().type_url;
     const ResourceMap& all = snapshot->Resources(type_url);
-    std::vector<const Resource*> send;
-    if (t->subscription.wildcard) {
-      for (const auto& [name, r] : all) send.push_back(r.get());
-    } else {
-      for (const std::string& name : t->subscription.names) {
-        auto it = all.find(name);
-        if (it != all.end()) send.push_back(it->second.get());
-      }
-    }
+    std::vector<const Resource*> send = InScope(all, t->subscription);
     std::string version = VersionOf(send);
     if (!t->force && version == t->sent_version) continue;
     t->force = false;
