@@ -42,10 +42,11 @@ struct StreamContext {
 // listeners before routes (make before break).
 int TypeOrder(absl::string_view type_url);
 
-// Takes the dirty flag off every type of `types` (type URL -> state with a
-// `dirty` member) and returns those that had it, in push order.
+// The types of `types` (type URL -> state with a `dirty` member) that are dirty,
+// in push order. Their flags stay set: a response covers one type, and the types
+// not yet sent must still be dirty for the next one.
 template <typename TypeStates>
-std::vector<typename TypeStates::mapped_type*> TakeDirtyInPushOrder(TypeStates& types) {
+std::vector<typename TypeStates::mapped_type*> DirtyInPushOrder(TypeStates& types) {
   std::vector<std::pair<int, typename TypeStates::mapped_type*>> dirty;
   for (auto& [type_url, t] : types) {
     if (t.dirty) dirty.emplace_back(TypeOrder(type_url), &t);
@@ -53,10 +54,7 @@ std::vector<typename TypeStates::mapped_type*> TakeDirtyInPushOrder(TypeStates& 
   std::sort(dirty.begin(), dirty.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<typename TypeStates::mapped_type*> out;
-  for (auto& [order, t] : dirty) {
-    t->dirty = false;
-    out.push_back(t);
-  }
+  for (auto& [order, t] : dirty) out.push_back(t);
   return out;
 }
 

@@ -147,6 +147,36 @@ TEST_F(DeltaServerTest, InitialThenOnlyChangedThenRemoved) {
   EXPECT_TRUE(server_->ListProxies()[0].delta);
 }
 
+// One snapshot change that touches several types: each type gets its response
+// (a response covers one type; the others must not be forgotten).
+TEST_F(DeltaServerTest, ChangeOfSeveralTypesSendsEveryType) {
+  server_->cache().SetDefaultSnapshot(MakeSnapshot({{"a", 1}}, {}, {"l1"}));
+  auto stream = testing::OpenDelta(target_);
+  ASSERT_TRUE(stream->Send(Subscribe(kClusterType, {"*"}, true)));
+  ASSERT_TRUE(stream->Send(Subscribe(kListenerType, {"*"})));
+  std::map<std::string, std::vector<std::string>> seen;
+  for (int i = 0; i < 2; ++i) {
+    auto r = stream->Next();
+    ASSERT_TRUE(r.has_value());
+    seen[r->type_url()] = Names(*r);
+    ASSERT_TRUE(stream->Send(Ack(*r)));
+  }
+  EXPECT_EQ(seen[std::string(kClusterType)], (std::vector<std::string>{"a"}));
+  EXPECT_EQ(seen[std::string(kListenerType)], (std::vector<std::string>{"l1"}));
+
+  // Both clusters and listeners change at once.
+  server_->cache().SetDefaultSnapshot(MakeSnapshot({{"a", 2}}, {}, {"l1", "l2"}));
+  seen.clear();
+  for (int i = 0; i < 2; ++i) {
+    auto r = stream->Next();
+    ASSERT_TRUE(r.has_value()) << "only " << i << " of 2 types were sent";
+    seen[r->type_url()] = Names(*r);
+    ASSERT_TRUE(stream->Send(Ack(*r)));
+  }
+  EXPECT_EQ(seen[std::string(kClusterType)], (std::vector<std::string>{"a"}));
+  EXPECT_EQ(seen[std::string(kListenerType)], (std::vector<std::string>{"l2"}));
+}
+
 TEST_F(DeltaServerTest, InitialResourceVersionsSuppressUnchangedOnReconnect) {
   server_->cache().SetDefaultSnapshot(MakeSnapshot({{"a", 1}, {"b", 1}, {"c", 1}}));
   std::map<std::string, std::string> versions;

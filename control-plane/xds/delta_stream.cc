@@ -67,7 +67,7 @@ void DeltaStream::MarkAllDirtyLocked() {
 }
 
 bool DeltaStream::BuildNextLocked(DeltaDiscoveryResponse* out) {
-  std::vector<TypeState*> dirty = TakeDirtyInPushOrder(types_);
+  std::vector<TypeState*> dirty = DirtyInPushOrder(types_);
   if (dirty.empty()) return false;
 
   Subscriptions subscriptions;
@@ -75,6 +75,7 @@ bool DeltaStream::BuildNextLocked(DeltaDiscoveryResponse* out) {
   std::shared_ptr<const Snapshot> snapshot = cache().Fetch(node(), subscriptions);
 
   for (TypeState* t : dirty) {
+    t->dirty = false;
     const std::string& type_url = t->tracker.status().type_url;
     const ResourceMap& all = snapshot->Resources(type_url);
 

@@ -61,7 +61,7 @@ void SotwStream::MarkAllDirtyLocked() {
 }
 
 bool SotwStream::BuildNextLocked(DiscoveryResponse* out) {
-  std::vector<TypeState*> dirty = TakeDirtyInPushOrder(types_);
+  std::vector<TypeState*> dirty = DirtyInPushOrder(types_);
   if (dirty.empty()) return false;
 
   Subscriptions subscriptions;
@@ -69,6 +69,7 @@ bool SotwStream::BuildNextLocked(DiscoveryResponse* out) {
   std::shared_ptr<const Snapshot> snapshot = cache().Fetch(node(), subscriptions);
 
   for (TypeState* t : dirty) {
+    t->dirty = false;
     const std::string& type_url = t->tracker.status().type_url;
     const ResourceMap& all = snapshot->Resources(type_url);
     std::vector<const Resource*> send = InScope(all, t->subscription);
