@@ -16,6 +16,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
+#include "common/time/real_time_source.h"
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
 #include "envoy/config/listener/v3/listener.pb.h"
 #include "envoy/service/discovery/v3/ads.grpc.pb.h"
@@ -33,8 +34,8 @@ class AdsTestStream {
   AdsTestStream(const std::string& target, Opener open) {
     channel_ = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
     stub_ = envoy::service::discovery::v3::AggregatedDiscoveryService::NewStub(channel_);
-    context_.set_deadline(std::chrono::system_clock::now() +  // test-only client
-                          absl::ToChronoMilliseconds(kCallDeadline));
+    context_.set_deadline(
+        absl::ToChronoTime(RealTimeSource::Instance().SystemNow() + kCallDeadline));
     stream_ = open(stub_.get(), &context_);
     reader_ = std::thread([this] {
       Response r;
