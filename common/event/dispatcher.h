@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "common/time/time_source.h"
@@ -37,6 +38,19 @@ class FileEvent {
   virtual void SetEnabled(uint32_t events) = 0;
 };
 
+// Work that finishes what an event callback started, run once the callback has
+// returned and before the loop waits again: e.g. one socket write for all the
+// bytes that several streams produced while handling one read.
+class DeferredAction {
+ public:
+  virtual ~DeferredAction() = default;
+  virtual void RunDeferred() = 0;
+
+ private:
+  friend class Dispatcher;
+  bool scheduled_ = false;
+};
+
 // One event loop, run by one thread. Everything that waits for I/O or time in the
 // proxy takes a Dispatcher&, so that tests can drive it with simulated time
 // (common/testing/fake_dispatcher.h).
@@ -68,10 +82,47 @@ class Dispatcher {
     Post([owned]() mutable { owned.reset(); });
   }
 
+  // Schedules `action` to run at the end of the current callback (once, however
+  // often it is scheduled). No allocation in the steady state, no lock, no
+  // syscall. An action that dies before it ran must call CancelDeferred().
+  void DeferToCallbackEnd(DeferredAction& action) {
+    if (action.scheduled_) return;
+    action.scheduled_ = true;
+    deferred_.push_back(&action);
+  }
+  void CancelDeferred(DeferredAction& action) {
+    if (!action.scheduled_) return;
+    action.scheduled_ = false;
+    for (DeferredAction*& a : deferred_) {
+      if (a == &action) a = nullptr;
+    }
+    for (DeferredAction*& a : running_) {
+      if (a == &action) a = nullptr;
+    }
+  }
+
   // Runs the loop until Exit() is called.
   virtual void Run() = 0;
   // Thread-safe.
   virtual void Exit() = 0;
+
+ protected:
+  // Implementations call this after every callback they run.
+  void RunDeferredActions() {
+    while (!deferred_.empty()) {
+      running_.swap(deferred_);
+      for (DeferredAction* a : running_) {
+        if (a == nullptr) continue;
+        a->scheduled_ = false;
+        a->RunDeferred();
+      }
+      running_.clear();
+    }
+  }
+
+ private:
+  std::vector<DeferredAction*> deferred_;
+  std::vector<DeferredAction*> running_;
 };
 
 }  // namespace weft::event

@@ -18,7 +18,8 @@ timeval DelayToTimeval(absl::Duration d) {
 
 class LibeventTimer final : public Timer {
  public:
-  LibeventTimer(event_base* base, std::function<void()> cb) : cb_(std::move(cb)) {
+  LibeventTimer(LibeventDispatcher& dispatcher, event_base* base, std::function<void()> cb)
+      : dispatcher_(dispatcher), cb_(std::move(cb)) {
     ev_ = evtimer_new(base, &LibeventTimer::Fire, this);
   }
   ~LibeventTimer() override { event_free(ev_); }
@@ -32,17 +33,21 @@ class LibeventTimer final : public Timer {
 
  private:
   static void Fire(evutil_socket_t, short, void* arg) {
-    static_cast<LibeventTimer*>(arg)->cb_();
+    auto* self = static_cast<LibeventTimer*>(arg);
+    LibeventDispatcher& dispatcher = self->dispatcher_;  // the callback may destroy the timer
+    self->cb_();
+    dispatcher.AfterCallback();
   }
+  LibeventDispatcher& dispatcher_;
   std::function<void()> cb_;
   ::event* ev_;
 };
 
 class LibeventFileEvent final : public FileEvent {
  public:
-  LibeventFileEvent(event_base* base, int fd, std::function<void(uint32_t)> cb,
-                    uint32_t events)
-      : base_(base), fd_(fd), cb_(std::move(cb)) {
+  LibeventFileEvent(LibeventDispatcher& dispatcher, event_base* base, int fd,
+                    std::function<void(uint32_t)> cb, uint32_t events)
+      : dispatcher_(dispatcher), base_(base), fd_(fd), cb_(std::move(cb)) {
     SetEnabled(events);
   }
   ~LibeventFileEvent() override {
@@ -69,8 +74,12 @@ class LibeventFileEvent final : public FileEvent {
     uint32_t ready = 0;
     if (what & EV_READ) ready |= kReadable;
     if (what & EV_WRITE) ready |= kWritable;
-    static_cast<LibeventFileEvent*>(arg)->cb_(ready);
+    auto* self = static_cast<LibeventFileEvent*>(arg);
+    LibeventDispatcher& dispatcher = self->dispatcher_;  // the callback may destroy the event
+    self->cb_(ready);
+    dispatcher.AfterCallback();
   }
+  LibeventDispatcher& dispatcher_;
   event_base* base_;
   int fd_;
   std::function<void(uint32_t)> cb_;
@@ -109,12 +118,12 @@ LibeventDispatcher::~LibeventDispatcher() {
 }
 
 std::unique_ptr<Timer> LibeventDispatcher::CreateTimer(std::function<void()> cb) {
-  return std::make_unique<LibeventTimer>(base_, std::move(cb));
+  return std::make_unique<LibeventTimer>(*this, base_, std::move(cb));
 }
 
 std::unique_ptr<FileEvent> LibeventDispatcher::CreateFileEvent(
     int fd, std::function<void(uint32_t)> cb, uint32_t events) {
-  return std::make_unique<LibeventFileEvent>(base_, fd, std::move(cb), events);
+  return std::make_unique<LibeventFileEvent>(*this, base_, fd, std::move(cb), events);
 }
 
 void LibeventDispatcher::Post(std::function<void()> cb) {
@@ -138,7 +147,10 @@ void LibeventDispatcher::RunPosted() {
     batch.swap(posted_);
     exit = exit_requested_;
   }
-  for (auto& cb : batch) cb();
+  for (auto& cb : batch) {
+    cb();
+    RunDeferredActions();
+  }
   if (exit) event_base_loopbreak(base_);
 }
 

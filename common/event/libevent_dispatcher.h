@@ -32,6 +32,9 @@ class LibeventDispatcher final : public Dispatcher {
   // that deferred deletions happen while what they reference still exists.
   void RunPosted();
 
+  // For the timer and file-event wrappers: runs deferred actions after a callback.
+  void AfterCallback() { RunDeferredActions(); }
+
  private:
 
   const TimeSource& time_source_;

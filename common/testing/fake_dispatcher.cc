@@ -87,6 +87,7 @@ bool FakeDispatcher::RunOnce() {
   }
   for (auto& cb : batch) {
     cb();
+    RunDeferredActions();
     ran = true;
   }
   // Drop file events whose owner is gone.
@@ -114,6 +115,7 @@ bool FakeDispatcher::RunOnce() {
       if (ready != 0 && watched[i]->cb != nullptr && watched[i]->events != 0) {
         auto cb = watched[i]->cb;  // the callback may destroy the event
         cb(ready);
+        RunDeferredActions();
         ran = true;
       }
     }
@@ -150,6 +152,7 @@ bool FakeDispatcher::FireDueTimers() {
   next->enabled = false;
   auto cb = next->cb;
   cb();
+  RunDeferredActions();
   return true;
 }
 

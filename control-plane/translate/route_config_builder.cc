@@ -5,10 +5,12 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "control-plane/translate/names.h"
 #include "control-plane/translate/route_rules.h"
+#include "re2/re2.h"
 
 namespace weft::control_plane {
 namespace {
@@ -154,20 +156,68 @@ void SetRedirect(const RequestRedirect& redirect, RedirectAction& action) {
   action.set_response_code(RedirectCode(redirect.status_code));
 }
 
-void SetRewrite(const UrlRewrite& rewrite, const RouteEntry& entry, RouteAction& action,
-                std::vector<std::string>* warnings) {
+void SetRewrite(const UrlRewrite& rewrite, const RouteEntry& entry, RouteAction& action) {
   if (!rewrite.hostname.empty()) action.set_host_rewrite_literal(rewrite.hostname);
   if (!rewrite.path) return;
-  // A prefix rewrite on an exact path match replaces the whole path.
-  const bool expressible =
-      rewrite.path->type == PathModifier::Type::kReplacePrefixMatch || entry.match.has_path();
-  if (expressible) {
+  // A prefix rewrite on an exact path match replaces the whole path; any other
+  // full replacement is a regex rewrite of the whole path (the query is kept).
+  if (rewrite.path->type == PathModifier::Type::kReplacePrefixMatch || entry.match.has_path()) {
     action.set_prefix_rewrite(rewrite.path->value);
-  } else if (warnings != nullptr) {
-    warnings->push_back(
-        absl::StrCat(entry.name,
-                     ": URLRewrite ReplaceFullPath on a non-Exact path match is not "
-                     "supported yet (needs RouteAction.regex_rewrite); the path is not rewritten"));
+  } else {
+    auto* regex = action.mutable_regex_rewrite();
+    regex->mutable_pattern()->set_regex("^/.*$");
+    regex->set_substitution(rewrite.path->value);
+  }
+}
+
+// Gateway API PathPrefix matches whole segments. Sidecars get Envoy's
+// path_separated_prefix (no trailing "/"); gRPC 1.51 does not know that field,
+// so proxyless clients get a plain prefix when it ends with "/" (gRPC paths are
+// always "/<service>/<method>") and an equivalent regex otherwise.
+void SetSegmentPrefix(ClientKind kind, envoy::config::route::v3::RouteMatch& match) {
+  if (!match.has_prefix() || match.prefix() == "/") return;
+  std::string prefix = match.prefix();
+  if (kind == ClientKind::kProxyless) {
+    if (absl::EndsWith(prefix, "/")) return;
+    match.mutable_safe_regex()->set_regex(absl::StrCat(RE2::QuoteMeta(prefix), "(/.*)?"));
+    return;
+  }
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  match.set_path_separated_prefix(prefix);
+}
+
+// gRPC 1.51 ignores header changes and rewrites and fails the RPCs a redirect
+// or direct response matches; say so rather than pretend.
+void StripForProxyless(const RouteEntry& entry, Route& route, std::vector<std::string>* warnings) {
+  std::vector<std::string> dropped;
+  if (route.request_headers_to_add_size() > 0 || route.request_headers_to_remove_size() > 0 ||
+      route.response_headers_to_add_size() > 0 || route.response_headers_to_remove_size() > 0) {
+    dropped.push_back("header modifiers");
+    route.clear_request_headers_to_add();
+    route.clear_request_headers_to_remove();
+    route.clear_response_headers_to_add();
+    route.clear_response_headers_to_remove();
+  }
+  if (route.has_route()) {
+    RouteAction& action = *route.mutable_route();
+    if (action.has_host_rewrite_literal() || !action.prefix_rewrite().empty() ||
+        action.has_regex_rewrite()) {
+      dropped.push_back("URLRewrite");
+      action.clear_host_rewrite_literal();
+      action.clear_prefix_rewrite();
+      action.clear_regex_rewrite();
+    }
+  }
+  if (warnings == nullptr) return;
+  if (!dropped.empty()) {
+    warnings->push_back(absl::StrCat(entry.name, ": proxyless gRPC clients do not support ",
+                                     absl::StrJoin(dropped, " or "), "; left out for them"));
+  }
+  if (route.has_redirect() || route.has_direct_response()) {
+    warnings->push_back(absl::StrCat(entry.name,
+                                     ": proxyless gRPC clients cannot follow a redirect or "
+                                     "take a direct response; their RPCs matching it fail "
+                                     "with UNAVAILABLE"));
   }
 }
 
@@ -176,6 +226,7 @@ Route TranslateEntry(const RouteEntry& entry, const TrafficPolicy* policy, Clien
   Route route;
   route.set_name(entry.name);
   *route.mutable_match() = entry.match;
+  SetSegmentPrefix(kind, *route.mutable_match());
   const RequestRedirect* redirect = nullptr;
   const UrlRewrite* rewrite = nullptr;
   for (const HttpFilter& filter : *entry.filters) {
@@ -192,16 +243,17 @@ Route TranslateEntry(const RouteEntry& entry, const TrafficPolicy* policy, Clien
   }
   if (redirect != nullptr) {
     SetRedirect(*redirect, *route.mutable_redirect());
-    return route;
+  } else {
+    RouteAction action;
+    if (!SetBackends(*entry.backend_refs, entry.route_ns, action)) {
+      route.mutable_direct_response()->set_status(kNoBackendStatus);
+    } else {
+      if (rewrite != nullptr) SetRewrite(*rewrite, entry, action);
+      ApplySettings(SettingsFor(entry.timeouts, policy), kind, action);
+      *route.mutable_route() = std::move(action);
+    }
   }
-  RouteAction action;
-  if (!SetBackends(*entry.backend_refs, entry.route_ns, action)) {
-    route.mutable_direct_response()->set_status(kNoBackendStatus);
-    return route;
-  }
-  if (rewrite != nullptr) SetRewrite(*rewrite, entry, action, warnings);
-  ApplySettings(SettingsFor(entry.timeouts, policy), kind, action);
-  *route.mutable_route() = std::move(action);
+  if (kind == ClientKind::kProxyless) StripForProxyless(entry, route, warnings);
   return route;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "proxy/config/problem_list.h"
 #include "proxy/config/validate.h"
@@ -56,23 +57,185 @@ void ReadCluster(YamlReader& r, const YAML::Node& node, const std::string& path,
                              })});
 }
 
-void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& path, Route& route) {
+// Reads a mapping in which exactly one of several keys says what kind of thing
+// it is (a path match: prefix, path or regex). Reports none or several.
+class OneOf {
+ public:
+  OneOf(YamlReader& r, std::string what) : r_(r), what_(std::move(what)) {}
+
+  // A field that, when present, sets `kind` and reads its value with `read`.
+  template <typename Kind>
+  YamlReader::Field Option(absl::string_view key, Kind& target, Kind kind,
+                           YamlReader::ValueReader read) {
+    return YamlReader::Field{std::string(key),
+                             [this, key = std::string(key), &target, kind, read](
+                                 const YAML::Node& n, const std::string& p) {
+                               seen_.push_back(key);
+                               target = kind;
+                               read(n, p);
+                             }};
+  }
+
+  // Reports when more than one option was given (none is allowed when `required`
+  // is false).
+  void Check(const YAML::Node& node, const std::string& path, bool required) {
+    if (seen_.size() > 1) {
+      r_.Problem(node, path,
+                 absl::StrCat("give only one of ", what_, " (got ", absl::StrJoin(seen_, ", "),
+                              ")"));
+    } else if (seen_.empty() && required) {
+      r_.Problem(node, path, absl::StrCat("needs one of ", what_));
+    }
+  }
+
+ private:
+  YamlReader& r_;
+  std::string what_;
+  std::vector<std::string> seen_;
+};
+
+// A header or query parameter condition: name plus one of exact, regex, present.
+template <typename T>
+void ReadValueMatch(YamlReader& r, const YAML::Node& node, const std::string& path, T& match) {
+  OneOf kind(r, "exact, regex or present");
+  bool present = false;
+  if (!r.ReadMapping(
+          node, path,
+          {r.StringField("name", match.name),
+           kind.Option("exact", match.type, ValueMatchType::kExact,
+                       [&r, &match](const YAML::Node& n, const std::string& p) {
+                         r.ReadString(n, p, match.value);
+                       }),
+           kind.Option("regex", match.type, ValueMatchType::kRegex,
+                       [&r, &match](const YAML::Node& n, const std::string& p) {
+                         r.ReadString(n, p, match.value);
+                       }),
+           kind.Option("present", match.type, ValueMatchType::kPresent,
+                       [&r, &present](const YAML::Node& n, const std::string& p) {
+                         if (r.ReadBool(n, p, present) && !present) {
+                           r.Problem(n, p, "only \"present: true\" is supported");
+                         }
+                       })})) {
+    return;
+  }
+  kind.Check(node, path, /*required=*/true);
+}
+
+void ReadRouteMatch(YamlReader& r, const YAML::Node& node, const std::string& path,
+                    RouteMatch& match) {
+  OneOf kind(r, "prefix, path or regex");
+  if (!r.ReadMapping(
+          node, path,
+          {kind.Option("prefix", match.path_type, PathMatchType::kPrefix,
+                       [&r, &match](const YAML::Node& n, const std::string& p) {
+                         r.ReadString(n, p, match.path_prefix);
+                       }),
+           kind.Option("path", match.path_type, PathMatchType::kExact,
+                       [&r, &match](const YAML::Node& n, const std::string& p) {
+                         r.ReadString(n, p, match.path);
+                       }),
+           kind.Option("regex", match.path_type, PathMatchType::kRegex,
+                       [&r, &match](const YAML::Node& n, const std::string& p) {
+                         r.ReadString(n, p, match.path);
+                       }),
+           r.StringField("method", match.method),
+           r.ListField<HeaderMatch>(
+               "headers", match.headers,
+               [&r](const YAML::Node& n, const std::string& p, HeaderMatch& h) {
+                 ReadValueMatch(r, n, p, h);
+               }),
+           r.ListField<QueryParamMatch>(
+               "query_params", match.query_params,
+               [&r](const YAML::Node& n, const std::string& p, QueryParamMatch& q) {
+                 ReadValueMatch(r, n, p, q);
+               })})) {
+    return;
+  }
+  kind.Check(node, path, /*required=*/false);  // none: prefix "/"
+}
+
+// Gateway-style header modifier: set (overwrite), add (append), add_if_absent,
+// remove.
+void ReadHeaderMutation(YamlReader& r, const YAML::Node& node, const std::string& path,
+                        HeaderMutation& mutation) {
+  auto list = [&r, &mutation](absl::string_view key, HeaderToAdd::Action action) {
+    return YamlReader::Field{
+        std::string(key), [&r, &mutation, action](const YAML::Node& n, const std::string& p) {
+          r.ReadList(n, p, [&](const YAML::Node& item, const std::string& item_path) {
+            HeaderToAdd header;
+            header.action = action;
+            r.ReadMapping(item, item_path,
+                          {r.StringField("name", header.name),
+                           r.StringField("value", header.value)});
+            mutation.add.push_back(std::move(header));
+          });
+        }};
+  };
   r.ReadMapping(node, path,
-                {YamlReader::Field{"match",
-                                   [&r, &route](const YAML::Node& n, const std::string& p) {
-                                     r.ReadMapping(n, p,
-                                                   {r.StringField("prefix",
-                                                                  route.match.path_prefix)});
-                                   }},
-                 r.StringField("cluster", route.cluster),
-                 r.ListField<WeightedCluster>(
-                     "weighted_clusters", route.weighted_clusters,
-                     [&r](const YAML::Node& n, const std::string& p, WeightedCluster& w) {
-                       r.ReadMapping(n, p,
-                                     {r.StringField("name", w.name),
-                                      r.Uint32Field("weight", "a weight", 1, 1'000'000, w.weight)});
-                     }),
-                 r.DurationField("timeout", route.timeout)});
+                {list("set", HeaderToAdd::Action::kOverwrite),
+                 list("add", HeaderToAdd::Action::kAppend),
+                 list("add_if_absent", HeaderToAdd::Action::kAddIfAbsent),
+                 r.StringListField("remove", mutation.remove)});
+}
+
+void ReadRedirect(YamlReader& r, const YAML::Node& node, const std::string& path,
+                  RedirectAction& redirect) {
+  uint32_t status = static_cast<uint32_t>(redirect.status);
+  r.ReadMapping(node, path,
+                {r.StringField("scheme", redirect.scheme), r.StringField("host", redirect.host),
+                 r.PortField("port", redirect.port), r.StringField("path", redirect.path),
+                 r.StringField("prefix_rewrite", redirect.prefix_rewrite),
+                 r.BoolField("strip_query", redirect.strip_query),
+                 r.Uint32Field("status", "a redirect status", 301, 308, status)});
+  redirect.status = static_cast<int>(status);
+}
+
+void ReadDirectResponse(YamlReader& r, const YAML::Node& node, const std::string& path,
+                        DirectResponseAction& direct) {
+  uint32_t status = static_cast<uint32_t>(direct.status);
+  r.ReadMapping(node, path,
+                {r.Uint32Field("status", "an HTTP status", 200, 599, status),
+                 r.StringField("body", direct.body)});
+  direct.status = static_cast<int>(status);
+}
+
+void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& path, Route& route) {
+  r.ReadMapping(
+      node, path,
+      {r.StringField("name", route.name),
+       YamlReader::Field{"match",
+                         [&r, &route](const YAML::Node& n, const std::string& p) {
+                           ReadRouteMatch(r, n, p, route.match);
+                         }},
+       r.StringField("cluster", route.cluster),
+       r.ListField<WeightedCluster>(
+           "weighted_clusters", route.weighted_clusters,
+           [&r](const YAML::Node& n, const std::string& p, WeightedCluster& w) {
+             r.ReadMapping(n, p,
+                           {r.StringField("name", w.name),
+                            r.Uint32Field("weight", "a weight", 1, 1'000'000, w.weight)});
+           }),
+       r.DurationField("timeout", route.timeout),
+       r.DurationField("per_try_timeout", route.per_try_timeout),
+       r.StringField("host_rewrite", route.host_rewrite),
+       r.StringField("prefix_rewrite", route.prefix_rewrite),
+       r.StringField("path_rewrite", route.path_rewrite),
+       YamlReader::Field{"request_headers",
+                         [&r, &route](const YAML::Node& n, const std::string& p) {
+                           ReadHeaderMutation(r, n, p, route.request_headers);
+                         }},
+       YamlReader::Field{"response_headers",
+                         [&r, &route](const YAML::Node& n, const std::string& p) {
+                           ReadHeaderMutation(r, n, p, route.response_headers);
+                         }},
+       YamlReader::Field{"redirect",
+                         [&r, &route](const YAML::Node& n, const std::string& p) {
+                           ReadRedirect(r, n, p, route.redirect.emplace());
+                         }},
+       YamlReader::Field{"direct_response",
+                         [&r, &route](const YAML::Node& n, const std::string& p) {
+                           ReadDirectResponse(r, n, p, route.direct_response.emplace());
+                         }}});
 }
 
 void ReadVirtualHost(YamlReader& r, const YAML::Node& node, const std::string& path,

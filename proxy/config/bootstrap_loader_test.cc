@@ -492,3 +492,115 @@ TEST(BootstrapLoaderTest, FilterChainMistakesAreAllReported) {
 
 }  // namespace
 }  // namespace weft::config
+
+namespace weft::config {
+namespace {
+
+constexpr char kL7[] = R"(
+listeners:
+  - name: l
+    port: 15001
+    protocol: http
+    route_config: rc
+clusters:
+  - name: api
+    endpoints: [{address: 10.0.0.1, port: 80}]
+route_configs:
+  - name: rc
+    virtual_hosts:
+      - name: vh
+        domains: ["*"]
+        routes:
+          - name: login
+            match:
+              path: /login
+              method: POST
+              headers:
+                - {name: x-env, exact: canary}
+                - {name: x-user, regex: "u[0-9]+"}
+                - {name: x-debug, present: true}
+              query_params:
+                - {name: v, exact: "2"}
+            cluster: api
+            timeout: 2s
+            per_try_timeout: 500ms
+            host_rewrite: api.internal
+            prefix_rewrite: /v2/login
+            request_headers:
+              set: [{name: x-a, value: "1"}]
+              add: [{name: x-b, value: "2"}]
+              add_if_absent: [{name: x-c, value: "3"}]
+              remove: [x-d]
+            response_headers:
+              remove: [server]
+          - match: {regex: "/items/[0-9]+"}
+            cluster: api
+            path_rewrite: /items
+          - match: {prefix: /old}
+            redirect: {scheme: https, host: new.example, port: 8443, prefix_rewrite: /new, status: 301, strip_query: true}
+          - match: {prefix: /down}
+            direct_response: {status: 503, body: maintenance}
+)";
+
+TEST(BootstrapLoaderL7Test, FullRouteFeatureSetParses) {
+  absl::StatusOr<ProxyConfig> config = ParseBootstrapYaml(kL7, "l7.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const std::vector<Route>& routes = config->route_configs[0].virtual_hosts[0].routes;
+  ASSERT_EQ(routes.size(), 4u);
+  const Route& login = routes[0];
+  EXPECT_EQ(login.name, "login");
+  EXPECT_EQ(login.match.path_type, PathMatchType::kExact);
+  EXPECT_EQ(login.match.path, "/login");
+  EXPECT_EQ(login.match.method, "POST");
+  ASSERT_EQ(login.match.headers.size(), 3u);
+  EXPECT_EQ(login.match.headers[1].type, ValueMatchType::kRegex);
+  EXPECT_EQ(login.match.headers[1].value, "u[0-9]+");
+  EXPECT_EQ(login.match.headers[2].type, ValueMatchType::kPresent);
+  ASSERT_EQ(login.match.query_params.size(), 1u);
+  EXPECT_EQ(login.match.query_params[0].value, "2");
+  EXPECT_EQ(login.timeout, absl::Seconds(2));
+  EXPECT_EQ(login.per_try_timeout, absl::Milliseconds(500));
+  EXPECT_EQ(login.host_rewrite, "api.internal");
+  EXPECT_EQ(login.prefix_rewrite, "/v2/login");
+  ASSERT_EQ(login.request_headers.add.size(), 3u);
+  EXPECT_EQ(login.request_headers.add[0].action, HeaderToAdd::Action::kOverwrite);
+  EXPECT_EQ(login.request_headers.add[1].action, HeaderToAdd::Action::kAppend);
+  EXPECT_EQ(login.request_headers.add[2].action, HeaderToAdd::Action::kAddIfAbsent);
+  EXPECT_EQ(login.request_headers.remove, std::vector<std::string>{"x-d"});
+  EXPECT_EQ(login.response_headers.remove, std::vector<std::string>{"server"});
+  EXPECT_EQ(routes[1].match.path_type, PathMatchType::kRegex);
+  EXPECT_EQ(routes[1].path_rewrite, "/items");
+  ASSERT_TRUE(routes[2].redirect.has_value());
+  EXPECT_EQ(routes[2].redirect->scheme, "https");
+  EXPECT_EQ(routes[2].redirect->port, 8443);
+  EXPECT_EQ(routes[2].redirect->prefix_rewrite, "/new");
+  EXPECT_EQ(routes[2].redirect->status, 301);
+  EXPECT_TRUE(routes[2].redirect->strip_query);
+  ASSERT_TRUE(routes[3].direct_response.has_value());
+  EXPECT_EQ(routes[3].direct_response->status, 503);
+  EXPECT_EQ(routes[3].direct_response->body, "maintenance");
+  EXPECT_FALSE(routes[3].forwards());
+}
+
+TEST(BootstrapLoaderL7Test, RouteMistakesAreReportedWithPositions) {
+  const std::string yaml = absl::StrReplaceAll(kL7, {{"path: /login", "path: /login\n              prefix: /x"},
+                                                     {"exact: canary", "exact: canary, regex: x"},
+                                                     {"{name: x-debug, present: true}", "{name: x-debug}"},
+                                                     {"status: 301", "status: 300"},
+                                                     {"/items/[0-9]+", "/items/[0-9"}});
+  const std::vector<std::string> lines = ProblemsOf(yaml);
+  EXPECT_THAT(LineWith(lines, "routes[0].match:"),
+              HasSubstr("give only one of prefix, path or regex (got path, prefix)"));
+  EXPECT_THAT(LineWith(lines, "routes[0].match.headers[0]:"),
+              HasSubstr("give only one of exact, regex or present (got exact, regex)"));
+  EXPECT_THAT(LineWith(lines, "routes[0].match.headers[2]:"),
+              HasSubstr("needs one of exact, regex or present"));
+  // The validator runs too (but says nothing more about fields the reader rejected).
+  EXPECT_THAT(LineWith(lines, "routes[1].match.regex:"),
+              HasSubstr("is not a valid RE2 regular expression: missing ]"));
+  EXPECT_THAT(LineWith(lines, "routes[2].redirect.status:"), HasSubstr("(line "));
+  EXPECT_EQ(lines.size(), 5u) << absl::StrJoin(lines, "\n");
+}
+
+}  // namespace
+}  // namespace weft::config

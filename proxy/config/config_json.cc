@@ -25,6 +25,91 @@ std::string Array(const std::vector<T>& items, F&& f) {
   return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
 }
 
+absl::string_view ValueMatchKey(ValueMatchType type) {
+  switch (type) {
+    case ValueMatchType::kExact: return "exact";
+    case ValueMatchType::kRegex: return "regex";
+    case ValueMatchType::kPresent: return "present";
+  }
+  return "unknown";
+}
+
+template <typename T>
+std::string ValueMatchJson(const T& m) {
+  return absl::StrCat("{\"name\": ", JsonQuote(m.name), ", \"", ValueMatchKey(m.type), "\": ",
+                      m.type == ValueMatchType::kPresent ? "true" : JsonQuote(m.value), "}");
+}
+
+std::string MatchJson(const RouteMatch& m) {
+  std::string path;
+  switch (m.path_type) {
+    case PathMatchType::kPrefix: path = absl::StrCat("\"prefix\": ", JsonQuote(m.path_prefix)); break;
+    case PathMatchType::kStringPrefix:
+      path = absl::StrCat("\"string_prefix\": ", JsonQuote(m.path_prefix));
+      break;
+    case PathMatchType::kExact: path = absl::StrCat("\"path\": ", JsonQuote(m.path)); break;
+    case PathMatchType::kRegex: path = absl::StrCat("\"regex\": ", JsonQuote(m.path)); break;
+  }
+  std::string out = absl::StrCat("{", path);
+  if (!m.method.empty()) absl::StrAppend(&out, ", \"method\": ", JsonQuote(m.method));
+  if (!m.headers.empty()) {
+    absl::StrAppend(&out, ", \"headers\": ", Array(m.headers, ValueMatchJson<HeaderMatch>));
+  }
+  if (!m.query_params.empty()) {
+    absl::StrAppend(&out, ", \"query_params\": ",
+                    Array(m.query_params, ValueMatchJson<QueryParamMatch>));
+  }
+  return out + "}";
+}
+
+std::string MutationJson(const HeaderMutation& m) {
+  auto added = [&m](HeaderToAdd::Action action) {
+    std::vector<HeaderToAdd> some;
+    for (const HeaderToAdd& h : m.add) {
+      if (h.action == action) some.push_back(h);
+    }
+    return Array(some, [](const HeaderToAdd& h) {
+      return absl::StrCat("{\"name\": ", JsonQuote(h.name), ", \"value\": ", JsonQuote(h.value),
+                          "}");
+    });
+  };
+  return absl::StrCat(
+      "{\"set\": ", added(HeaderToAdd::Action::kOverwrite),
+      ", \"add\": ", added(HeaderToAdd::Action::kAppend),
+      ", \"add_if_absent\": ", added(HeaderToAdd::Action::kAddIfAbsent), ", \"remove\": ",
+      Array(m.remove, [](const std::string& n) { return JsonQuote(n); }), "}");
+}
+
+std::string RouteJson(const Route& r) {
+  std::string out = absl::StrCat("{\"name\": ", JsonQuote(r.name), ", \"match\": ", MatchJson(r.match));
+  if (r.redirect.has_value()) {
+    const RedirectAction& d = *r.redirect;
+    absl::StrAppend(&out, ", \"redirect\": {\"scheme\": ", JsonQuote(d.scheme),
+                    ", \"host\": ", JsonQuote(d.host), ", \"port\": ", d.port,
+                    ", \"path\": ", JsonQuote(d.path), ", \"prefix_rewrite\": ",
+                    JsonQuote(d.prefix_rewrite), ", \"strip_query\": ",
+                    d.strip_query ? "true" : "false", ", \"status\": ", d.status, "}");
+  } else if (r.direct_response.has_value()) {
+    absl::StrAppend(&out, ", \"direct_response\": {\"status\": ", r.direct_response->status,
+                    ", \"body\": ", JsonQuote(r.direct_response->body), "}");
+  } else {
+    absl::StrAppend(
+        &out, ", \"cluster\": ", JsonQuote(r.cluster), ", \"weighted_clusters\": ",
+        Array(r.weighted_clusters,
+              [](const WeightedCluster& w) {
+                return absl::StrCat("{\"name\": ", JsonQuote(w.name), ", \"weight\": ", w.weight,
+                                    "}");
+              }),
+        ", \"timeout\": ", Dur(r.timeout), ", \"per_try_timeout\": ", Dur(r.per_try_timeout),
+        ", \"host_rewrite\": ", JsonQuote(r.host_rewrite),
+        ", \"prefix_rewrite\": ", JsonQuote(r.prefix_rewrite),
+        ", \"path_rewrite\": ", JsonQuote(r.path_rewrite));
+  }
+  absl::StrAppend(&out, ", \"request_headers\": ", MutationJson(r.request_headers),
+                  ", \"response_headers\": ", MutationJson(r.response_headers), "}");
+  return out;
+}
+
 }  // namespace
 
 std::string JsonQuote(absl::string_view s) {
@@ -81,17 +166,7 @@ std::string ToJson(const ProxyConfig& config) {
           return absl::StrCat(
               "{\"name\": ", JsonQuote(vh.name), ", \"domains\": ",
               Array(vh.domains, [](const std::string& d) { return JsonQuote(d); }),
-              ", \"routes\": ", Array(vh.routes, [](const Route& r) {
-                return absl::StrCat(
-                    "{\"match\": {\"prefix\": ", JsonQuote(r.match.path_prefix),
-                    "}, \"cluster\": ", JsonQuote(r.cluster), ", \"weighted_clusters\": ",
-                    Array(r.weighted_clusters,
-                          [](const WeightedCluster& w) {
-                            return absl::StrCat("{\"name\": ", JsonQuote(w.name),
-                                                ", \"weight\": ", w.weight, "}");
-                          }),
-                    ", \"timeout\": ", Dur(r.timeout), "}");
-              }),
+              ", \"routes\": ", Array(vh.routes, RouteJson),
               "}");
         }),
         "}");

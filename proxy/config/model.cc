@@ -18,7 +18,8 @@ const RouteConfig* ProxyConfig::FindRouteConfig(const std::string& name) const {
 
 bool SameExceptEndpoints(const Cluster& a, const Cluster& b) {
   return a.name == b.name && a.type == b.type && a.connect_timeout == b.connect_timeout &&
-         a.max_idle_connections == b.max_idle_connections && a.idle_timeout == b.idle_timeout;
+         a.max_idle_connections == b.max_idle_connections && a.idle_timeout == b.idle_timeout &&
+         a.http_protocol == b.http_protocol;
 }
 
 }  // namespace weft::config

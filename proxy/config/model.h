@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,10 +41,59 @@ struct Cluster {
   // Idle keep-alive connections kept per endpoint and worker.
   uint32_t max_idle_connections = 64;
   absl::Duration idle_timeout = absl::Seconds(60);
+  // The protocol of HTTP requests towards the endpoints. kUseDownstream keeps
+  // the client's (an HTTP/1.1 request that another sidecar carried over HTTP/2
+  // is turned back into HTTP/1.1). Upgrade requests (WebSocket) always use
+  // HTTP/1.1.
+  enum class HttpProtocol { kUseDownstream, kHttp1, kHttp2 };
+  HttpProtocol http_protocol = HttpProtocol::kUseDownstream;
 };
 
+// How a route matches the request path (query string removed).
+enum class PathMatchType {
+  // Gateway API PathPrefix: whole segments, so "/foo" matches "/foo", "/foo/" and
+  // "/foo/bar" but not "/foobar"; a trailing "/" in the prefix is ignored. This
+  // is Envoy's `path_separated_prefix` (and its `prefix` when the value ends in "/").
+  kPrefix,
+  // Envoy's `prefix`: plain string prefix, "/foo" also matches "/foobar".
+  kStringPrefix,
+  kExact,  // the whole path equals `path`
+  kRegex,  // RE2 `path` matches the whole path
+};
+
+// How a header or query parameter value is compared.
+enum class ValueMatchType {
+  kExact,    // equals `value` (case-sensitive)
+  kRegex,    // RE2 `value` matches the whole value
+  kPresent,  // present with any value; `value` unused
+};
+
+// One header of the request. Names are case-insensitive; the pseudo-header names
+// ":method", ":authority" (also "host"), ":path" and ":scheme" match those parts of
+// the request head. A header given more than once is matched by its first value.
+struct HeaderMatch {
+  std::string name;
+  ValueMatchType type = ValueMatchType::kExact;
+  std::string value;
+};
+
+// One query parameter. Names are case-sensitive, values are compared as they
+// appear in the URL (not percent-decoded); a parameter given more than once is
+// matched by its first value.
+struct QueryParamMatch {
+  std::string name;
+  ValueMatchType type = ValueMatchType::kExact;
+  std::string value;
+};
+
+// Everything a route asks of a request; all conditions must hold.
 struct RouteMatch {
-  std::string path_prefix = "/";
+  PathMatchType path_type = PathMatchType::kPrefix;
+  std::string path_prefix = "/";  // kPrefix, kStringPrefix
+  std::string path;               // kExact: the path; kRegex: an RE2 pattern
+  std::string method;             // empty: any method (case-sensitive, "GET")
+  std::vector<HeaderMatch> headers;
+  std::vector<QueryParamMatch> query_params;
 };
 
 struct WeightedCluster {
@@ -51,13 +101,76 @@ struct WeightedCluster {
   uint32_t weight = 1;
 };
 
+// One header a route adds or sets on the request or the response.
+struct HeaderToAdd {
+  enum class Action {
+    kAppend,       // add another field even if one exists (Gateway "add")
+    kOverwrite,    // replace every field of that name (Gateway "set")
+    kAddIfAbsent,  // only when no field of that name exists
+  };
+  std::string name;
+  std::string value;
+  Action action = Action::kAppend;
+};
+
+// Header changes, applied in this order: remove, then add/set.
+struct HeaderMutation {
+  std::vector<std::string> remove;
+  std::vector<HeaderToAdd> add;
+
+  bool empty() const { return remove.empty() && add.empty(); }
+};
+
+// Answers the request with a redirect instead of forwarding it. Empty fields
+// keep the request's value.
+struct RedirectAction {
+  std::string scheme;  // "http", "https"
+  std::string host;    // without port
+  // 0: the request's port, or none when `scheme` changes (the scheme's default);
+  // 80 with http and 443 with https are never written into the Location.
+  uint16_t port = 0;
+  std::string path;            // replaces the whole path
+  std::string prefix_rewrite;  // replaces the matched path prefix (prefix routes)
+  bool strip_query = false;
+  int status = 302;  // 301, 302, 303, 307 or 308
+};
+
+// Answers the request locally with a fixed response.
+struct DirectResponseAction {
+  int status = 200;
+  std::string body;  // sent as text/plain when not empty
+};
+
 struct Route {
+  // For logs and /config_dump; may be empty.
+  std::string name;
   RouteMatch match;
+
+  // The action is the redirect if set, else the direct response if set, else
+  // forwarding to the cluster(s) below.
+  std::optional<RedirectAction> redirect;
+  std::optional<DirectResponseAction> direct_response;
+
   // Either one cluster, or a weighted split (canary, blue-green): each request
   // goes to one of `weighted_clusters` with probability weight / sum.
   std::string cluster;
   std::vector<WeightedCluster> weighted_clusters;
   absl::Duration timeout = absl::Seconds(15);  // until the response starts; zero = none
+  // One attempt's limit, for retries; zero = none. Carried, not enforced yet.
+  absl::Duration per_try_timeout = absl::ZeroDuration();
+
+  // Forwarding only: rewrites before the request goes upstream. At most one of
+  // the path rewrites is set.
+  std::string host_rewrite;    // new :authority / Host
+  std::string prefix_rewrite;  // replaces the matched prefix (prefix routes)
+  std::string path_rewrite;    // replaces the whole path (query kept)
+
+  // Applied to every request this route matches (also redirects' and direct
+  // responses' responses).
+  HeaderMutation request_headers;
+  HeaderMutation response_headers;
+
+  bool forwards() const { return !redirect.has_value() && !direct_response.has_value(); }
 };
 
 struct VirtualHost {
@@ -65,7 +178,10 @@ struct VirtualHost {
   // Host header values (with or without ":port"); "*" matches any host, and a
   // leading "*." matches any subdomain.
   std::vector<std::string> domains;
-  std::vector<Route> routes;  // first match wins
+  // First match wins, in this order: xDS sends routes already in precedence order
+  // (the control plane sorts Gateway API rules), and a bootstrap file's routes
+  // are tried as written.
+  std::vector<Route> routes;
 };
 
 struct RouteConfig {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "re2/re2.h"
 
 namespace weft::config {
 namespace {
@@ -355,28 +357,215 @@ class Validator {
         }
       }
       for (size_t k = 0; k < vhost.routes.size(); ++k) {
-        const Route& route = vhost.routes[k];
-        const std::string rpath = IndexPath(ChildPath(vpath, "routes"), k);
-        if (!absl::StartsWith(route.match.path_prefix, "/")) {
-          Problem(ChildPath(ChildPath(rpath, "match"), "prefix"),
-                  absl::StrFormat("\"%s\" must start with \"/\"",
-                                  absl::CHexEscape(route.match.path_prefix)));
+        CheckRoute(vhost.routes[k], IndexPath(ChildPath(vpath, "routes"), k));
+      }
+    }
+  }
+
+  void CheckRegex(const std::string& path, const std::string& pattern) {
+    if (pattern.empty()) {
+      Problem(path, "required: an RE2 regular expression");
+      return;
+    }
+    RE2::Options options;
+    options.set_log_errors(false);
+    RE2 re(pattern, options);
+    if (!re.ok()) {
+      Problem(path, absl::StrFormat("\"%s\" is not a valid RE2 regular expression: %s",
+                                    absl::CHexEscape(pattern), re.error()));
+    }
+  }
+
+  // A path given in config: absolute, no query, no control characters or spaces.
+  void CheckPathValue(const std::string& path, const std::string& value, bool allow_query) {
+    bool ok = absl::StartsWith(value, "/");
+    for (char c : value) {
+      if (!absl::ascii_isgraph(static_cast<unsigned char>(c)) || c == '#' ||
+          (c == '?' && !allow_query)) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      Problem(path, absl::StrFormat("\"%s\" is not a path (must start with \"/\"%s)",
+                                    absl::CHexEscape(value),
+                                    allow_query ? "" : ", without query or spaces"));
+    }
+  }
+
+  static bool IsToken(absl::string_view name) {
+    if (name.empty()) return false;
+    for (char c : name) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+          std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static bool IsFieldValue(absl::string_view value) {
+    for (char c : value) {
+      if (c == '\r' || c == '\n' || c == '\0') return false;
+    }
+    return true;
+  }
+
+  template <typename T>
+  void CheckValueMatch(const std::string& path, const T& match, bool pseudo_allowed) {
+    const bool pseudo = pseudo_allowed && (match.name == ":method" || match.name == ":authority" ||
+                                           match.name == ":path" || match.name == ":scheme");
+    if (match.name.empty()) {
+      Problem(ChildPath(path, "name"), "required");
+    } else if (!pseudo && pseudo_allowed && !IsToken(match.name)) {
+      Problem(ChildPath(path, "name"),
+              absl::StrFormat("\"%s\" is not a header name", absl::CHexEscape(match.name)));
+    }
+    if (match.type == ValueMatchType::kRegex) CheckRegex(ChildPath(path, "regex"), match.value);
+  }
+
+  void CheckRouteMatch(const std::string& path, const RouteMatch& match) {
+    switch (match.path_type) {
+      case PathMatchType::kPrefix:
+      case PathMatchType::kStringPrefix:
+        CheckPathValue(ChildPath(path, "prefix"), match.path_prefix, false);
+        break;
+      case PathMatchType::kExact:
+        CheckPathValue(ChildPath(path, "path"), match.path, false);
+        break;
+      case PathMatchType::kRegex:
+        CheckRegex(ChildPath(path, "regex"), match.path);
+        break;
+    }
+    if (!match.method.empty() && !IsToken(match.method)) {
+      Problem(ChildPath(path, "method"),
+              absl::StrFormat("\"%s\" is not an HTTP method", absl::CHexEscape(match.method)));
+    }
+    for (size_t i = 0; i < match.headers.size(); ++i) {
+      CheckValueMatch(IndexPath(ChildPath(path, "headers"), i), match.headers[i], true);
+    }
+    for (size_t i = 0; i < match.query_params.size(); ++i) {
+      CheckValueMatch(IndexPath(ChildPath(path, "query_params"), i), match.query_params[i],
+                      false);
+    }
+  }
+
+  void CheckHeaderMutation(const std::string& path, const HeaderMutation& mutation) {
+    auto check_name = [this](const std::string& name_path, const std::string& name) {
+      if (!IsToken(name)) {
+        Problem(name_path, absl::StrFormat("\"%s\" is not a header name (pseudo-headers and "
+                                           "empty names are not allowed)",
+                                           absl::CHexEscape(name)));
+      } else if (absl::EqualsIgnoreCase(name, "host")) {
+        Problem(name_path, "the host cannot be changed here; use host_rewrite");
+      }
+    };
+    for (size_t i = 0; i < mutation.remove.size(); ++i) {
+      check_name(IndexPath(ChildPath(path, "remove"), i), mutation.remove[i]);
+    }
+    for (size_t i = 0; i < mutation.add.size(); ++i) {
+      const HeaderToAdd& header = mutation.add[i];
+      const std::string hpath = IndexPath(ChildPath(path, "add"), i);
+      check_name(ChildPath(hpath, "name"), header.name);
+      if (!IsFieldValue(header.value)) {
+        Problem(ChildPath(hpath, "value"), "must not contain CR, LF or NUL");
+      }
+    }
+  }
+
+  void CheckRedirect(const std::string& path, const RedirectAction& redirect,
+                     const RouteMatch& match) {
+    if (!redirect.scheme.empty() && redirect.scheme != "http" && redirect.scheme != "https") {
+      Problem(ChildPath(path, "scheme"),
+              absl::StrFormat("\"%s\" is not http or https", absl::CHexEscape(redirect.scheme)));
+    }
+    if (!redirect.host.empty() && (!IsFieldValue(redirect.host) ||
+                                   redirect.host.find_first_of("/ ") != std::string::npos)) {
+      Problem(ChildPath(path, "host"),
+              absl::StrFormat("\"%s\" is not a host name", absl::CHexEscape(redirect.host)));
+    }
+    if (!redirect.path.empty()) CheckPathValue(ChildPath(path, "path"), redirect.path, true);
+    if (!redirect.prefix_rewrite.empty()) {
+      CheckPathValue(ChildPath(path, "prefix_rewrite"), redirect.prefix_rewrite, false);
+      if (!redirect.path.empty()) {
+        Problem(ChildPath(path, "prefix_rewrite"), "give either path or prefix_rewrite, not both");
+      } else if (match.path_type == PathMatchType::kRegex) {
+        Problem(ChildPath(path, "prefix_rewrite"),
+                "needs a prefix or path match (a regex match has no prefix to replace)");
+      }
+    }
+    if (redirect.status != 301 && redirect.status != 302 && redirect.status != 303 &&
+        redirect.status != 307 && redirect.status != 308) {
+      Problem(ChildPath(path, "status"),
+              absl::StrFormat("%d is not a redirect status (301, 302, 303, 307, 308)",
+                              redirect.status));
+    }
+  }
+
+  void CheckRoute(const Route& route, const std::string& rpath) {
+    CheckRouteMatch(ChildPath(rpath, "match"), route.match);
+    CheckHeaderMutation(ChildPath(rpath, "request_headers"), route.request_headers);
+    CheckHeaderMutation(ChildPath(rpath, "response_headers"), route.response_headers);
+    CheckDuration(ChildPath(rpath, "timeout"), route.timeout, /*zero_allowed=*/true);
+    CheckDuration(ChildPath(rpath, "per_try_timeout"), route.per_try_timeout,
+                  /*zero_allowed=*/true);
+    if (!route.forwards()) {
+      if (route.redirect.has_value() && route.direct_response.has_value()) {
+        Problem(ChildPath(rpath, "direct_response"),
+                "give either redirect or direct_response, not both");
+      }
+      if (route.redirect.has_value()) {
+        CheckRedirect(ChildPath(rpath, "redirect"), *route.redirect, route.match);
+      } else if (route.direct_response->status < 200 || route.direct_response->status > 599) {
+        Problem(ChildPath(ChildPath(rpath, "direct_response"), "status"),
+                absl::StrFormat("%d is not an HTTP status (200-599)",
+                                route.direct_response->status));
+      }
+      const char* kind = route.redirect.has_value() ? "a redirect" : "a direct_response";
+      const std::pair<const char*, bool> forwarding_fields[] = {
+          {"cluster", !route.cluster.empty()},
+          {"weighted_clusters", !route.weighted_clusters.empty()},
+          {"host_rewrite", !route.host_rewrite.empty()},
+          {"prefix_rewrite", !route.prefix_rewrite.empty()},
+          {"path_rewrite", !route.path_rewrite.empty()}};
+      for (const auto& [field, set] : forwarding_fields) {
+        if (set) {
+          Problem(ChildPath(rpath, field),
+                  absl::StrFormat("not allowed on %s route (it does not forward)", kind));
         }
-        if (route.weighted_clusters.empty()) {
-          CheckClusterReference(ChildPath(rpath, "cluster"), route.cluster);
-        } else {
-          if (!route.cluster.empty()) {
-            Problem(ChildPath(rpath, "cluster"),
-                    "give either cluster or weighted_clusters, not both");
-          }
-          for (size_t w = 0; w < route.weighted_clusters.size(); ++w) {
-            const WeightedCluster& wc = route.weighted_clusters[w];
-            const std::string wpath = IndexPath(ChildPath(rpath, "weighted_clusters"), w);
-            CheckClusterReference(ChildPath(wpath, "name"), wc.name);
-            if (wc.weight == 0) Problem(ChildPath(wpath, "weight"), "must be at least 1");
-          }
-        }
-        CheckDuration(ChildPath(rpath, "timeout"), route.timeout, /*zero_allowed=*/true);
+      }
+      return;
+    }
+    if (route.weighted_clusters.empty()) {
+      CheckClusterReference(ChildPath(rpath, "cluster"), route.cluster);
+    } else {
+      if (!route.cluster.empty()) {
+        Problem(ChildPath(rpath, "cluster"), "give either cluster or weighted_clusters, not both");
+      }
+      for (size_t w = 0; w < route.weighted_clusters.size(); ++w) {
+        const WeightedCluster& wc = route.weighted_clusters[w];
+        const std::string wpath = IndexPath(ChildPath(rpath, "weighted_clusters"), w);
+        CheckClusterReference(ChildPath(wpath, "name"), wc.name);
+        if (wc.weight == 0) Problem(ChildPath(wpath, "weight"), "must be at least 1");
+      }
+    }
+    if (!route.host_rewrite.empty() &&
+        (!IsFieldValue(route.host_rewrite) ||
+         route.host_rewrite.find_first_of("/ ") != std::string::npos)) {
+      Problem(ChildPath(rpath, "host_rewrite"),
+              absl::StrFormat("\"%s\" is not a host[:port]", absl::CHexEscape(route.host_rewrite)));
+    }
+    if (!route.path_rewrite.empty()) {
+      CheckPathValue(ChildPath(rpath, "path_rewrite"), route.path_rewrite, false);
+    }
+    if (!route.prefix_rewrite.empty()) {
+      CheckPathValue(ChildPath(rpath, "prefix_rewrite"), route.prefix_rewrite, false);
+      if (!route.path_rewrite.empty()) {
+        Problem(ChildPath(rpath, "prefix_rewrite"),
+                "give either prefix_rewrite or path_rewrite, not both");
+      } else if (route.match.path_type == PathMatchType::kRegex) {
+        Problem(ChildPath(rpath, "prefix_rewrite"),
+                "needs a prefix or path match (a regex match has no prefix to replace; use "
+                "path_rewrite)");
       }
     }
   }

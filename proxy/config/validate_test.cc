@@ -217,11 +217,72 @@ TEST(ValidateTest, RouteConfigFields) {
           "(with an optional :port)",
           "route_configs[0].virtual_hosts[0].domains[6]: domain \"backend\" is already used by "
           "route_configs[0].virtual_hosts[0].domains[5]",
-          "route_configs[0].virtual_hosts[0].routes[0].match.prefix: \"api\" must start with "
-          "\"/\"",
+          "route_configs[0].virtual_hosts[0].routes[0].match.prefix: \"api\" is not a path "
+          "(must start with \"/\", without query or spaces)",
           "route_configs[0].virtual_hosts[0].routes[0].timeout: must be a finite duration",
           "route_configs[0].virtual_hosts[1].domains: needs at least one domain (\"*\" matches "
           "any host)"));
+}
+
+TEST(ValidateTest, L7RouteFields) {
+  ProxyConfig config = ValidConfig();
+  std::vector<Route>& routes = config.route_configs[0].virtual_hosts[0].routes;
+  Route base = routes[0];
+  Route regex = base;
+  regex.match.path_type = PathMatchType::kRegex;
+  regex.match.path = "/items/(";
+  regex.match.method = "GE T";
+  regex.match.headers = {{"", ValueMatchType::kExact, "x"},
+                         {"x-a", ValueMatchType::kRegex, "[z"},
+                         {":method", ValueMatchType::kExact, "GET"}};
+  regex.match.query_params = {{"q", ValueMatchType::kRegex, "*"}};
+  regex.prefix_rewrite = "/new";
+  regex.request_headers.add = {{"host", "x", HeaderToAdd::Action::kOverwrite},
+                               {"x-ok", "a\nb", HeaderToAdd::Action::kAppend}};
+  regex.response_headers.remove = {":status"};
+  Route redirect = base;
+  redirect.redirect = RedirectAction{};
+  redirect.redirect->scheme = "ftp";
+  redirect.redirect->status = 305;
+  redirect.redirect->path = "/a";
+  redirect.redirect->prefix_rewrite = "/b";
+  Route both = base;
+  both.cluster.clear();
+  both.redirect = RedirectAction{};
+  both.direct_response = DirectResponseAction{700, ""};
+  Route rewrites = base;
+  rewrites.prefix_rewrite = "/a";
+  rewrites.path_rewrite = "b";
+  rewrites.per_try_timeout = -absl::Seconds(1);
+  routes = {regex, redirect, both, rewrites};
+  const std::string r = "route_configs[0].virtual_hosts[0].routes";
+  EXPECT_THAT(
+      Problems(config),
+      testing::ElementsAre(
+          r + "[0].match.regex: \"/items/(\" is not a valid RE2 regular expression: missing ): "
+              "/items/(",
+          r + "[0].match.method: \"GE T\" is not an HTTP method",
+          r + "[0].match.headers[0].name: required",
+          r + "[0].match.headers[1].regex: \"[z\" is not a valid RE2 regular expression: "
+              "missing ]: [z",
+          r + "[0].match.query_params[0].regex: \"*\" is not a valid RE2 regular expression: "
+              "no argument for repetition operator: *",
+          r + "[0].request_headers.add[0].name: the host cannot be changed here; use "
+              "host_rewrite",
+          r + "[0].request_headers.add[1].value: must not contain CR, LF or NUL",
+          r + "[0].response_headers.remove[0]: \":status\" is not a header name (pseudo-headers "
+              "and empty names are not allowed)",
+          r + "[0].prefix_rewrite: needs a prefix or path match (a regex match has no prefix to "
+              "replace; use path_rewrite)",
+          r + "[1].redirect.scheme: \"ftp\" is not http or https",
+          r + "[1].redirect.prefix_rewrite: give either path or prefix_rewrite, not both",
+          r + "[1].redirect.status: 305 is not a redirect status (301, 302, 303, 307, 308)",
+          r + "[1].cluster: not allowed on a redirect route (it does not forward)",
+          r + "[2].direct_response: give either redirect or direct_response, not both",
+          r + "[3].per_try_timeout: must not be negative (got -1s)",
+          r + "[3].path_rewrite: \"b\" is not a path (must start with \"/\", without query or "
+              "spaces)",
+          r + "[3].prefix_rewrite: give either prefix_rewrite or path_rewrite, not both"));
 }
 
 TEST(ValidateTest, ClusterFields) {

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
@@ -58,7 +60,11 @@ void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
 }
 
 void EncodeFraming(BodyFraming framing, network::Buffer& out) {
-  if (framing == BodyFraming::kChunked) out.Append("transfer-encoding: chunked\r\n");
+  if (framing == BodyFraming::kChunked) {
+    out.Append("transfer-encoding: chunked\r\n");
+  } else if (framing == BodyFraming::kEmpty) {
+    out.Append("content-length: 0\r\n");
+  }
 }
 
 }  // namespace
@@ -102,6 +108,75 @@ void EncodeResponseHead(const MessageHead& head, BodyFraming framing, bool close
   EncodeFraming(framing, out);
   if (close) out.Append("connection: close\r\n");
   out.Append("\r\n", 2);
+}
+
+void EncodeRequestHeaders(const RequestHeaders& h, BodyFraming framing, network::Buffer& out) {
+  out.Append(h.method);
+  out.Append(" ", 1);
+  out.Append(h.path);
+  out.Append(" HTTP/1.1\r\n");
+  if (!h.authority.empty()) {
+    out.Append("host: ");
+    out.Append(h.authority);
+    out.Append("\r\n", 2);
+  }
+  EncodeFields(h.headers, out);
+  EncodeFraming(framing, out);
+  if (!h.upgrade.empty()) {
+    out.Append("connection: upgrade\r\nupgrade: ");
+    out.Append(h.upgrade);
+    out.Append("\r\n", 2);
+  }
+  out.Append("\r\n", 2);
+}
+
+void EncodeResponseHeaders(const ResponseHeaders& h, BodyFraming framing, bool close,
+                           network::Buffer& out) {
+  out.Append("HTTP/1.1 ", 9);
+  AppendUnsigned(static_cast<uint64_t>(h.status), 10, out);
+  out.Append(" ", 1);
+  out.Append(StatusReason(h.status));
+  out.Append("\r\n", 2);
+  EncodeFields(h.headers, out);
+  EncodeFraming(framing, out);
+  if (h.status == 101) {
+    out.Append("connection: upgrade\r\nupgrade: ");
+    out.Append(h.headers.Get("upgrade").value_or("websocket"));
+    out.Append("\r\n", 2);
+  } else if (close) {
+    out.Append("connection: close\r\n");
+  }
+  out.Append("\r\n", 2);
+}
+
+void EncodeLastChunkWithTrailers(const HeaderMap& trailers, network::Buffer& out) {
+  out.Append("0\r\n", 3);
+  EncodeFields(trailers, out);
+  out.Append("\r\n", 2);
+}
+
+void RemoveHopByHopFields(HeaderMap& headers) {
+  bool any = false;
+  headers.ForEach([&](absl::string_view name, absl::string_view) {
+    if (IsHopByHopField(name)) any = true;
+  });
+  if (!any) return;
+  if (auto connection = headers.Get("connection")) {
+    std::vector<std::string> named;
+    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
+      token = absl::StripAsciiWhitespace(token);
+      if (!token.empty()) named.emplace_back(token);
+    }
+    for (const std::string& n : named) headers.Remove(n);
+  }
+  for (absl::string_view name : {"connection", "keep-alive", "proxy-connection",
+                                 "transfer-encoding", "upgrade", "trailer"}) {
+    headers.Remove(name);
+  }
+  // te: only "trailers" may cross a hop (HTTP/2 allows nothing else).
+  if (auto te = headers.Get("te"); te.has_value() && !absl::EqualsIgnoreCase(*te, "trailers")) {
+    headers.Remove("te");
+  }
 }
 
 void EncodeChunk(absl::string_view data, network::Buffer& out) {

@@ -5,6 +5,7 @@
 // removed, chunk framing, and the proxy's own error replies.
 
 #include "absl/strings/string_view.h"
+#include "proxy/http/codec.h"
 #include "proxy/http/http1_parser.h"
 #include "proxy/network/buffer.h"
 
@@ -19,12 +20,26 @@ enum class BodyFraming {
   kNone,           // no body
   kContentLength,  // the content-length field of the head stays as it is
   kChunked,        // transfer-encoding: chunked is added
+  kEmpty,          // no body, said with "content-length: 0"
 };
 
 void EncodeRequestHead(const MessageHead& head, BodyFraming framing, network::Buffer& out);
 // `close`: add "connection: close" (the proxy closes after this response).
 void EncodeResponseHead(const MessageHead& head, BodyFraming framing, bool close,
                         network::Buffer& out);
+// The same for requests and responses in protocol-neutral form: the request
+// line and "host: <authority>" first; Upgrade requests and 101 responses get
+// "connection: upgrade" and their upgrade token.
+void EncodeRequestHeaders(const RequestHeaders& headers, BodyFraming framing,
+                          network::Buffer& out);
+void EncodeResponseHeaders(const ResponseHeaders& headers, BodyFraming framing, bool close,
+                           network::Buffer& out);
+// The trailer section of a chunked body (ends the body).
+void EncodeLastChunkWithTrailers(const HeaderMap& trailers, network::Buffer& out);
+// Removes connection-specific fields (and those the Connection field names) on
+// decode, so that nothing of one hop's connection leaks to the next.
+void RemoveHopByHopFields(HeaderMap& headers);
+
 void EncodeChunk(absl::string_view data, network::Buffer& out);
 void EncodeLastChunk(network::Buffer& out);
 

@@ -99,6 +99,8 @@ bool Http1Parser::CountHeaderBytes(size_t len) {
 int Http1Parser::OnMessageBegin(http_parser* p) {
   auto* self = static_cast<Http1Parser*>(p->data);
   self->head_.Clear();
+  self->trailers_.Clear();
+  self->head_done_ = false;
   self->in_value_ = true;
   self->header_bytes_ = 0;
   self->headers_too_large_ = false;
@@ -123,11 +125,12 @@ int Http1Parser::OnStatus(http_parser* p, const char* at, size_t len) {
 int Http1Parser::OnHeaderField(http_parser* p, const char* at, size_t len) {
   auto* self = static_cast<Http1Parser*>(p->data);
   if (!self->CountHeaderBytes(len)) return 1;
+  HeaderMap& fields = self->head_done_ ? self->trailers_ : self->head_.headers;
   if (self->in_value_) {
-    self->head_.headers.StartField();
+    fields.StartField();
     self->in_value_ = false;
   }
-  self->head_.headers.AppendName(at, len);
+  fields.AppendName(at, len);
   return 0;
 }
 
@@ -135,7 +138,7 @@ int Http1Parser::OnHeaderValue(http_parser* p, const char* at, size_t len) {
   auto* self = static_cast<Http1Parser*>(p->data);
   if (!self->CountHeaderBytes(len)) return 1;
   self->in_value_ = true;
-  self->head_.headers.AppendValue(at, len);
+  (self->head_done_ ? self->trailers_ : self->head_.headers).AppendValue(at, len);
   return 0;
 }
 
@@ -153,6 +156,9 @@ int Http1Parser::OnHeadersComplete(http_parser* p) {
   h.chunked = (p->flags & F_CHUNKED) != 0;
   h.content_length = (p->flags & F_CONTENTLENGTH) ? static_cast<int64_t>(p->content_length) : -1;
   h.upgrade = p->upgrade != 0;
+  self->head_done_ = true;
+  self->in_value_ = true;
+  self->header_bytes_ = 0;  // trailers get a budget of their own
   self->callbacks_->OnMessageHead(h);
   // 1 tells http-parser that this response has no body (reply to HEAD).
   return self->type_ == Type::kResponse && self->expect_no_body_ ? 1 : 0;
@@ -167,6 +173,7 @@ int Http1Parser::OnBody(http_parser* p, const char* at, size_t len) {
 int Http1Parser::OnMessageComplete(http_parser* p) {
   auto* self = static_cast<Http1Parser*>(p->data);
   self->in_message_ = false;
+  if (self->trailers_.size() > 0) self->callbacks_->OnTrailers(self->trailers_);
   self->callbacks_->OnMessageComplete();
   http_parser_pause(p, 1);
   return 0;

@@ -55,6 +55,8 @@ class Http1Parser {
     virtual ~Callbacks() = default;
     virtual void OnMessageHead(MessageHead& head) = 0;
     virtual void OnBody(absl::string_view data) = 0;
+    // Trailer fields of a chunked body, just before OnMessageComplete.
+    virtual void OnTrailers(HeaderMap& trailers) {}
     virtual void OnMessageComplete() = 0;
   };
 
@@ -97,6 +99,8 @@ class Http1Parser {
   const uint32_t max_header_bytes_;
   http_parser* parser_;
   MessageHead head_;
+  HeaderMap trailers_;
+  bool head_done_ = false;  // header callbacks after the head are trailers
   bool in_value_ = true;  // the last header piece was a value (or none yet)
   bool in_message_ = false;
   bool headers_too_large_ = false;

@@ -8,15 +8,19 @@
 namespace weft::http {
 
 RouteTable::RouteTable(const config::RouteConfig& config) : config_(config) {
+  hosts_.reserve(config_.virtual_hosts.size());  // Host pointers below stay valid
   for (const config::VirtualHost& vh : config_.virtual_hosts) {
+    Host& host = hosts_.emplace_back(Host{&vh, {}});
+    host.matchers.reserve(vh.routes.size());
+    for (const config::Route& route : vh.routes) host.matchers.emplace_back(route.match);
     for (const std::string& domain : vh.domains) {
       const std::string d = absl::AsciiStrToLower(domain);
       if (d == "*") {
-        if (any_ == nullptr) any_ = &vh;
+        if (any_ == nullptr) any_ = &host;
       } else if (absl::StartsWith(d, "*.")) {
-        suffixes_.emplace_back(d.substr(1), &vh);
+        suffixes_.emplace_back(d.substr(1), &host);
       } else {
-        exact_.emplace(d, &vh);
+        exact_.emplace(d, &host);
       }
     }
   }
@@ -25,7 +29,7 @@ RouteTable::RouteTable(const config::RouteConfig& config) : config_(config) {
   });
 }
 
-const config::VirtualHost* RouteTable::FindVirtualHost(absl::string_view host) const {
+const RouteTable::Host* RouteTable::FindHost(absl::string_view host) const {
   char lowered[256];
   if (host.size() <= sizeof(lowered)) {
     for (size_t i = 0; i < host.size(); ++i) lowered[i] = absl::ascii_tolower(host[i]);
@@ -51,13 +55,26 @@ const config::VirtualHost* RouteTable::FindVirtualHost(absl::string_view host) c
   return any_;
 }
 
-const config::Route* RouteTable::Match(absl::string_view host, absl::string_view path) const {
-  const config::VirtualHost* vh = FindVirtualHost(host);
-  if (vh == nullptr) return nullptr;
-  for (const config::Route& r : vh->routes) {
-    if (absl::StartsWith(path, r.match.path_prefix)) return &r;
+const config::Route* RouteTable::MatchIn(const Host& host, const RequestView& request) const {
+  for (size_t i = 0; i < host.matchers.size(); ++i) {
+    if (host.matchers[i].Matches(request)) return &host.vhost->routes[i];
   }
   return nullptr;
+}
+
+const config::Route* RouteTable::Match(const RequestHeaders& request) const {
+  const Host* host = FindHost(request.authority);
+  if (host == nullptr) return nullptr;
+  return MatchIn(*host, RequestView::Of(request));
+}
+
+const config::Route* RouteTable::Match(absl::string_view host, absl::string_view path) const {
+  const Host* found = FindHost(host);
+  if (found == nullptr) return nullptr;
+  RequestView request;
+  request.authority = host;
+  request.path = path;
+  return MatchIn(*found, request);
 }
 
 const std::string& PickWeightedCluster(const std::vector<config::WeightedCluster>& clusters,

@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "common/log/log.h"
-#include "proxy/http/http1_session.h"
+#include "proxy/http/connection_manager.h"
 #include "proxy/listener/protocol_sniffer.h"
 #include "proxy/network/socket.h"
 #include "proxy/tcp/tcp_proxy_session.h"
@@ -16,14 +16,19 @@
 namespace weft::listener {
 namespace {
 
-// Holds a new connection until its first bytes tell HTTP from opaque TCP, or
-// until the detection time runs out (server-first protocols, where the client
-// waits for the server to speak, are then carried as TCP).
+// Holds a new connection until its first bytes tell HTTP/1.1, HTTP/2 (prior
+// knowledge), TLS and opaque TCP apart, or until the detection time runs out
+// (server-first protocols, where the client waits for the server to speak, are
+// then carried as TCP). On an HTTP-only listener everything that is not HTTP/2
+// goes to the HTTP/1.1 codec, which answers garbage with 400.
 class SniffingSession final : public Session, private network::ConnectionCallbacks {
  public:
   SniffingSession(ListenerContextPtr context, const ConnectionInfo& info,
-                  std::unique_ptr<network::Connection> connection)
-      : context_(std::move(context)), info_(info), connection_(std::move(connection)) {
+                  std::unique_ptr<network::Connection> connection, bool http_only)
+      : context_(std::move(context)),
+        info_(info),
+        connection_(std::move(connection)),
+        http_only_(http_only) {
     connection_->SetCallbacks(this);
     timer_ = context_->host.dispatcher().CreateTimer([this] { OnTimeout(); });
     timer_->Enable(context_->config.detection_timeout);
@@ -33,24 +38,44 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
   }
 
  private:
+  enum class Handler { kHttp1, kHttp2, kTcp };
+
   void OnData(network::Connection&, network::Buffer& data, bool end_stream) override {
     SniffResult r = SniffProtocol(data.view());
     if (r == SniffResult::kNeedMoreData && !end_stream) return;
-    HandOver(r == SniffResult::kHttp1);
+    switch (r) {
+      case SniffResult::kHttp1:
+        return HandOver(Handler::kHttp1);
+      case SniffResult::kHttp2:
+        return HandOver(Handler::kHttp2);
+      case SniffResult::kTls:
+        context_->stats.tls_detected.Inc();
+        return HandOver(http_only_ ? Handler::kHttp1 : Handler::kTcp);
+      default:
+        return HandOver(http_only_ ? Handler::kHttp1 : Handler::kTcp);
+    }
   }
   void OnClose(network::Connection&, network::CloseReason) override { End(); }
   void OnTimeout() {
-    context_->stats.detect_timeout.Inc();
-    HandOver(false);
+    if (!http_only_) context_->stats.detect_timeout.Inc();
+    HandOver(http_only_ ? Handler::kHttp1 : Handler::kTcp);
   }
-  void HandOver(bool http) {
+  void HandOver(Handler handler) {
     timer_->Disable();
     std::unique_ptr<network::Connection> c = std::move(connection_);
     context_->host.RemoveSession(this);
-    if (http) {
-      http::Http1Session::Start(context_, info_, std::move(c));
-    } else {
-      tcp::TcpProxySession::Start(context_, info_, std::move(c));
+    switch (handler) {
+      case Handler::kHttp1:
+        http::HttpConnectionManager::Start(context_, info_, std::move(c),
+                                           upstream::HttpVersion::kHttp1);
+        return;
+      case Handler::kHttp2:
+        http::HttpConnectionManager::Start(context_, info_, std::move(c),
+                                           upstream::HttpVersion::kHttp2);
+        return;
+      case Handler::kTcp:
+        tcp::TcpProxySession::Start(context_, info_, std::move(c));
+        return;
     }
   }
   void End() {
@@ -64,6 +89,7 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
   ConnectionInfo info_;
   std::unique_ptr<network::Connection> connection_;
   std::unique_ptr<event::Timer> timer_;
+  const bool http_only_;
 };
 
 }  // namespace
@@ -135,11 +161,10 @@ void ActiveListener::Dispatch(const ConnectionInfo& info,
       tcp::TcpProxySession::Start(context_, info, std::move(connection));
       return;
     case config::Listener::Protocol::kHttp:
-      http::Http1Session::Start(context_, info, std::move(connection));
-      return;
     case config::Listener::Protocol::kAuto:
-      context_->host.AddSession(
-          std::make_unique<SniffingSession>(context_, info, std::move(connection)));
+      context_->host.AddSession(std::make_unique<SniffingSession>(
+          context_, info, std::move(connection),
+          /*http_only=*/protocol == config::Listener::Protocol::kHttp));
       return;
   }
 }

@@ -6,13 +6,14 @@
 namespace weft::listener {
 
 enum class SniffResult {
-  kNeedMoreData,  // the bytes so far are a prefix of an HTTP/1 request line
-  kHttp1,
-  kOpaque,
+  kNeedMoreData,  // the bytes so far are a prefix of something recognisable
+  kHttp1,         // an HTTP/1.x request line: a known method and a space
+  kHttp2,         // the HTTP/2 client connection preface (h2c, prior knowledge)
+  kTls,           // a TLS ClientHello record
+  kOpaque,        // anything else: carried as opaque TCP
 };
 
-// Looks at a client's first bytes: an HTTP/1.x request starts with a known
-// method and a space; anything else is carried as opaque TCP. Pure function.
+// Looks at a client's first bytes. Pure function.
 SniffResult SniffProtocol(absl::string_view first_bytes);
 
 }  // namespace weft::listener

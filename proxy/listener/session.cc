@@ -14,7 +14,8 @@ ListenerStats::ListenerStats(stats::Scope& scope, const std::string& name)
       http_rq_3xx(scope.counter(absl::StrCat("listener.", name, ".http_rq_3xx"))),
       http_rq_4xx(scope.counter(absl::StrCat("listener.", name, ".http_rq_4xx"))),
       http_rq_5xx(scope.counter(absl::StrCat("listener.", name, ".http_rq_5xx"))),
-      detect_timeout(scope.counter(absl::StrCat("listener.", name, ".protocol_detect_timeout"))) {}
+      detect_timeout(scope.counter(absl::StrCat("listener.", name, ".protocol_detect_timeout"))),
+      tls_detected(scope.counter(absl::StrCat("listener.", name, ".tls_detected"))) {}
 
 void ListenerStats::CountResponse(int status) {
   switch (status / 100) {

@@ -62,6 +62,7 @@ struct ListenerStats {
   stats::Counter& http_rq_4xx;
   stats::Counter& http_rq_5xx;
   stats::Counter& detect_timeout;
+  stats::Counter& tls_detected;
   void CountResponse(int status);
 };
 

@@ -5,13 +5,6 @@
 
 namespace weft::upstream {
 
-ClusterStats::ClusterStats(stats::Scope& scope, const std::string& name)
-    : upstream_cx_total(scope.counter(absl::StrCat("cluster.", name, ".upstream_cx_total"))),
-      upstream_cx_connect_fail(
-          scope.counter(absl::StrCat("cluster.", name, ".upstream_cx_connect_fail"))),
-      upstream_rq_total(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_total"))),
-      upstream_rq_active(scope.gauge(absl::StrCat("cluster.", name, ".upstream_rq_active"))) {}
-
 Cluster::Cluster(event::Dispatcher& dispatcher, const config::Cluster& config,
                  stats::Scope& scope)
     : dispatcher_(dispatcher), config_(config), stats_(scope, config.name) {
@@ -47,8 +40,11 @@ void Cluster::UpdateEndpoints(const std::vector<config::Endpoint>& endpoints) {
 std::shared_ptr<ConnectionPool> Cluster::PoolFor(const network::Address& address) {
   std::shared_ptr<ConnectionPool>& pool = pools_[address.ToString()];
   if (pool == nullptr) {
-    pool = std::make_shared<ConnectionPool>(dispatcher_, address, config_.max_idle_connections,
-                                            config_.idle_timeout);
+    ConnectionPool::Options o;
+    o.max_idle = config_.max_idle_connections;
+    o.idle_timeout = config_.idle_timeout;
+    o.connect_timeout = config_.connect_timeout;
+    pool = std::make_shared<ConnectionPool>(dispatcher_, address, o, stats_);
   }
   return pool;
 }

@@ -10,19 +10,11 @@
 #include "proxy/config/model.h"
 #include "proxy/network/address.h"
 #include "proxy/stats/stats.h"
+#include "proxy/upstream/cluster_stats.h"
 #include "proxy/upstream/connection_pool.h"
 #include "proxy/upstream/load_balancer.h"
 
 namespace weft::upstream {
-
-// Counters of one cluster, resolved once per worker.
-struct ClusterStats {
-  explicit ClusterStats(stats::Scope& scope, const std::string& name);
-  stats::Counter& upstream_cx_total;
-  stats::Counter& upstream_cx_connect_fail;
-  stats::Counter& upstream_rq_total;
-  stats::Gauge& upstream_rq_active;
-};
 
 // One worker's view of a cluster: its endpoints, load balancer and connection
 // pools. Requests hold a shared_ptr to the cluster and pool they use, so that a

@@ -1,44 +1,72 @@
 #include "proxy/upstream/connection_pool.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "proxy/network/socket.h"
 
 namespace weft::upstream {
+namespace {
+
+void Erase(std::vector<CodecClient*>& v, CodecClient* c) {
+  v.erase(std::remove(v.begin(), v.end(), c), v.end());
+}
+
+}  // namespace
 
 ConnectionPool::ConnectionPool(event::Dispatcher& dispatcher, network::Address address,
-                               uint32_t max_idle, absl::Duration idle_timeout)
-    : dispatcher_(dispatcher),
-      address_(std::move(address)),
-      max_idle_(max_idle),
-      idle_timeout_(idle_timeout) {
+                               const Options& options, const ClusterStats& stats)
+    : dispatcher_(dispatcher), address_(std::move(address)), options_(options), stats_(stats) {
   idle_timer_ = dispatcher_.CreateTimer([this] { OnIdleTimer(); });
 }
 
-ConnectionPool::~ConnectionPool() { CloseIdle(); }
+ConnectionPool::~ConnectionPool() = default;
 
-std::unique_ptr<network::Connection> ConnectionPool::Acquire() {
-  while (!idle_.empty()) {
-    std::unique_ptr<network::Connection> c = std::move(idle_.front().connection);
-    idle_.pop_front();
-    if (!c->closed() && !c->read_eof()) {
-      c->SetCallbacks(nullptr);
-      return c;
+absl::StatusOr<ConnectionPool::Stream> ConnectionPool::NewStream(http::ResponseDecoder& decoder,
+                                                                 HttpVersion version) {
+  CodecClient* client = nullptr;
+  if (version == HttpVersion::kHttp1) {
+    while (!h1_idle_.empty() && client == nullptr) {
+      CodecClient* c = h1_idle_.back();
+      h1_idle_.pop_back();
+      if (c->CanTakeStream()) client = c;
+    }
+  } else {
+    for (CodecClient* c : h2_) {
+      if (c->CanTakeStream()) {
+        client = c;
+        break;
+      }
     }
   }
-  return nullptr;
+  if (client == nullptr) {
+    client = NewClient(version);
+    if (client == nullptr) return absl::UnavailableError("connect_failed");
+  }
+  Stream stream;
+  stream.reused = client->streams_served() > 0;
+  stream.encoder = &client->NewStream(decoder);
+  return stream;
 }
 
-void ConnectionPool::Release(std::unique_ptr<network::Connection> connection) {
-  if (connection->closed() || connection->read_eof() || idle_.size() >= max_idle_ ||
-      !connection->read_buffer().empty()) {
-    connection->Close(network::Connection::CloseMode::kNoFlush);
-    dispatcher_.DeferDelete(std::move(connection));
-    return;
+CodecClient* ConnectionPool::NewClient(HttpVersion version) {
+  stats_.upstream_cx_total.Inc();
+  absl::StatusOr<std::unique_ptr<network::Connection>> connection = Connect(options_.buffer_limit);
+  if (!connection.ok()) {
+    stats_.upstream_cx_connect_fail.Inc();
+    return nullptr;
   }
-  connection->SetCallbacks(this);
-  idle_.push_front(Idle{std::move(connection), dispatcher_.time_source().MonotonicNow()});
-  if (!idle_timer_->Enabled()) idle_timer_->Enable(idle_timeout_);
+  CodecClient::Options o;
+  o.version = version;
+  o.connect_timeout = options_.connect_timeout;
+  o.http2 = &options_.http2;
+  CodecClient::Owner& owner = *this;
+  auto client = std::make_unique<CodecClient>(dispatcher_, owner, std::move(*connection), o);
+  CodecClient* raw = client.get();
+  clients_[raw] = std::move(client);
+  if (version == HttpVersion::kHttp2) h2_.push_back(raw);
+  ArmIdleTimer();
+  return raw;
 }
 
 absl::StatusOr<std::unique_ptr<network::Connection>> ConnectionPool::Connect(
@@ -49,36 +77,55 @@ absl::StatusOr<std::unique_ptr<network::Connection>> ConnectionPool::Connect(
                                                buffer_limit);
 }
 
-void ConnectionPool::CloseIdle() {
-  for (Idle& i : idle_) i.connection->Close(network::Connection::CloseMode::kNoFlush);
-  idle_.clear();
-}
-
-void ConnectionPool::OnData(network::Connection& c, network::Buffer& data, bool end_stream) {
-  // An idle HTTP/1 connection has nothing to say; EOF or stray bytes end it.
-  Drop(c);
-}
-
-void ConnectionPool::OnClose(network::Connection& c, network::CloseReason) { Drop(c); }
-
-void ConnectionPool::Drop(network::Connection& c) {
-  for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-    if (it->connection.get() == &c) {
-      c.Close(network::Connection::CloseMode::kNoFlush);
-      dispatcher_.DeferDelete(std::move(it->connection));
-      idle_.erase(it);
-      return;
-    }
+void ConnectionPool::OnClientReady(CodecClient& client) {
+  if (client.version() == HttpVersion::kHttp2) return;  // stays in h2_
+  if (h1_idle_.size() >= options_.max_idle) {
+    client.Close();  // calls OnClientClosed
+    return;
   }
+  h1_idle_.push_back(&client);
+}
+
+void ConnectionPool::OnClientClosed(CodecClient& client) {
+  if (client.connect_failed()) stats_.upstream_cx_connect_fail.Inc();
+  Erase(h1_idle_, &client);
+  Erase(h2_, &client);
+  auto it = clients_.find(&client);
+  if (it == clients_.end()) return;
+  std::unique_ptr<CodecClient> owned = std::move(it->second);
+  clients_.erase(it);
+  dispatcher_.DeferDelete(std::move(owned));  // we may be inside its callback
+}
+
+void ConnectionPool::CloseIdle() {
+  std::vector<CodecClient*> idle;
+  for (auto& [raw, client] : clients_) {
+    if (client->active_streams() == 0) idle.push_back(raw);
+  }
+  for (CodecClient* c : idle) c->Close();
+}
+
+void ConnectionPool::ArmIdleTimer() {
+  if (!idle_timer_->Enabled()) idle_timer_->Enable(options_.idle_timeout);
 }
 
 void ConnectionPool::OnIdleTimer() {
   const absl::Time now = dispatcher_.time_source().MonotonicNow();
-  while (!idle_.empty() && now - idle_.back().since >= idle_timeout_) {
-    idle_.back().connection->Close(network::Connection::CloseMode::kNoFlush);
-    idle_.pop_back();
+  std::vector<CodecClient*> expired;
+  absl::Time oldest = absl::InfiniteFuture();
+  for (auto& [raw, client] : clients_) {
+    if (client->active_streams() != 0) continue;
+    if (now - client->last_used() >= options_.idle_timeout) {
+      expired.push_back(raw);
+    } else {
+      oldest = std::min(oldest, client->last_used());
+    }
   }
-  if (!idle_.empty()) idle_timer_->Enable(idle_timeout_ - (now - idle_.back().since));
+  for (CodecClient* c : expired) c->Close();
+  if (!clients_.empty()) {
+    idle_timer_->Enable(oldest == absl::InfiniteFuture() ? options_.idle_timeout
+                                                          : options_.idle_timeout - (now - oldest));
+  }
 }
 
 }  // namespace weft::upstream

@@ -2,54 +2,79 @@
 #define WEFT_PROXY_UPSTREAM_CONNECTION_POOL_H_
 
 #include <cstdint>
-#include <list>
 #include <memory>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/event/dispatcher.h"
+#include "proxy/http/codec.h"
+#include "proxy/http2/http2_options.h"
 #include "proxy/network/address.h"
 #include "proxy/network/connection.h"
+#include "proxy/upstream/codec_client.h"
+#include "proxy/upstream/cluster_stats.h"
 
 namespace weft::upstream {
 
-// Idle keep-alive HTTP/1 connections to one endpoint, owned by one worker.
-// A request takes a connection out (Acquire), and gives it back when the
-// exchange ended cleanly (Release). An idle connection that the upstream closes,
-// or that sends anything unexpected, is dropped; so is one idle for longer than
-// the idle timeout.
+// The connections of one worker to one endpoint. HTTP streams go on pooled
+// connections: HTTP/1.1 keep-alive connections (one stream each, idle ones
+// reused most-recent first) and multiplexed HTTP/2 connections (a new one only
+// when every open one is at the peer's stream limit or going away). TCP
+// sessions take a fresh connection each. Idle connections close after the idle
+// timeout, or when the upstream closes them.
 // Thread-compatible: the owning worker's dispatcher only.
-class ConnectionPool : private network::ConnectionCallbacks {
+class ConnectionPool final : private CodecClient::Owner {
  public:
-  ConnectionPool(event::Dispatcher& dispatcher, network::Address address, uint32_t max_idle,
-                 absl::Duration idle_timeout);
+  struct Options {
+    uint32_t max_idle = 64;  // idle HTTP/1.1 connections kept
+    absl::Duration idle_timeout = absl::Seconds(60);
+    absl::Duration connect_timeout = absl::Seconds(1);
+    http2::Http2Options http2;
+    uint32_t buffer_limit = 1024 * 1024;
+  };
+
+  ConnectionPool(event::Dispatcher& dispatcher, network::Address address, const Options& options,
+                 const ClusterStats& stats);
   ~ConnectionPool() override;
 
-  // A pooled connection, or nullptr when none is idle.
-  std::unique_ptr<network::Connection> Acquire();
-  // Takes back a connection that finished a request cleanly.
-  void Release(std::unique_ptr<network::Connection> connection);
-  // Starts a new connection (non-blocking connect) to the endpoint.
+  struct Stream {
+    http::RequestEncoder* encoder = nullptr;
+    // The connection carried streams before: the upstream may have closed it
+    // just now, so a failure before any response byte is worth one retry.
+    bool reused = false;
+  };
+  // A request stream whose response goes to `decoder`. Bytes may be encoded at
+  // once (they wait for the connect). An error when no connection can be
+  // started (no socket); a connect that fails later resets the stream with
+  // kConnectionFailure.
+  absl::StatusOr<Stream> NewStream(http::ResponseDecoder& decoder, HttpVersion version);
+
+  // Starts a new raw connection (non-blocking connect) for a TCP session.
   absl::StatusOr<std::unique_ptr<network::Connection>> Connect(uint32_t buffer_limit);
+
+  // Closes connections that carry no stream (config change, endpoint removed).
   void CloseIdle();
 
   const network::Address& address() const { return address_; }
-  size_t idle_count() const { return idle_.size(); }
+  size_t idle_count() const { return h1_idle_.size(); }
+  size_t connection_count() const { return clients_.size(); }
 
  private:
-  struct Idle {
-    std::unique_ptr<network::Connection> connection;
-    absl::Time since;
-  };
-  void OnData(network::Connection& c, network::Buffer& data, bool end_stream) override;
-  void OnClose(network::Connection& c, network::CloseReason reason) override;
-  void Drop(network::Connection& c);
+  void OnClientReady(CodecClient& client) override;
+  void OnClientClosed(CodecClient& client) override;
+  CodecClient* NewClient(HttpVersion version);
   void OnIdleTimer();
+  void ArmIdleTimer();
 
   event::Dispatcher& dispatcher_;
   const network::Address address_;
-  const uint32_t max_idle_;
-  const absl::Duration idle_timeout_;
-  std::list<Idle> idle_;  // most recently used at the front
+  const Options options_;
+  ClusterStats stats_;
+  absl::flat_hash_map<CodecClient*, std::unique_ptr<CodecClient>> clients_;
+  std::vector<CodecClient*> h1_idle_;  // most recently used at the back
+  std::vector<CodecClient*> h2_;       // open HTTP/2 connections
   std::unique_ptr<event::Timer> idle_timer_;
 };
 

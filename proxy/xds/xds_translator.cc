@@ -1,5 +1,6 @@
 #include "proxy/xds/xds_translator.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -192,44 +193,289 @@ class Translator {
       config::VirtualHost ovh;
       ovh.name = vh.name();
       ovh.domains.assign(vh.domains().begin(), vh.domains().end());
+      if (!vh.request_headers_to_add().empty() || !vh.request_headers_to_remove().empty() ||
+          !vh.response_headers_to_add().empty() || !vh.response_headers_to_remove().empty()) {
+        Problem(absl::StrCat(where, ": virtual_hosts[", v, "]"),
+                "virtual-host-level header changes are not supported (set them per route)");
+      }
       for (int r = 0; r < vh.routes_size(); ++r) {
-        const route_v3::Route& route = vh.routes(r);
-        const std::string rwhere =
-            absl::StrCat(where, ": virtual_hosts[", v, "].routes[", r, "]");
         config::Route oroute;
-        const route_v3::RouteMatch& m = route.match();
-        if (m.path_specifier_case() != route_v3::RouteMatch::kPrefix) {
-          Problem(rwhere, "match: only prefix matching is supported yet (path, safe_regex: "
-                          "coming with L7 routing)");
-          continue;
+        if (TranslateRoute(absl::StrCat(where, ": virtual_hosts[", v, "].routes[", r, "]"),
+                           vh.routes(r), oroute)) {
+          ovh.routes.push_back(std::move(oroute));
         }
-        if (!m.headers().empty() || !m.query_parameters().empty() || m.has_runtime_fraction()) {
-          Problem(rwhere, "match: headers, query_parameters and runtime_fraction are not "
-                          "supported yet");
-          continue;
-        }
-        oroute.match.path_prefix = m.prefix().empty() ? "/" : m.prefix();
-        if (!route.has_route()) {
-          Problem(rwhere, "only route actions are supported (not redirect or direct_response)");
-          continue;
-        }
-        const route_v3::RouteAction& a = route.route();
-        if (a.cluster_specifier_case() == route_v3::RouteAction::kCluster) {
-          oroute.cluster = a.cluster();
-        } else if (a.cluster_specifier_case() == route_v3::RouteAction::kWeightedClusters) {
-          for (const auto& cw : a.weighted_clusters().clusters()) {
-            oroute.weighted_clusters.push_back({cw.name(), cw.weight().value()});
-          }
-        } else {
-          Problem(rwhere, "route needs cluster or weighted_clusters");
-          continue;
-        }
-        oroute.timeout = a.has_timeout() ? FromProto(a.timeout()) : absl::Seconds(15);
-        ovh.routes.push_back(std::move(oroute));
       }
       out.virtual_hosts.push_back(std::move(ovh));
     }
     out_.route_configs.push_back(std::move(out));
+  }
+
+  // Reads a string matcher of a header or query parameter condition.
+  template <typename T>
+  bool ReadStringMatch(const envoy::type::matcher::v3::StringMatcher& m, const std::string& where,
+                       T& out) {
+    using StringMatcher = envoy::type::matcher::v3::StringMatcher;
+    if (m.ignore_case()) {
+      Problem(where, "string_match.ignore_case is not supported");
+      return false;
+    }
+    switch (m.match_pattern_case()) {
+      case StringMatcher::kExact:
+        out.type = config::ValueMatchType::kExact;
+        out.value = m.exact();
+        return true;
+      case StringMatcher::kSafeRegex:
+        out.type = config::ValueMatchType::kRegex;
+        out.value = m.safe_regex().regex();
+        return true;
+      default:
+        Problem(where, "string_match: only exact and safe_regex are supported (not prefix, "
+                       "suffix, contains)");
+        return false;
+    }
+  }
+
+  bool ReadMatch(const route_v3::RouteMatch& m, const std::string& where,
+                 config::RouteMatch& out) {
+    bool ok = true;
+    switch (m.path_specifier_case()) {
+      case route_v3::RouteMatch::kPrefix:
+        // Envoy's prefix is a plain string prefix, except that one ending in "/"
+        // (or empty) is the same as a whole-segment prefix.
+        out.path_prefix = m.prefix().empty() ? "/" : m.prefix();
+        out.path_type = out.path_prefix.back() == '/' ? config::PathMatchType::kPrefix
+                                                      : config::PathMatchType::kStringPrefix;
+        break;
+      case route_v3::RouteMatch::kPathSeparatedPrefix:
+        out.path_type = config::PathMatchType::kPrefix;
+        out.path_prefix = m.path_separated_prefix();
+        break;
+      case route_v3::RouteMatch::kPath:
+        out.path_type = config::PathMatchType::kExact;
+        out.path = m.path();
+        break;
+      case route_v3::RouteMatch::kSafeRegex:
+        out.path_type = config::PathMatchType::kRegex;
+        out.path = m.safe_regex().regex();
+        break;
+      default:
+        Problem(where, "match: needs prefix, path_separated_prefix, path or safe_regex");
+        ok = false;
+    }
+    if (m.has_case_sensitive() && !m.case_sensitive().value()) {
+      Problem(where, "match.case_sensitive false is not supported");
+      ok = false;
+    }
+    if (m.has_runtime_fraction() || m.has_grpc() || m.has_tls_context()) {
+      Problem(where, "match: runtime_fraction, grpc and tls_context are not supported");
+      ok = false;
+    }
+    for (int h = 0; h < m.headers_size(); ++h) {
+      const route_v3::HeaderMatcher& hm = m.headers(h);
+      const std::string hwhere = absl::StrCat(where, ": match.headers[", h, "]");
+      if (hm.invert_match()) {
+        Problem(hwhere, "invert_match is not supported");
+        ok = false;
+        continue;
+      }
+      config::HeaderMatch header;
+      header.name = hm.name();
+      switch (hm.header_match_specifier_case()) {
+        case route_v3::HeaderMatcher::kStringMatch:
+          if (!ReadStringMatch(hm.string_match(), hwhere, header)) {
+            ok = false;
+            continue;
+          }
+          break;
+        case route_v3::HeaderMatcher::kPresentMatch:
+          if (!hm.present_match()) {
+            Problem(hwhere, "present_match false is not supported");
+            ok = false;
+            continue;
+          }
+          header.type = config::ValueMatchType::kPresent;
+          break;
+        case route_v3::HeaderMatcher::HEADER_MATCH_SPECIFIER_NOT_SET:
+          header.type = config::ValueMatchType::kPresent;  // Envoy: presence
+          break;
+        default:
+          Problem(hwhere, "only string_match (exact, safe_regex) and present_match are supported "
+                          "(the deprecated exact_match etc. are not)");
+          ok = false;
+          continue;
+      }
+      // ":method" exact is the model's method condition.
+      if (header.name == ":method" && header.type == config::ValueMatchType::kExact &&
+          out.method.empty()) {
+        out.method = header.value;
+      } else {
+        out.headers.push_back(std::move(header));
+      }
+    }
+    for (int q = 0; q < m.query_parameters_size(); ++q) {
+      const route_v3::QueryParameterMatcher& qm = m.query_parameters(q);
+      const std::string qwhere = absl::StrCat(where, ": match.query_parameters[", q, "]");
+      config::QueryParamMatch param;
+      param.name = qm.name();
+      if (qm.has_string_match()) {
+        if (!ReadStringMatch(qm.string_match(), qwhere, param)) ok = false;
+      } else {
+        param.type = config::ValueMatchType::kPresent;  // present_match or nothing
+      }
+      out.query_params.push_back(std::move(param));
+    }
+    return ok;
+  }
+
+  bool ReadHeaderMutation(
+      const google::protobuf::RepeatedPtrField<envoy::config::core::v3::HeaderValueOption>& add,
+      const google::protobuf::RepeatedPtrField<std::string>& remove, const std::string& where,
+      config::HeaderMutation& out) {
+    using HeaderValueOption = envoy::config::core::v3::HeaderValueOption;
+    out.remove.assign(remove.begin(), remove.end());
+    bool ok = true;
+    for (int i = 0; i < add.size(); ++i) {
+      const HeaderValueOption& option = add[i];
+      config::HeaderToAdd header;
+      header.name = option.header().key();
+      header.value = option.header().value();
+      if (option.has_append()) {
+        // The deprecated flag wins when set, as in Envoy.
+        header.action = option.append().value() ? config::HeaderToAdd::Action::kAppend
+                                                : config::HeaderToAdd::Action::kOverwrite;
+      } else {
+        switch (option.append_action()) {
+          case HeaderValueOption::APPEND_IF_EXISTS_OR_ADD:
+            header.action = config::HeaderToAdd::Action::kAppend;
+            break;
+          case HeaderValueOption::ADD_IF_ABSENT:
+            header.action = config::HeaderToAdd::Action::kAddIfAbsent;
+            break;
+          case HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD:
+            header.action = config::HeaderToAdd::Action::kOverwrite;
+            break;
+          default:
+            Problem(absl::StrCat(where, "[", i, "]"), "unknown append_action");
+            ok = false;
+            continue;
+        }
+      }
+      out.add.push_back(std::move(header));
+    }
+    return ok;
+  }
+
+  bool ReadRedirect(const route_v3::RedirectAction& d, const std::string& where,
+                    config::RedirectAction& out) {
+    bool ok = true;
+    out.host = d.host_redirect();
+    if (d.https_redirect()) out.scheme = "https";
+    if (!d.scheme_redirect().empty()) out.scheme = d.scheme_redirect();
+    if (d.port_redirect() > 65535) {
+      Problem(where, absl::StrCat("redirect.port_redirect ", d.port_redirect(), " is not a port"));
+      ok = false;
+    } else {
+      out.port = static_cast<uint16_t>(d.port_redirect());
+    }
+    out.path = d.path_redirect();
+    out.prefix_rewrite = d.prefix_rewrite();
+    out.strip_query = d.strip_query();
+    switch (d.response_code()) {
+      case route_v3::RedirectAction::MOVED_PERMANENTLY: out.status = 301; break;
+      case route_v3::RedirectAction::FOUND: out.status = 302; break;
+      case route_v3::RedirectAction::SEE_OTHER: out.status = 303; break;
+      case route_v3::RedirectAction::TEMPORARY_REDIRECT: out.status = 307; break;
+      case route_v3::RedirectAction::PERMANENT_REDIRECT: out.status = 308; break;
+      default:
+        Problem(where, "redirect.response_code is not a known redirect code");
+        ok = false;
+    }
+    return ok;
+  }
+
+  // The forwarding part of a route.
+  bool ReadRouteAction(const route_v3::RouteAction& a, const std::string& where,
+                       config::Route& out) {
+    bool ok = true;
+    if (a.cluster_specifier_case() == route_v3::RouteAction::kCluster) {
+      out.cluster = a.cluster();
+    } else if (a.cluster_specifier_case() == route_v3::RouteAction::kWeightedClusters) {
+      for (const auto& cw : a.weighted_clusters().clusters()) {
+        out.weighted_clusters.push_back({cw.name(), cw.weight().value()});
+      }
+    } else {
+      Problem(where, "route needs cluster or weighted_clusters (cluster_header is not supported)");
+      ok = false;
+    }
+    out.timeout = a.has_timeout() ? FromProto(a.timeout()) : absl::Seconds(15);
+    if (a.retry_policy().has_per_try_timeout()) {
+      out.per_try_timeout = FromProto(a.retry_policy().per_try_timeout());
+    }
+    if (a.host_rewrite_specifier_case() == route_v3::RouteAction::kHostRewriteLiteral) {
+      out.host_rewrite = a.host_rewrite_literal();
+    } else if (a.host_rewrite_specifier_case() !=
+               route_v3::RouteAction::HOST_REWRITE_SPECIFIER_NOT_SET) {
+      Problem(where, "only host_rewrite_literal is supported (not auto_host_rewrite or "
+                     "host_rewrite_header)");
+      ok = false;
+    }
+    out.prefix_rewrite = a.prefix_rewrite();
+    if (a.has_regex_rewrite()) {
+      // Only the whole-path form, which is how a full path rewrite is spelled in
+      // xDS (the control plane's Gateway ReplaceFullPath).
+      const std::string& pattern = a.regex_rewrite().pattern().regex();
+      const std::string& substitution = a.regex_rewrite().substitution();
+      if ((pattern == "^/.*$" || pattern == "^.*$") &&
+          substitution.find('\\') == std::string::npos && !substitution.empty()) {
+        out.path_rewrite = substitution;
+      } else {
+        Problem(where, "regex_rewrite: only a whole-path replacement (pattern \"^/.*$\", a "
+                       "substitution without group references) is supported");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  bool TranslateRoute(const std::string& where, const route_v3::Route& route,
+                      config::Route& out) {
+    out.name = route.name();
+    bool ok = ReadMatch(route.match(), where, out.match);
+    ok = ReadHeaderMutation(route.request_headers_to_add(), route.request_headers_to_remove(),
+                            absl::StrCat(where, ": request_headers_to_add"),
+                            out.request_headers) && ok;
+    ok = ReadHeaderMutation(route.response_headers_to_add(), route.response_headers_to_remove(),
+                            absl::StrCat(where, ": response_headers_to_add"),
+                            out.response_headers) && ok;
+    switch (route.action_case()) {
+      case route_v3::Route::kRoute:
+        ok = ReadRouteAction(route.route(), where, out) && ok;
+        break;
+      case route_v3::Route::kRedirect:
+        ok = ReadRedirect(route.redirect(), where, out.redirect.emplace()) && ok;
+        break;
+      case route_v3::Route::kDirectResponse: {
+        const route_v3::DirectResponseAction& d = route.direct_response();
+        out.direct_response.emplace();
+        out.direct_response->status = static_cast<int>(std::min<uint32_t>(d.status(), 1000));
+        using DataSource = envoy::config::core::v3::DataSource;
+        if (d.body().specifier_case() == DataSource::kInlineString) {
+          out.direct_response->body = d.body().inline_string();
+        } else if (d.body().specifier_case() == DataSource::kInlineBytes) {
+          out.direct_response->body = d.body().inline_bytes();
+        } else if (d.has_body()) {
+          Problem(where, "direct_response.body: only inline_string and inline_bytes are "
+                         "supported");
+          ok = false;
+        }
+        break;
+      }
+      default:
+        Problem(where, "needs a route, redirect or direct_response action "
+                       "(non_forwarding_action is for gRPC servers)");
+        ok = false;
+    }
+    return ok;
   }
 
   void TranslateCluster(const std::string& name, const cluster_v3::Cluster& c) {

@@ -160,7 +160,7 @@ TEST(XdsTranslatorTest, EveryUnsupportedFieldIsReportedWithItsResourceAndPath) {
   XdsResources r = Sidecar();
   route_v3::Route* route = r.routes[kBackend].mutable_virtual_hosts(0)->add_routes();
   route->mutable_match()->set_path("/exact");
-  route->mutable_route()->set_cluster(kBackend);
+  route->mutable_route()->set_cluster_header("x-cluster");
   r.listeners["outbound"].mutable_filter_chains(0)->mutable_filter_chain_match()->add_server_names(
       "x.example");
   cluster_v3::Cluster dns;
@@ -171,9 +171,159 @@ TEST(XdsTranslatorTest, EveryUnsupportedFieldIsReportedWithItsResourceAndPath) {
   ASSERT_FALSE(c.ok());
   const std::string msg(c.status().message());
   EXPECT_THAT(msg, HasSubstr("RouteConfiguration " + std::string(kBackend) +
-                             ": virtual_hosts[0].routes[1]: match: only prefix"));
+                             ": virtual_hosts[0].routes[1]: route needs cluster or weighted_clusters"));
   EXPECT_THAT(msg, HasSubstr("Listener outbound: filter_chains[0]: filter_chain_match"));
   EXPECT_THAT(msg, HasSubstr("Cluster dns: type STRICT_DNS is not supported"));
+}
+
+// Every L7 feature of a RouteConfiguration reaches the model.
+TEST(XdsTranslatorTest, L7RouteFeaturesBecomeTheModel) {
+  XdsResources r = Sidecar();
+  route_v3::VirtualHost* vh = r.routes[kBackend].mutable_virtual_hosts(0);
+  vh->clear_routes();
+
+  route_v3::Route* exact = vh->add_routes();
+  exact->set_name("exact");
+  exact->mutable_match()->set_path("/login");
+  auto* method = exact->mutable_match()->add_headers();
+  method->set_name(":method");
+  method->mutable_string_match()->set_exact("POST");
+  auto* env = exact->mutable_match()->add_headers();
+  env->set_name("x-env");
+  env->mutable_string_match()->mutable_safe_regex()->set_regex("canary|beta");
+  exact->mutable_match()->add_headers()->set_name("x-debug");  // presence
+  auto* q = exact->mutable_match()->add_query_parameters();
+  q->set_name("v");
+  q->mutable_string_match()->set_exact("2");
+  exact->mutable_match()->add_query_parameters()->set_name("trace");
+  auto* set = exact->add_request_headers_to_add();
+  set->mutable_header()->set_key("x-set");
+  set->mutable_header()->set_value("1");
+  set->set_append_action(envoy::config::core::v3::HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD);
+  auto* legacy = exact->add_response_headers_to_add();
+  legacy->mutable_header()->set_key("x-legacy");
+  legacy->mutable_append()->set_value(false);  // the deprecated flag: overwrite
+  exact->add_request_headers_to_remove("x-drop");
+  exact->add_response_headers_to_remove("server");
+  route_v3::RouteAction* action = exact->mutable_route();
+  action->set_cluster(kBackend);
+  action->set_host_rewrite_literal("login.internal");
+  action->set_prefix_rewrite("/v2/login");
+  action->mutable_retry_policy()->mutable_per_try_timeout()->set_seconds(1);
+
+  route_v3::Route* segments = vh->add_routes();
+  segments->mutable_match()->set_path_separated_prefix("/api");
+  segments->mutable_route()->set_cluster(kBackend);
+  segments->mutable_route()->mutable_regex_rewrite()->mutable_pattern()->set_regex("^/.*$");
+  segments->mutable_route()->mutable_regex_rewrite()->set_substitution("/everything");
+
+  route_v3::Route* regex = vh->add_routes();
+  regex->mutable_match()->mutable_safe_regex()->set_regex("/items/[0-9]+");
+  auto* redirect = regex->mutable_redirect();
+  redirect->set_https_redirect(true);
+  redirect->set_host_redirect("new.example");
+  redirect->set_port_redirect(8443);
+  redirect->set_path_redirect("/n");
+  redirect->set_strip_query(true);
+  redirect->set_response_code(route_v3::RedirectAction::PERMANENT_REDIRECT);
+
+  route_v3::Route* plain = vh->add_routes();
+  plain->mutable_match()->set_prefix("/old");
+  plain->mutable_direct_response()->set_status(410);
+  plain->mutable_direct_response()->mutable_body()->set_inline_string("gone");
+
+  route_v3::Route* root = vh->add_routes();
+  root->mutable_match()->set_prefix("/");
+  root->mutable_route()->set_cluster(kBackend);
+
+  absl::StatusOr<config::ProxyConfig> c = TranslateXds(r, Bootstrap());
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::vector<config::Route>& routes = c->FindRouteConfig(kBackend)->virtual_hosts[0].routes;
+  ASSERT_EQ(routes.size(), 5u);
+  const config::Route& e = routes[0];
+  EXPECT_EQ(e.name, "exact");
+  EXPECT_EQ(e.match.path_type, config::PathMatchType::kExact);
+  EXPECT_EQ(e.match.path, "/login");
+  EXPECT_EQ(e.match.method, "POST");
+  ASSERT_EQ(e.match.headers.size(), 2u);
+  EXPECT_EQ(e.match.headers[0].type, config::ValueMatchType::kRegex);
+  EXPECT_EQ(e.match.headers[0].value, "canary|beta");
+  EXPECT_EQ(e.match.headers[1].type, config::ValueMatchType::kPresent);
+  ASSERT_EQ(e.match.query_params.size(), 2u);
+  EXPECT_EQ(e.match.query_params[0].value, "2");
+  EXPECT_EQ(e.match.query_params[1].type, config::ValueMatchType::kPresent);
+  ASSERT_EQ(e.request_headers.add.size(), 1u);
+  EXPECT_EQ(e.request_headers.add[0].action, config::HeaderToAdd::Action::kOverwrite);
+  EXPECT_EQ(e.request_headers.remove, std::vector<std::string>{"x-drop"});
+  ASSERT_EQ(e.response_headers.add.size(), 1u);
+  EXPECT_EQ(e.response_headers.add[0].action, config::HeaderToAdd::Action::kOverwrite);
+  EXPECT_EQ(e.response_headers.remove, std::vector<std::string>{"server"});
+  EXPECT_EQ(e.host_rewrite, "login.internal");
+  EXPECT_EQ(e.prefix_rewrite, "/v2/login");
+  EXPECT_EQ(e.per_try_timeout, absl::Seconds(1));
+  EXPECT_EQ(e.timeout, absl::Seconds(15));  // Envoy's default
+
+  EXPECT_EQ(routes[1].match.path_type, config::PathMatchType::kPrefix);
+  EXPECT_EQ(routes[1].match.path_prefix, "/api");
+  EXPECT_EQ(routes[1].path_rewrite, "/everything");
+
+  EXPECT_EQ(routes[2].match.path_type, config::PathMatchType::kRegex);
+  ASSERT_TRUE(routes[2].redirect.has_value());
+  EXPECT_EQ(routes[2].redirect->scheme, "https");
+  EXPECT_EQ(routes[2].redirect->host, "new.example");
+  EXPECT_EQ(routes[2].redirect->port, 8443);
+  EXPECT_EQ(routes[2].redirect->path, "/n");
+  EXPECT_TRUE(routes[2].redirect->strip_query);
+  EXPECT_EQ(routes[2].redirect->status, 308);
+
+  // Envoy's "prefix" is a plain string prefix...
+  EXPECT_EQ(routes[3].match.path_type, config::PathMatchType::kStringPrefix);
+  ASSERT_TRUE(routes[3].direct_response.has_value());
+  EXPECT_EQ(routes[3].direct_response->status, 410);
+  EXPECT_EQ(routes[3].direct_response->body, "gone");
+  // ...the same as a segment prefix when it ends with "/".
+  EXPECT_EQ(routes[4].match.path_type, config::PathMatchType::kPrefix);
+}
+
+TEST(XdsTranslatorTest, UnsupportedRouteFieldsAreNackedWithTheirPath) {
+  XdsResources r = Sidecar();
+  route_v3::VirtualHost* vh = r.routes[kBackend].mutable_virtual_hosts(0);
+  route_v3::Route* route = vh->mutable_routes(0);
+  auto* suffix = route->mutable_match()->add_headers();
+  suffix->set_name("x-a");
+  suffix->mutable_string_match()->set_suffix(".com");
+  auto* inverted = route->mutable_match()->add_headers();
+  inverted->set_name("x-b");
+  inverted->set_invert_match(true);
+  route->mutable_match()->mutable_case_sensitive()->set_value(false);
+  route->mutable_route()->mutable_regex_rewrite()->mutable_pattern()->set_regex("^/a/(.*)$");
+  route->mutable_route()->mutable_regex_rewrite()->set_substitution("/\\1");
+  route->mutable_route()->mutable_auto_host_rewrite()->set_value(true);
+  vh->add_request_headers_to_add()->mutable_header()->set_key("x-vh");
+  route_v3::Route* bad_regex = vh->add_routes();
+  bad_regex->mutable_match()->mutable_safe_regex()->set_regex("(");
+  bad_regex->mutable_route()->set_cluster(kBackend);
+
+  absl::StatusOr<config::ProxyConfig> c = TranslateXds(r, Bootstrap());
+  ASSERT_FALSE(c.ok());
+  const std::string msg(c.status().message());
+  const std::string rc = "RouteConfiguration " + std::string(kBackend);
+  EXPECT_THAT(msg, HasSubstr(rc + ": virtual_hosts[0].routes[0]: match.case_sensitive false"));
+  EXPECT_THAT(msg, HasSubstr(rc + ": virtual_hosts[0].routes[0]: match.headers[0]: string_match: "
+                                  "only exact and safe_regex"));
+  EXPECT_THAT(msg, HasSubstr(rc + ": virtual_hosts[0].routes[0]: match.headers[1]: invert_match"));
+  EXPECT_THAT(msg, HasSubstr(rc + ": virtual_hosts[0].routes[0]: regex_rewrite: only a whole-path"));
+  EXPECT_THAT(msg, HasSubstr(rc + ": virtual_hosts[0].routes[0]: only host_rewrite_literal"));
+  EXPECT_THAT(msg, HasSubstr(rc + ": virtual_hosts[0]: virtual-host-level header changes"));
+
+  // A regex that does not compile is found by the model's validator.
+  const route_v3::Route bad_regex_copy = *bad_regex;
+  r = Sidecar();
+  *r.routes[kBackend].mutable_virtual_hosts(0)->add_routes() = bad_regex_copy;
+  c = TranslateXds(r, Bootstrap());
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("virtual_hosts[0].routes[1].match.regex: \"(\" is not a valid RE2"));
 }
 
 TEST(XdsTranslatorTest, DynamicNamesMustNotShadowStaticOnes) {

@@ -1,4 +1,4 @@
-#include "proxy/http/http1_session.h"
+#include "proxy/http/connection_manager.h"
 
 #include <sys/socket.h>
 
@@ -18,7 +18,7 @@ using ::weft::testing::SocketPeer;
 
 constexpr char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
-class Http1SessionTest : public ::testing::Test {
+class ConnectionManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config::Cluster backend;
@@ -74,8 +74,9 @@ class Http1SessionTest : public ::testing::Test {
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
     stats_->cx_active.Add(1);  // as the listener does
-    Http1Session::Start(context_, listener::ConnectionInfo{},
-                        std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20));
+    HttpConnectionManager::Start(context_, listener::ConnectionInfo{},
+                        std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20),
+        upstream::HttpVersion::kHttp1);
     return SocketPeer(fds[1]);
   }
 
@@ -106,7 +107,7 @@ class Http1SessionTest : public ::testing::Test {
   listener::ListenerContextPtr context_;
 };
 
-TEST_F(Http1SessionTest, ProxiesRequestAndStripsHopByHopFields) {
+TEST_F(ConnectionManagerTest, ProxiesRequestAndStripsHopByHopFields) {
   SocketPeer client = StartSession();
   SocketPeer up;
   std::string upstream_saw;
@@ -114,13 +115,13 @@ TEST_F(Http1SessionTest, ProxiesRequestAndStripsHopByHopFields) {
                                "GET /a?x=1 HTTP/1.1\r\nHost: svc\r\nConnection: keep-alive, X-Drop\r\n"
                                "X-Drop: 1\r\nX-Keep: 2\r\n\r\n",
                                kOk, &upstream_saw);
-  EXPECT_EQ(upstream_saw, "GET /a?x=1 HTTP/1.1\r\nHost: svc\r\nX-Keep: 2\r\n\r\n");
+  EXPECT_EQ(upstream_saw, "GET /a?x=1 HTTP/1.1\r\nhost: svc\r\nX-Keep: 2\r\n\r\n");
   EXPECT_EQ(reply, kOk);
   EXPECT_EQ(stats_->http_rq_total.value(), 1u);
   EXPECT_EQ(stats_->http_rq_2xx.value(), 1u);
 }
 
-TEST_F(Http1SessionTest, KeepAliveReusesTheUpstreamConnection) {
+TEST_F(ConnectionManagerTest, KeepAliveReusesTheUpstreamConnection) {
   SocketPeer client = StartSession();
   SocketPeer up;
   for (int i = 0; i < 3; ++i) {
@@ -131,28 +132,28 @@ TEST_F(Http1SessionTest, KeepAliveReusesTheUpstreamConnection) {
   EXPECT_EQ(host_->counter("cluster.backend.upstream_rq_total"), 3u);
 }
 
-TEST_F(Http1SessionTest, PipelinedRequestsAreAnsweredInOrder) {
+TEST_F(ConnectionManagerTest, PipelinedRequestsAreAnsweredInOrder) {
   SocketPeer client = StartSession();
   client.Write("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
   SocketPeer up = AcceptUpstream();
   // Only the first request goes out until its response is complete.
-  EXPECT_EQ(up.ReadAvailable(), "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(up.ReadAvailable(), "GET /1 HTTP/1.1\r\nhost: a\r\n\r\n");
   up.Write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
   dispatcher_.RunUntilIdle();
-  EXPECT_EQ(up.ReadAvailable(), "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(up.ReadAvailable(), "GET /2 HTTP/1.1\r\nhost: a\r\n\r\n");
   up.Write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
   dispatcher_.RunUntilIdle();
   EXPECT_EQ(client.ReadAvailable(),
             "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
 }
 
-TEST_F(Http1SessionTest, ChunkedBodiesStreamInBothDirections) {
+TEST_F(ConnectionManagerTest, ChunkedBodiesStreamInBothDirections) {
   SocketPeer client = StartSession();
   client.Write("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
   SocketPeer up = AcceptUpstream();
   // The first chunk is forwarded before the body is complete.
   EXPECT_EQ(up.ReadAvailable(),
-            "POST /up HTTP/1.1\r\nHost: a\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            "POST /up HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n");
   client.Write("6\r\n world\r\n0\r\n\r\n");
   dispatcher_.RunUntilIdle();
   EXPECT_EQ(up.ReadAvailable(), "6\r\n world\r\n0\r\n\r\n");
@@ -165,7 +166,7 @@ TEST_F(Http1SessionTest, ChunkedBodiesStreamInBothDirections) {
   EXPECT_EQ(client.ReadAvailable(), "0\r\n\r\n");
 }
 
-TEST_F(Http1SessionTest, ResponseDelimitedByCloseIsRechunked) {
+TEST_F(ConnectionManagerTest, ResponseDelimitedByCloseIsRechunked) {
   SocketPeer client = StartSession();
   client.Write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
   SocketPeer up = AcceptUpstream();
@@ -178,7 +179,7 @@ TEST_F(Http1SessionTest, ResponseDelimitedByCloseIsRechunked) {
   EXPECT_FALSE(client.PeerClosed());  // the client keeps its connection
 }
 
-TEST_F(Http1SessionTest, UpstreamResetBeforeResponseIs502WithReason) {
+TEST_F(ConnectionManagerTest, UpstreamResetBeforeResponseIs502WithReason) {
   SocketPeer client = StartSession();
   client.Write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
   SocketPeer up = AcceptUpstream();
@@ -190,7 +191,7 @@ TEST_F(Http1SessionTest, UpstreamResetBeforeResponseIs502WithReason) {
   EXPECT_EQ(host_->counter("proxy.errors.upstream_reset"), 1u);
 }
 
-TEST_F(Http1SessionTest, RefusedConnectIs503ConnectFailed) {
+TEST_F(ConnectionManagerTest, RefusedConnectIs503ConnectFailed) {
   SocketPeer client = StartSession();
   client.Write("GET /down HTTP/1.1\r\nHost: a\r\n\r\n");
   dispatcher_.RunUntilIdle();
@@ -203,7 +204,7 @@ TEST_F(Http1SessionTest, RefusedConnectIs503ConnectFailed) {
                      "GET / HTTP/1.1\r\nHost: a\r\n\r\n", kOk), kOk);
 }
 
-TEST_F(Http1SessionTest, RouteTimeoutAnswers504OnSimulatedTime) {
+TEST_F(ConnectionManagerTest, RouteTimeoutAnswers504OnSimulatedTime) {
   SocketPeer client = StartSession();
   client.Write("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
   SocketPeer up = AcceptUpstream();
@@ -216,7 +217,7 @@ TEST_F(Http1SessionTest, RouteTimeoutAnswers504OnSimulatedTime) {
   EXPECT_TRUE(up.PeerClosed());  // the slow upstream connection is not reused
 }
 
-TEST_F(Http1SessionTest, NoRouteIs404AndConnectionStaysOpen) {
+TEST_F(ConnectionManagerTest, NoRouteIs404AndConnectionStaysOpen) {
   SocketPeer client = StartSession();
   client.Write("GET / HTTP/1.1\r\nHost: unrouted.example\r\n\r\n");
   dispatcher_.RunUntilIdle();
@@ -226,7 +227,7 @@ TEST_F(Http1SessionTest, NoRouteIs404AndConnectionStaysOpen) {
   EXPECT_FALSE(client.PeerClosed());
 }
 
-TEST_F(Http1SessionTest, MalformedRequestIs400AndCloses) {
+TEST_F(ConnectionManagerTest, MalformedRequestIs400AndCloses) {
   SocketPeer client = StartSession();
   client.Write("GET / HTTP/1.1\r\nHost a\r\n\r\n");
   dispatcher_.RunUntilIdle();
@@ -236,7 +237,7 @@ TEST_F(Http1SessionTest, MalformedRequestIs400AndCloses) {
   EXPECT_TRUE(client.PeerClosed());
 }
 
-TEST_F(Http1SessionTest, OversizedHeadersAre431) {
+TEST_F(ConnectionManagerTest, OversizedHeadersAre431) {
   SocketPeer client = StartSession();
   client.Write("GET / HTTP/1.1\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
   dispatcher_.RunUntilIdle();
@@ -245,25 +246,25 @@ TEST_F(Http1SessionTest, OversizedHeadersAre431) {
   EXPECT_TRUE(absl::StrContains(reply, "x-weft-error: headers_too_large")) << reply;
 }
 
-TEST_F(Http1SessionTest, StalePooledConnectionIsRetriedOnAFreshOne) {
+TEST_F(ConnectionManagerTest, StalePooledConnectionIsRetriedOnAFreshOne) {
   SocketPeer client = StartSession();
   SocketPeer up;
   EXPECT_EQ(Exchange(client, up, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", kOk), kOk);
   // The upstream drops the idle keep-alive connection while the proxy is busy
   // elsewhere, so the proxy reuses a dead connection...
-  client.Write("GET /again HTTP/1.1\r\nHost: a\r\n\r\n");
+  client.Write("GET /again HTTP/1.1\r\nhost: a\r\n\r\n");
   up.Close();
   dispatcher_.RunUntilIdle();
   // ...and sends the request again on a new one.
   SocketPeer fresh = upstream_.Accept();
   ASSERT_TRUE(fresh.valid());
-  EXPECT_EQ(fresh.ReadAvailable(), "GET /again HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(fresh.ReadAvailable(), "GET /again HTTP/1.1\r\nhost: a\r\n\r\n");
   fresh.Write(kOk);
   dispatcher_.RunUntilIdle();
   EXPECT_EQ(client.ReadAvailable(), kOk);
 }
 
-TEST_F(Http1SessionTest, IdleClientIsClosedAfterIdleTimeout) {
+TEST_F(ConnectionManagerTest, IdleClientIsClosedAfterIdleTimeout) {
   SocketPeer client = StartSession();
   dispatcher_.AdvanceTime(absl::Seconds(59));
   EXPECT_FALSE(client.PeerClosed());
@@ -272,7 +273,7 @@ TEST_F(Http1SessionTest, IdleClientIsClosedAfterIdleTimeout) {
   EXPECT_EQ(host_->session_count(), 0u);
 }
 
-TEST_F(Http1SessionTest, ConnectionCloseRequestClosesAfterResponse) {
+TEST_F(ConnectionManagerTest, ConnectionCloseRequestClosesAfterResponse) {
   SocketPeer client = StartSession();
   SocketPeer up;
   std::string reply =
@@ -281,7 +282,7 @@ TEST_F(Http1SessionTest, ConnectionCloseRequestClosesAfterResponse) {
   EXPECT_TRUE(client.PeerClosed());
 }
 
-TEST_F(Http1SessionTest, DrainClosesIdleClientsAndMarksBusyOnesClose) {
+TEST_F(ConnectionManagerTest, DrainClosesIdleClientsAndMarksBusyOnesClose) {
   SocketPeer idle = StartSession();
   SocketPeer busy = StartSession();
   busy.Write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -297,7 +298,7 @@ TEST_F(Http1SessionTest, DrainClosesIdleClientsAndMarksBusyOnesClose) {
   EXPECT_TRUE(busy.PeerClosed());
 }
 
-TEST_F(Http1SessionTest, HeadResponseHasNoBodyAndKeepsConnection) {
+TEST_F(ConnectionManagerTest, HeadResponseHasNoBodyAndKeepsConnection) {
   SocketPeer client = StartSession();
   SocketPeer up;
   std::string head_reply =

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Writes the seed corpus of //proxy/http:http1_session_fuzz.
+"""Writes the seed corpus of //proxy/http:connection_manager_fuzz.
 
 Each seed is a script in the format described at the top of
-proxy/http/http1_session_fuzz.cc: an opcode byte, then its arguments.
-Run from anywhere: python3 proxy/http/testdata/http1_session_fuzz_seeds.py
+proxy/http/connection_manager_fuzz.cc: an opcode byte, then its arguments.
+Run from anywhere: python3 proxy/http/testdata/connection_manager_fuzz_seeds.py
 """
 
 import os
@@ -81,7 +81,7 @@ SEEDS = {
 
 
 def main():
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "http1_session_fuzz_corpus")
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "connection_manager_fuzz_corpus")
     os.makedirs(out, exist_ok=True)
     for name, data in SEEDS.items():
         with open(os.path.join(out, name), "wb") as f:

@@ -1,4 +1,4 @@
-// libFuzzer target: one Http1Session driven through a fuzzer-written script of
+// libFuzzer target: one HTTP/1.1 HttpConnectionManager driven through a fuzzer-written script of
 // what its two peers do, to show that nothing a client (or a misbehaving
 // upstream) sends or does can crash the proxy, leak memory or descriptors,
 // leave a session behind once both peers are gone, or leave cx_active or a
@@ -27,7 +27,7 @@
 //  12 drain            (the worker starts draining)
 //  13 upstream-select   u8: which accepted connection is current
 // The dispatcher runs until idle after every operation. Missing argument bytes
-// read as zero. proxy/http/testdata/http1_session_fuzz_seeds.py writes seeds in
+// read as zero. proxy/http/testdata/connection_manager_fuzz_seeds.py writes seeds in
 // this format. With WEFT_FUZZ_TRACE=1 in the environment, the harness prints
 // each operation and what the peers read (to check what a seed exercises).
 #include <arpa/inet.h>
@@ -50,7 +50,7 @@
 #include "absl/time/time.h"
 #include "common/testing/fake_dispatcher.h"
 #include "proxy/config/model.h"
-#include "proxy/http/http1_session.h"
+#include "proxy/http/connection_manager.h"
 #include "proxy/listener/filter_chain_table.h"
 #include "proxy/listener/session.h"
 #include "proxy/network/connection.h"
@@ -119,7 +119,7 @@ void Trace(const char* what, absl::string_view bytes = {}) {
 }
 
 [[noreturn]] void Fail(const char* what) {
-  std::fprintf(stderr, "http1_session_fuzz: invariant violated: %s\n", what);
+  std::fprintf(stderr, "connection_manager_fuzz: invariant violated: %s\n", what);
   std::abort();
 }
 
@@ -249,9 +249,10 @@ class Harness {
     ::setsockopt(fds[1], SOL_SOCKET, SO_SNDBUF, &kClientSocketBuffer, sizeof(kClientSocketBuffer));
     client_ = SocketPeer(fds[1]);
     stats_->cx_active.Add(1);  // as the listener does
-    Http1Session::Start(context_, listener::ConnectionInfo{},
+    HttpConnectionManager::Start(context_, listener::ConnectionInfo{},
                         std::make_unique<network::Connection>(dispatcher_, fds[0], false,
-                                                              kBufferLimit));
+                                                              kBufferLimit),
+        upstream::HttpVersion::kHttp1);
     dispatcher_.RunUntilIdle();
   }
 

@@ -1,0 +1,628 @@
+#include "proxy/http2/http2_session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace weft::http2 {
+namespace {
+
+Http2Session& Self(void* user) { return *static_cast<Http2Session*>(user); }
+
+// RST_STREAM code for a local ResetStream(reason).
+uint32_t ResetCode(http::StreamResetReason reason) {
+  switch (reason) {
+    case http::StreamResetReason::kRemoteRefused:
+    case http::StreamResetReason::kOverflow:
+      return NGHTTP2_REFUSED_STREAM;
+    case http::StreamResetReason::kProtocolError:
+      return NGHTTP2_PROTOCOL_ERROR;
+    default:
+      return NGHTTP2_CANCEL;
+  }
+}
+
+absl::string_view FrameTypeName(uint8_t type) {
+  static constexpr absl::string_view kNames[] = {
+      "DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS",
+      "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION"};
+  return type < 10 ? kNames[type] : "unknown";
+}
+
+absl::string_view ErrorCodeName(uint32_t code) {
+  switch (code) {
+    case NGHTTP2_NO_ERROR: return "NO_ERROR";
+    case NGHTTP2_PROTOCOL_ERROR: return "PROTOCOL_ERROR";
+    case NGHTTP2_INTERNAL_ERROR: return "INTERNAL_ERROR";
+    case NGHTTP2_FLOW_CONTROL_ERROR: return "FLOW_CONTROL_ERROR";
+    case NGHTTP2_SETTINGS_TIMEOUT: return "SETTINGS_TIMEOUT";
+    case NGHTTP2_STREAM_CLOSED: return "STREAM_CLOSED";
+    case NGHTTP2_FRAME_SIZE_ERROR: return "FRAME_SIZE_ERROR";
+    case NGHTTP2_REFUSED_STREAM: return "REFUSED_STREAM";
+    case NGHTTP2_CANCEL: return "CANCEL";
+    case NGHTTP2_COMPRESSION_ERROR: return "COMPRESSION_ERROR";
+    case NGHTTP2_CONNECT_ERROR: return "CONNECT_ERROR";
+    case NGHTTP2_ENHANCE_YOUR_CALM: return "ENHANCE_YOUR_CALM";
+    case NGHTTP2_INADEQUATE_SECURITY: return "INADEQUATE_SECURITY";
+    case NGHTTP2_HTTP_1_1_REQUIRED: return "HTTP_1_1_REQUIRED";
+    default: return "UNKNOWN_ERROR";
+  }
+}
+
+}  // namespace
+
+Http2Session::Http2Session(http::CodecTransport& transport, const Http2Options& options,
+                           bool is_server)
+    : transport_(transport), options_(options), is_server_(is_server), flood_(options_) {
+  nghttp2_session_callbacks* cb = nullptr;
+  nghttp2_session_callbacks_new(&cb);
+  nghttp2_session_callbacks_set_on_begin_frame_callback(cb, &OnBeginFrame);
+  nghttp2_session_callbacks_set_on_begin_headers_callback(cb, &OnBeginHeaders);
+  nghttp2_session_callbacks_set_on_header_callback(cb, &OnHeader);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, &OnDataChunk);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(cb, &OnFrameRecv);
+  nghttp2_session_callbacks_set_on_frame_send_callback(cb, &OnFrameSend);
+  nghttp2_session_callbacks_set_on_frame_not_send_callback(cb, &OnFrameNotSend);
+  nghttp2_session_callbacks_set_on_stream_close_callback(cb, &OnStreamClose);
+  nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(cb, &OnInvalidFrame);
+  nghttp2_session_callbacks_set_error_callback2(cb, &OnError);
+
+  nghttp2_option* opt = nullptr;
+  nghttp2_option_new(&opt);
+  nghttp2_option_set_no_auto_window_update(opt, 1);
+  nghttp2_option_set_no_closed_streams(opt, 1);
+  nghttp2_option_set_peer_max_concurrent_streams(opt, 100);
+  nghttp2_option_set_max_outbound_ack(opt, options_.max_outbound_control_frames);
+  // Rapid-reset protection is FloodGuard's (deterministic, frame-counted);
+  // nghttp2's clock-based bucket is made unreachable so there is one rule.
+  nghttp2_option_set_stream_reset_rate_limit(opt, uint64_t{1} << 62, uint64_t{1} << 30);
+
+  if (is_server_) {
+    nghttp2_session_server_new2(&session_, cb, this, opt);
+  } else {
+    nghttp2_session_client_new2(&session_, cb, this, opt);
+  }
+  nghttp2_option_del(opt);
+  nghttp2_session_callbacks_del(cb);
+
+  std::vector<nghttp2_settings_entry> settings = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options_.initial_stream_window},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, options_.max_header_list_size},
+      {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
+  };
+  if (!is_server_) settings.push_back({NGHTTP2_SETTINGS_ENABLE_PUSH, 0});
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings.data(), settings.size());
+  nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0,
+                                        static_cast<int32_t>(options_.initial_connection_window));
+  // Output goes out on the first Flush (the constructor of the codec calls it).
+}
+
+Http2Session::~Http2Session() {
+  // nghttp2_session_del runs no callbacks, so no user code runs here.
+  nghttp2_session_del(session_);
+  owned_.clear();
+}
+
+Http2Session::Stream* Http2Session::FindBySerial(uint64_t serial) {
+  auto it = owned_.find(serial);
+  return it == owned_.end() ? nullptr : it->second.get();
+}
+
+Http2Session::Stream* Http2Session::FindById(int32_t id) {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : FindBySerial(it->second);
+}
+
+Http2Session::Stream& Http2Session::AddStream(std::unique_ptr<Stream> stream) {
+  stream->serial = next_serial_++;
+  Stream& ref = *stream;
+  owned_.emplace(ref.serial, std::move(stream));
+  return ref;
+}
+
+void Http2Session::MakeVisible(Stream& stream) {
+  if (stream.visible) return;
+  stream.visible = true;
+  ++active_;
+  if (transport_above_) {
+    stream.transport_above = true;
+    AdjustAbove(stream, +1);
+  }
+}
+
+void Http2Session::MarkDone(Stream& stream, bool normal) {
+  if (stream.done) return;
+  stream.done = true;
+  if (stream.visible) --active_;
+  if (normal) flood_.OnStreamCompletedNormally();
+}
+
+void Http2Session::AdjustAbove(Stream& stream, int delta) {
+  const int before = stream.above_reasons;
+  stream.above_reasons += delta;
+  http::StreamEventHandler* handler = stream.handler();
+  if (stream.done || handler == nullptr) return;
+  if (before == 0 && stream.above_reasons > 0) handler->OnAboveWriteBufferHighWatermark();
+  if (before > 0 && stream.above_reasons == 0) handler->OnBelowWriteBufferLowWatermark();
+}
+
+void Http2Session::CheckBufferAbove(Stream& stream) {
+  if (!stream.buffer_above && stream.outbound.size() > options_.stream_buffer_limit) {
+    stream.buffer_above = true;
+    AdjustAbove(stream, +1);
+  }
+}
+
+void Http2Session::Fail(absl::Status status, uint32_t error_code) {
+  if (!fatal_status_.ok()) return;
+  fatal_status_ = std::move(status);
+  nghttp2_session_terminate_session(session_, error_code);
+}
+
+void Http2Session::ResetAllStreams(http::StreamResetReason reason) {
+  std::vector<uint64_t> serials;
+  for (const auto& [serial, stream] : owned_) {
+    if (!stream->done) serials.push_back(serial);
+  }
+  std::sort(serials.begin(), serials.end());
+  for (uint64_t serial : serials) {
+    Stream* stream = FindBySerial(serial);
+    if (stream == nullptr || stream->done) continue;
+    MarkDone(*stream, /*normal=*/false);
+    if (http::StreamEventHandler* handler = stream->handler()) handler->OnResetStream(reason);
+  }
+}
+
+// --- Connection ----------------------------------------------------------
+
+absl::Status Http2Session::DoDispatch(network::Buffer& data) {
+  if (!fatal_status_.ok() || closed_) {
+    data.Clear();
+    return fatal_status_.ok() ? absl::FailedPreconditionError("http2: connection closed")
+                              : fatal_status_;
+  }
+  ++in_recv_;
+  const ssize_t rv =
+      nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  --in_recv_;
+  data.Clear();
+  if (rv < 0 && fatal_status_.ok()) {
+    if (rv == NGHTTP2_ERR_FLOODED) {
+      Fail(absl::ResourceExhaustedError(
+               "http2: outbound_control_frame_flood: the peer does not read its "
+               "SETTINGS/PING acknowledgements"),
+           NGHTTP2_ENHANCE_YOUR_CALM);
+    } else if (rv == NGHTTP2_ERR_BAD_CLIENT_MAGIC) {
+      Fail(absl::InvalidArgumentError("http2: protocol_error: bad client connection preface"),
+           NGHTTP2_PROTOCOL_ERROR);
+    } else {
+      Fail(absl::InvalidArgumentError(absl::StrCat(
+               "http2: protocol_error: ", nghttp2_strerror(static_cast<int>(rv)),
+               last_error_.empty() ? "" : ": ", last_error_)),
+           NGHTTP2_PROTOCOL_ERROR);
+    }
+  }
+  Flush();  // Sends what nghttp2 and the user callbacks queued, GOAWAY included.
+  if (!fatal_status_.ok()) {
+    ResetAllStreams(http::StreamResetReason::kProtocolError);
+    return fatal_status_;
+  }
+  return absl::OkStatus();
+}
+
+void Http2Session::DoGoAway() {
+  if (goaway_sent_ || !fatal_status_.ok() || closed_) return;
+  const int32_t last = is_server_ ? nghttp2_session_get_last_proc_stream_id(session_) : 0;
+  nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, last, NGHTTP2_NO_ERROR, nullptr, 0);
+  goaway_sent_ = true;
+  Flush();
+}
+
+void Http2Session::DoOnConnectionClosed(http::StreamResetReason reason) {
+  closed_ = true;
+  ResetAllStreams(reason);
+}
+
+void Http2Session::DoOnTransportAboveHighWatermark() {
+  if (transport_above_) return;
+  transport_above_ = true;
+  std::vector<uint64_t> serials;
+  for (const auto& [serial, stream] : owned_) serials.push_back(serial);
+  for (uint64_t serial : serials) {
+    Stream* stream = FindBySerial(serial);
+    if (stream == nullptr || !stream->visible || stream->done || stream->transport_above) continue;
+    stream->transport_above = true;
+    AdjustAbove(*stream, +1);
+  }
+}
+
+void Http2Session::DoOnTransportBelowLowWatermark() {
+  if (!transport_above_) return;
+  transport_above_ = false;
+  std::vector<uint64_t> serials;
+  for (const auto& [serial, stream] : owned_) serials.push_back(serial);
+  for (uint64_t serial : serials) {
+    Stream* stream = FindBySerial(serial);
+    if (stream == nullptr || !stream->transport_above) continue;
+    stream->transport_above = false;
+    AdjustAbove(*stream, -1);
+  }
+}
+
+bool Http2Session::DoKeepAlive() const {
+  if (!fatal_status_.ok() || closed_ || goaway_sent_ || goaway_received_) return false;
+  return nghttp2_session_want_read(session_) != 0 || nghttp2_session_want_write(session_) != 0;
+}
+
+// --- Output ----------------------------------------------------------------
+
+void Http2Session::Flush() {
+  if (in_recv_ > 0 || flushing_) return;
+  flushing_ = true;
+  // Bounded: each iteration either produces bytes or ends the loop; nghttp2
+  // stops producing once its queues and the peer's windows are exhausted.
+  for (;;) {
+    const uint8_t* bytes = nullptr;
+    const ssize_t n = nghttp2_session_mem_send(session_, &bytes);
+    if (n < 0) {
+      if (fatal_status_.ok()) {
+        fatal_status_ = absl::InternalError(
+            absl::StrCat("http2: internal_error: ", nghttp2_strerror(static_cast<int>(n))));
+      }
+      break;
+    }
+    if (n == 0) break;
+    out_.Append(reinterpret_cast<const char*>(bytes), static_cast<size_t>(n));
+  }
+  flushing_ = false;
+  if (!out_.empty()) transport_.Write(out_);
+
+  std::vector<uint64_t> below;
+  below.swap(below_low_);
+  for (uint64_t serial : below) {
+    Stream* stream = FindBySerial(serial);
+    if (stream == nullptr || !stream->buffer_above) continue;
+    stream->buffer_above = false;
+    AdjustAbove(*stream, -1);
+  }
+  std::vector<uint64_t> garbage;
+  garbage.swap(unsubmitted_garbage_);
+  for (uint64_t serial : garbage) owned_.erase(serial);
+}
+
+// --- Encoding --------------------------------------------------------------
+
+void Http2Session::SubmitResponse(Stream& stream, HeaderList& headers, bool end_stream) {
+  if (stream.done || stream.local_end) return;
+  nghttp2_data_provider provider{};
+  provider.read_callback = &ReadBody;
+  const auto& nv = headers.nv();
+  const int rv = nghttp2_submit_response(session_, stream.id, nv.data(), nv.size(),
+                                         end_stream ? nullptr : &provider);
+  if (rv == 0) {
+    stream.has_provider = !end_stream;
+  } else {
+    last_error_ = nghttp2_strerror(rv);
+  }
+  if (end_stream) {
+    stream.local_end = true;
+    MarkDone(stream, /*normal=*/true);
+  }
+  Flush();
+}
+
+void Http2Session::Submit1xx(Stream& stream, HeaderList& headers) {
+  if (stream.done || stream.local_end) return;
+  const auto& nv = headers.nv();
+  nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, stream.id, nullptr, nv.data(), nv.size(),
+                         nullptr);
+  Flush();
+}
+
+void Http2Session::SubmitRequest(Stream& stream, HeaderList& headers, bool end_stream) {
+  if (stream.done || stream.id != -1) return;
+  nghttp2_data_provider provider{};
+  provider.read_callback = &ReadBody;
+  const auto& nv = headers.nv();
+  const int32_t id = nghttp2_submit_request(session_, nullptr, nv.data(), nv.size(),
+                                            end_stream ? nullptr : &provider, nullptr);
+  if (id < 0) {
+    // The connection cannot take the stream (ids exhausted, GOAWAY): refused,
+    // so the caller may retry elsewhere.
+    MarkDone(stream, /*normal=*/false);
+    unsubmitted_garbage_.push_back(stream.serial);
+    if (http::StreamEventHandler* handler = stream.handler()) {
+      handler->OnResetStream(http::StreamResetReason::kRemoteRefused);
+    }
+    return;
+  }
+  stream.id = id;
+  by_id_[id] = stream.serial;
+  stream.has_provider = !end_stream;
+  stream.local_end = end_stream;
+  Flush();
+}
+
+void Http2Session::EncodeData(Stream& stream, network::Buffer& data, bool end_stream) {
+  if (stream.local_end || !stream.has_provider || (stream.done && is_server_)) {
+    data.Clear();  // Misuse (direction already ended); nothing can carry it.
+    return;
+  }
+  stream.outbound.Move(data);
+  if (end_stream) stream.local_end = true;
+  if (stream.deferred) {
+    stream.deferred = false;
+    nghttp2_session_resume_data(session_, stream.id);
+  }
+  CheckBufferAbove(stream);
+  if (end_stream && is_server_) MarkDone(stream, /*normal=*/true);
+  Flush();
+}
+
+void Http2Session::EncodeTrailers(Stream& stream, const http::HeaderMap& trailers) {
+  if (stream.local_end || !stream.has_provider || (stream.done && is_server_)) return;
+  stream.trailers_out = TrailerHeaderList(trailers);
+  stream.has_trailers = true;
+  stream.local_end = true;
+  if (stream.deferred) {
+    stream.deferred = false;
+    nghttp2_session_resume_data(session_, stream.id);
+  }
+  if (is_server_) MarkDone(stream, /*normal=*/true);
+  Flush();
+}
+
+void Http2Session::ResetStream(Stream& stream, http::StreamResetReason reason) {
+  if (stream.done) return;
+  MarkDone(stream, /*normal=*/false);
+  if (stream.id == -1) {
+    unsubmitted_garbage_.push_back(stream.serial);
+  } else {
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, ResetCode(reason));
+  }
+  Flush();
+}
+
+void Http2Session::ReadDisable(Stream& stream, bool disable) {
+  if (disable) {
+    ++stream.read_disabled;
+    return;
+  }
+  if (stream.read_disabled == 0) return;
+  if (--stream.read_disabled > 0 || stream.held_back == 0) return;
+  nghttp2_session_consume_stream(session_, stream.id, stream.held_back);
+  stream.held_back = 0;
+  Flush();
+}
+
+ssize_t Http2Session::ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
+                               uint32_t* data_flags, nghttp2_data_source*, void* user) {
+  Http2Session& self = Self(user);
+  Stream* stream = self.FindById(stream_id);
+  if (stream == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  const size_t n = std::min(length, stream->outbound.size());
+  if (n == 0 && !stream->local_end) {
+    stream->deferred = true;
+    return NGHTTP2_ERR_DEFERRED;
+  }
+  if (n > 0) {
+    std::memcpy(buf, stream->outbound.data(), n);
+    stream->outbound.Drain(n);
+    if (stream->buffer_above && stream->outbound.size() <= self.options_.stream_buffer_limit / 2) {
+      self.below_low_.push_back(stream->serial);
+    }
+  }
+  if (stream->outbound.empty() && stream->local_end) {
+    *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (stream->has_trailers) {
+      *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+      const auto& nv = stream->trailers_out.nv();
+      nghttp2_submit_trailer(self.session_, stream_id, nv.data(), nv.size());
+    }
+  }
+  return static_cast<ssize_t>(n);
+}
+
+// --- Decoding --------------------------------------------------------------
+
+int Http2Session::OnBeginFrame(nghttp2_session*, const nghttp2_frame_hd* hd, void* user) {
+  Http2Session& self = Self(user);
+  absl::string_view flood = self.flood_.OnFrameReceived(hd->type);
+  if (flood.empty()) return 0;
+  self.Fail(absl::ResourceExhaustedError(absl::StrCat(
+                "http2: ", flood, ": too many ", FrameTypeName(hd->type), " frames from the peer")),
+            NGHTTP2_ENHANCE_YOUR_CALM);
+  return NGHTTP2_ERR_CALLBACK_FAILURE;
+}
+
+int Http2Session::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  Http2Session& self = Self(user);
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  Stream* stream = nullptr;
+  if (frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+    std::unique_ptr<Stream> created = self.CreateRemoteStream();
+    if (created == nullptr) return 0;
+    stream = &self.AddStream(std::move(created));
+    stream->id = frame->hd.stream_id;
+    self.by_id_[stream->id] = stream->serial;
+  } else {
+    stream = self.FindById(frame->hd.stream_id);
+    if (stream == nullptr) return 0;
+  }
+  stream->header_bytes = 0;
+  if (!stream->done) stream->BeginHeaderBlock();
+  return 0;
+}
+
+int Http2Session::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
+                           size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
+                           void* user) {
+  Http2Session& self = Self(user);
+  Stream* stream = self.FindById(frame->hd.stream_id);
+  if (stream == nullptr || stream->done || stream->header_overflow) return 0;
+  stream->header_bytes += namelen + valuelen + 32;
+  if (stream->header_bytes > self.options_.max_header_list_size) {
+    // Stream-level: nghttp2 resets this stream (INTERNAL_ERROR) and keeps
+    // decoding the block so that the HPACK state stays in sync.
+    stream->header_overflow = true;
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  }
+  stream->AddHeaderField(absl::string_view(reinterpret_cast<const char*>(name), namelen),
+                         absl::string_view(reinterpret_cast<const char*>(value), valuelen));
+  return 0;
+}
+
+int Http2Session::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, const uint8_t* data,
+                              size_t len, void* user) {
+  Http2Session& self = Self(user);
+  // The connection window reopens at once: one slow stream must not stall the
+  // others. The stream window waits for the reader (ReadDisable).
+  nghttp2_session_consume_connection(self.session_, len);
+  Stream* stream = self.FindById(stream_id);
+  if (stream == nullptr || stream->done) {
+    nghttp2_session_consume_stream(self.session_, stream_id, len);
+    return 0;
+  }
+  stream->inbound.Append(reinterpret_cast<const char*>(data), len);
+  if (stream->read_disabled > 0) {
+    stream->held_back += len;
+  } else {
+    nghttp2_session_consume_stream(self.session_, stream_id, len);
+  }
+  return 0;
+}
+
+int Http2Session::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  Http2Session& self = Self(user);
+  switch (frame->hd.type) {
+    case NGHTTP2_DATA:
+    case NGHTTP2_HEADERS: {
+      Stream* stream = self.FindById(frame->hd.stream_id);
+      if (stream == nullptr) return 0;
+      const bool end_stream = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      if (end_stream) stream->remote_end = true;
+      if (stream->done || stream->header_overflow) {
+        stream->inbound.Clear();
+        return 0;
+      }
+      if (frame->hd.type == NGHTTP2_DATA) {
+        if (!stream->inbound.empty() || end_stream) stream->DeliverData(stream->inbound, end_stream);
+        stream->inbound.Clear();
+      } else {
+        stream->EndHeaderBlock(end_stream);
+      }
+      // A client's stream ends with the response.
+      if (end_stream && !self.is_server_ && !stream->done) {
+        self.MarkDone(*stream, /*normal=*/true);
+        if (!stream->local_end) {
+          nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, stream->id,
+                                    NGHTTP2_NO_ERROR);
+        }
+      }
+      return 0;
+    }
+    case NGHTTP2_RST_STREAM: {
+      if (Stream* stream = self.FindById(frame->hd.stream_id)) {
+        stream->rst_received = frame->rst_stream.error_code;
+      }
+      return 0;
+    }
+    case NGHTTP2_GOAWAY:
+      self.goaway_received_ = true;
+      self.goaway_last_stream_id_ = frame->goaway.last_stream_id;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+int Http2Session::OnFrameSend(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  Http2Session& self = Self(user);
+  switch (frame->hd.type) {
+    case NGHTTP2_DATA:
+    case NGHTTP2_HEADERS: {
+      if (!self.is_server_ || (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0) return 0;
+      Stream* stream = self.FindById(frame->hd.stream_id);
+      // RFC 9113 8.1: a complete response while the request is still open is
+      // followed by RST_STREAM NO_ERROR so that the client stops sending.
+      if (stream != nullptr && !stream->remote_end) {
+        nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_NO_ERROR);
+      }
+      return 0;
+    }
+    case NGHTTP2_GOAWAY: {
+      self.goaway_sent_ = true;
+      const uint32_t code = frame->goaway.error_code;
+      if (code != NGHTTP2_NO_ERROR && self.fatal_status_.ok()) {
+        std::string reason(reinterpret_cast<const char*>(frame->goaway.opaque_data),
+                           frame->goaway.opaque_data_len);
+        if (reason.empty()) reason = self.last_error_;
+        self.fatal_status_ = absl::InvalidArgumentError(absl::StrCat(
+            "http2: ", absl::AsciiStrToLower(ErrorCodeName(code)), ": ",
+            reason.empty() ? "connection error" : reason));
+      }
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+int Http2Session::OnFrameNotSend(nghttp2_session*, const nghttp2_frame* frame, int, void* user) {
+  Http2Session& self = Self(user);
+  if (frame->hd.type != NGHTTP2_HEADERS || self.is_server_) return 0;
+  // A request that could not go out (GOAWAY arrived first): refused.
+  Stream* stream = self.FindById(frame->hd.stream_id);
+  if (stream == nullptr || stream->done) return 0;
+  self.MarkDone(*stream, /*normal=*/false);
+  if (http::StreamEventHandler* handler = stream->handler()) {
+    handler->OnResetStream(http::StreamResetReason::kRemoteRefused);
+  }
+  return 0;
+}
+
+int Http2Session::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,
+                                void* user) {
+  Http2Session& self = Self(user);
+  auto it = self.by_id_.find(stream_id);
+  if (it == self.by_id_.end()) return 0;
+  const uint64_t serial = it->second;
+  self.by_id_.erase(it);
+  Stream* stream = self.FindBySerial(serial);
+  if (stream == nullptr) return 0;
+  if (!stream->done) {
+    http::StreamResetReason reason = http::StreamResetReason::kProtocolError;
+    if (stream->header_overflow) {
+      reason = http::StreamResetReason::kOverflow;
+    } else if (stream->rst_received.has_value()) {
+      reason = *stream->rst_received == NGHTTP2_REFUSED_STREAM
+                   ? http::StreamResetReason::kRemoteRefused
+                   : http::StreamResetReason::kRemoteReset;
+    } else if (error_code == NGHTTP2_REFUSED_STREAM ||
+               (self.goaway_received_ && stream_id > self.goaway_last_stream_id_)) {
+      reason = http::StreamResetReason::kRemoteRefused;
+    }
+    self.MarkDone(*stream, /*normal=*/false);
+    if (http::StreamEventHandler* handler = stream->handler()) handler->OnResetStream(reason);
+  }
+  self.owned_.erase(serial);
+  return 0;
+}
+
+int Http2Session::OnInvalidFrame(nghttp2_session*, const nghttp2_frame* frame, int error,
+                                 void* user) {
+  Self(user).last_error_ =
+      absl::StrCat("invalid ", FrameTypeName(frame->hd.type), " frame: ", nghttp2_strerror(error));
+  return 0;
+}
+
+int Http2Session::OnError(nghttp2_session*, int, const char* msg, size_t len, void* user) {
+  Self(user).last_error_.assign(msg, len);
+  return 0;
+}
+
+}  // namespace weft::http2

@@ -1,0 +1,351 @@
+#include "proxy/observability/trace_context.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace weft::observability {
+namespace {
+
+// W3C recommends propagating at least 512 bytes of tracestate; longer values
+// lose list members from the end.
+constexpr size_t kMaxTracestateBytes = 512;
+
+int HexValue(char c, bool allow_upper) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (allow_upper && c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Exactly 1..16 hex digits.
+bool ParseHex64(absl::string_view s, bool allow_upper, uint64_t* out) {
+  if (s.empty() || s.size() > 16) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    const int d = HexValue(c, allow_upper);
+    if (d < 0) return false;
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  *out = v;
+  return true;
+}
+
+absl::Status Invalid(absl::string_view what, absl::string_view detail) {
+  return absl::InvalidArgumentError(absl::StrCat(what, ": ", detail));
+}
+
+// A B3 trace id of 16 or 32 hex digits, not all zero.
+absl::Status ParseB3TraceId(absl::string_view what, absl::string_view s, TraceContext* c) {
+  if (s.size() == 16) {
+    c->trace_id_high = 0;
+    c->b3_64bit_trace_id = true;
+    if (!ParseHex64(s, true, &c->trace_id_low)) return Invalid(what, "trace id is not hex");
+  } else if (s.size() == 32) {
+    c->b3_64bit_trace_id = false;
+    if (!ParseHex64(s.substr(0, 16), true, &c->trace_id_high) ||
+        !ParseHex64(s.substr(16), true, &c->trace_id_low)) {
+      return Invalid(what, "trace id is not hex");
+    }
+  } else {
+    return Invalid(what, absl::StrCat("trace id has ", s.size(), " hex digits, want 16 or 32"));
+  }
+  if (c->trace_id_high == 0 && c->trace_id_low == 0) return Invalid(what, "trace id is zero");
+  return absl::OkStatus();
+}
+
+// A 16-hex-digit span id, not zero.
+absl::Status ParseSpanId(absl::string_view what, absl::string_view s, uint64_t* out) {
+  if (s.size() != 16) {
+    return Invalid(what, absl::StrCat("span id has ", s.size(), " hex digits, want 16"));
+  }
+  if (!ParseHex64(s, true, out)) return Invalid(what, "span id is not hex");
+  if (*out == 0) return Invalid(what, "span id is zero");
+  return absl::OkStatus();
+}
+
+// "0" / "1" / "d" (b3), "0" / "1" / "true" / "false" (x-b3-sampled).
+bool ParseSamplingFlag(absl::string_view s, bool allow_debug, Sampling* out) {
+  if (s == "1" || s == "true") {
+    *out = Sampling::kSampled;
+  } else if (s == "0" || s == "false") {
+    *out = Sampling::kNotSampled;
+  } else if (allow_debug && s == "d") {
+    *out = Sampling::kDebug;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Every `tracestate` field joined with ",", or "" if any is not printable ASCII.
+std::string CollectTracestate(const http::HeaderMap& headers) {
+  std::vector<absl::string_view> parts;
+  bool printable = true;
+  headers.ForEach([&](absl::string_view name, absl::string_view value) {
+    if (!absl::EqualsIgnoreCase(name, "tracestate")) return;
+    for (char c : value) {
+      if (c < 0x20 || c > 0x7E) printable = false;
+    }
+    value = absl::StripAsciiWhitespace(value);
+    if (!value.empty()) parts.push_back(value);
+  });
+  if (!printable) return "";
+  std::string joined = absl::StrJoin(parts, ",");
+  if (joined.size() <= kMaxTracestateBytes) return joined;
+  std::string kept;
+  for (absl::string_view member : absl::StrSplit(joined, ',')) {
+    member = absl::StripAsciiWhitespace(member);
+    if (member.empty()) continue;
+    if (kept.size() + member.size() + (kept.empty() ? 0 : 1) > kMaxTracestateBytes) break;
+    if (!kept.empty()) kept.push_back(',');
+    kept.append(member.data(), member.size());
+  }
+  return kept;
+}
+
+uint64_t NonZero(RandomGenerator& random) {
+  for (int i = 0; i < 4; ++i) {
+    const uint64_t v = random.Next();
+    if (v != 0) return v;
+  }
+  return 1;  // a generator stuck at zero (tests) still yields a valid id
+}
+
+std::string Hex16(uint64_t v) { return absl::StrCat(absl::Hex(v, absl::kZeroPad16)); }
+
+std::string B3TraceIdHex(const TraceContext& c) {
+  if (c.b3_64bit_trace_id && c.trace_id_high == 0) return Hex16(c.trace_id_low);
+  return TraceIdHex(c);
+}
+
+}  // namespace
+
+absl::StatusOr<TraceContext> ParseTraceparent(absl::string_view value) {
+  constexpr absl::string_view kWhat = "traceparent";
+  value = absl::StripAsciiWhitespace(value);
+  if (value.size() < 55) {
+    return Invalid(kWhat, absl::StrCat("is ", value.size(), " bytes, want 55"));
+  }
+  uint64_t version;
+  if (!ParseHex64(value.substr(0, 2), false, &version)) {
+    return Invalid(kWhat, "version is not 2 lowercase hex digits");
+  }
+  if (version == 0xff) return Invalid(kWhat, "version ff is invalid");
+  if (version == 0 && value.size() != 55) {
+    return Invalid(kWhat, absl::StrCat("version 00 is ", value.size(), " bytes, want 55"));
+  }
+  // Later versions may append fields after a '-'; the first four keep their shape.
+  if (version > 0 && value.size() > 55 && value[55] != '-') {
+    return Invalid(kWhat, "unexpected data after the flags");
+  }
+  if (value[2] != '-' || value[35] != '-' || value[52] != '-') {
+    return Invalid(kWhat, "fields are not separated by '-' at offsets 2, 35, 52");
+  }
+  TraceContext c;
+  if (!ParseHex64(value.substr(3, 16), false, &c.trace_id_high) ||
+      !ParseHex64(value.substr(19, 16), false, &c.trace_id_low)) {
+    return Invalid(kWhat, "trace id is not 32 lowercase hex digits");
+  }
+  if (c.trace_id_high == 0 && c.trace_id_low == 0) return Invalid(kWhat, "trace id is zero");
+  if (!ParseHex64(value.substr(36, 16), false, &c.span_id)) {
+    return Invalid(kWhat, "parent id is not 16 lowercase hex digits");
+  }
+  if (c.span_id == 0) return Invalid(kWhat, "parent id is zero");
+  uint64_t flags;
+  if (!ParseHex64(value.substr(53, 2), false, &flags)) {
+    return Invalid(kWhat, "flags are not 2 lowercase hex digits");
+  }
+  c.sampling = (flags & 1) != 0 ? Sampling::kSampled : Sampling::kNotSampled;
+  c.w3c_other_flags = static_cast<uint8_t>(flags & 0xFE);
+  c.formats = kFormatW3C;
+  return c;
+}
+
+absl::StatusOr<TraceContext> ParseB3Single(absl::string_view value) {
+  constexpr absl::string_view kWhat = "b3";
+  value = absl::StripAsciiWhitespace(value);
+  std::vector<absl::string_view> fields = absl::StrSplit(value, '-');
+  if (fields.size() == 1) {
+    Sampling s;
+    if (ParseSamplingFlag(value, true, &s)) {
+      return absl::NotFoundError("b3 carries only a sampling decision");
+    }
+    return Invalid(kWhat, "want {traceid}-{spanid}[-{sampling}[-{parentspanid}]]");
+  }
+  if (fields.size() > 4) return Invalid(kWhat, "more than 4 fields");
+  TraceContext c;
+  absl::Status st = ParseB3TraceId(kWhat, fields[0], &c);
+  if (!st.ok()) return st;
+  st = ParseSpanId(kWhat, fields[1], &c.span_id);
+  if (!st.ok()) return st;
+  if (fields.size() >= 3 && !ParseSamplingFlag(fields[2], true, &c.sampling)) {
+    return Invalid(kWhat, "sampling is not 0, 1 or d");
+  }
+  if (fields.size() == 4) {
+    st = ParseSpanId(kWhat, fields[3], &c.parent_span_id);
+    if (!st.ok()) return Invalid(kWhat, "parent span id is not 16 hex digits or is zero");
+  }
+  c.formats = kFormatB3Single;
+  return c;
+}
+
+absl::StatusOr<TraceContext> ParseB3Multi(const http::HeaderMap& headers) {
+  constexpr absl::string_view kWhat = "x-b3-traceid";
+  absl::optional<absl::string_view> trace_id = headers.Get("x-b3-traceid");
+  if (!trace_id.has_value()) return absl::NotFoundError("no x-b3-traceid");
+  TraceContext c;
+  absl::Status st = ParseB3TraceId(kWhat, absl::StripAsciiWhitespace(*trace_id), &c);
+  if (!st.ok()) return st;
+  absl::optional<absl::string_view> span_id = headers.Get("x-b3-spanid");
+  if (!span_id.has_value()) return Invalid("x-b3-spanid", "missing");
+  st = ParseSpanId("x-b3-spanid", absl::StripAsciiWhitespace(*span_id), &c.span_id);
+  if (!st.ok()) return st;
+  if (absl::optional<absl::string_view> parent = headers.Get("x-b3-parentspanid")) {
+    st = ParseSpanId("x-b3-parentspanid", absl::StripAsciiWhitespace(*parent), &c.parent_span_id);
+    if (!st.ok()) return st;
+  }
+  if (absl::optional<absl::string_view> sampled = headers.Get("x-b3-sampled")) {
+    // An unknown value defers the decision rather than discarding the ids.
+    ParseSamplingFlag(absl::StripAsciiWhitespace(*sampled), false, &c.sampling);
+  }
+  if (absl::optional<absl::string_view> flags = headers.Get("x-b3-flags")) {
+    if (absl::StripAsciiWhitespace(*flags) == "1") c.sampling = Sampling::kDebug;
+  }
+  c.formats = kFormatB3Multi;
+  return c;
+}
+
+ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
+  ExtractedTrace out;
+  uint8_t formats = 0;
+  auto take = [&](absl::StatusOr<TraceContext> parsed) {
+    if (!parsed.ok()) return;
+    formats |= parsed->formats;
+    if (!out.found) {
+      out.found = true;
+      out.context = *std::move(parsed);
+    }
+  };
+  if (absl::optional<absl::string_view> tp = headers.Get("traceparent")) {
+    take(ParseTraceparent(*tp));
+    if (out.found) out.context.tracestate = CollectTracestate(headers);
+  }
+  absl::optional<absl::string_view> b3 = headers.Get("b3");
+  if (b3.has_value()) take(ParseB3Single(*b3));
+  take(ParseB3Multi(headers));
+  if (out.found) {
+    out.context.formats = formats;
+    return out;
+  }
+  // No ids anywhere; a bare B3 sampling decision still counts.
+  Sampling s;
+  if (b3.has_value() && ParseSamplingFlag(absl::StripAsciiWhitespace(*b3), true, &s)) {
+    out.sampling_hint = s;
+    out.hint_formats |= kFormatB3Single;
+  }
+  if (absl::optional<absl::string_view> flags = headers.Get("x-b3-flags");
+      flags.has_value() && absl::StripAsciiWhitespace(*flags) == "1") {
+    if (out.sampling_hint == Sampling::kUnknown) out.sampling_hint = Sampling::kDebug;
+    out.hint_formats |= kFormatB3Multi;
+  } else if (absl::optional<absl::string_view> sampled = headers.Get("x-b3-sampled");
+             sampled.has_value() &&
+             ParseSamplingFlag(absl::StripAsciiWhitespace(*sampled), false, &s)) {
+    if (out.sampling_hint == Sampling::kUnknown) out.sampling_hint = s;
+    out.hint_formats |= kFormatB3Multi;
+  }
+  return out;
+}
+
+TraceContext ContinueOrStartTrace(const http::HeaderMap& headers, RandomGenerator& random,
+                                  Sampling new_trace_sampling) {
+  ExtractedTrace extracted = ExtractTraceContext(headers);
+  if (extracted.found) {
+    TraceContext c = std::move(extracted.context);
+    c.parent_span_id = c.span_id;
+    c.span_id = NonZero(random);
+    return c;
+  }
+  TraceContext c;
+  c.trace_id_high = NonZero(random);
+  c.trace_id_low = NonZero(random);
+  c.span_id = NonZero(random);
+  c.sampling =
+      extracted.sampling_hint != Sampling::kUnknown ? extracted.sampling_hint : new_trace_sampling;
+  c.formats = extracted.hint_formats;
+  return c;
+}
+
+void InjectTraceContext(const TraceContext& c, http::HeaderMap& headers) {
+  headers.Set("traceparent", FormatTraceparent(c));
+  if (!c.tracestate.empty()) {
+    headers.Set("tracestate", c.tracestate);
+  } else {
+    headers.Remove("tracestate");
+  }
+  if ((c.formats & kFormatB3Single) != 0) {
+    headers.Set("b3", FormatB3Single(c));
+  } else {
+    headers.Remove("b3");
+  }
+  constexpr absl::string_view kB3Multi[] = {"x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid",
+                                            "x-b3-sampled", "x-b3-flags"};
+  for (absl::string_view name : kB3Multi) headers.Remove(name);
+  if ((c.formats & kFormatB3Multi) == 0) return;
+  headers.Add("x-b3-traceid", B3TraceIdHex(c));
+  headers.Add("x-b3-spanid", Hex16(c.span_id));
+  if (c.parent_span_id != 0) headers.Add("x-b3-parentspanid", Hex16(c.parent_span_id));
+  switch (c.sampling) {
+    case Sampling::kDebug:
+      headers.Add("x-b3-flags", "1");  // implies sampled
+      break;
+    case Sampling::kSampled:
+      headers.Add("x-b3-sampled", "1");
+      break;
+    case Sampling::kNotSampled:
+      headers.Add("x-b3-sampled", "0");
+      break;
+    case Sampling::kUnknown:
+      break;
+  }
+}
+
+std::string FormatTraceparent(const TraceContext& c) {
+  const uint8_t flags = static_cast<uint8_t>(c.w3c_other_flags | (c.sampled() ? 1 : 0));
+  return absl::StrCat("00-", TraceIdHex(c), "-", Hex16(c.span_id), "-",
+                      absl::Hex(flags, absl::kZeroPad2));
+}
+
+std::string FormatB3Single(const TraceContext& c) {
+  std::string out = absl::StrCat(B3TraceIdHex(c), "-", Hex16(c.span_id));
+  absl::string_view sampling;
+  switch (c.sampling) {
+    case Sampling::kDebug:
+      sampling = "d";
+      break;
+    case Sampling::kSampled:
+      sampling = "1";
+      break;
+    case Sampling::kNotSampled:
+      sampling = "0";
+      break;
+    case Sampling::kUnknown:
+      // The parent field needs a sampling field before it; the parent is optional.
+      return out;
+  }
+  absl::StrAppend(&out, "-", sampling);
+  if (c.parent_span_id != 0) absl::StrAppend(&out, "-", Hex16(c.parent_span_id));
+  return out;
+}
+
+std::string TraceIdHex(const TraceContext& c) {
+  return absl::StrCat(Hex16(c.trace_id_high), Hex16(c.trace_id_low));
+}
+
+std::string SpanIdHex(uint64_t span_id) { return Hex16(span_id); }
+
+}  // namespace weft::observability

@@ -1,0 +1,14 @@
+#include "proxy/upstream/cluster_stats.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace weft::upstream {
+
+ClusterStats::ClusterStats(stats::Scope& scope, const std::string& name)
+    : upstream_cx_total(scope.counter(absl::StrCat("cluster.", name, ".upstream_cx_total"))),
+      upstream_cx_connect_fail(
+          scope.counter(absl::StrCat("cluster.", name, ".upstream_cx_connect_fail"))),
+      upstream_rq_total(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_total"))),
+      upstream_rq_active(scope.gauge(absl::StrCat("cluster.", name, ".upstream_rq_active"))) {}
+
+}  // namespace weft::upstream

@@ -1,0 +1,23 @@
+#ifndef WEFT_PROXY_UPSTREAM_CLUSTER_STATS_H_
+#define WEFT_PROXY_UPSTREAM_CLUSTER_STATS_H_
+
+#include <string>
+
+#include "proxy/stats/stats.h"
+
+namespace weft::upstream {
+
+// Counters of one cluster, resolved once per worker. The references point into
+// the worker's stats scope, which outlives clusters and pools, so copies of
+// this struct stay valid after the cluster is gone.
+struct ClusterStats {
+  ClusterStats(stats::Scope& scope, const std::string& name);
+  stats::Counter& upstream_cx_total;
+  stats::Counter& upstream_cx_connect_fail;
+  stats::Counter& upstream_rq_total;
+  stats::Gauge& upstream_rq_active;
+};
+
+}  // namespace weft::upstream
+
+#endif  // WEFT_PROXY_UPSTREAM_CLUSTER_STATS_H_
