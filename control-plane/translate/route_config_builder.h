@@ -18,9 +18,9 @@
 //   ResponseHeaderModifier the same on the response
 //   RequestRedirect       redirect (scheme, host, port, path or prefix, code)
 //   URLRewrite            host_rewrite_literal; ReplacePrefixMatch: prefix_rewrite;
-//                         ReplaceFullPath: prefix_rewrite on exact-path matches —
-//                         other matches would need regex_rewrite, which api/ does
-//                         not have yet: the rewrite is left out with a warning
+//                         ReplaceFullPath: prefix_rewrite on exact-path matches,
+//                         else regex_rewrite {^/.*$ -> the path}
+//   PathPrefix matches    path_separated_prefix (whole segments; "/" stays prefix)
 //   timeouts.request      timeout (else the service's TrafficPolicy
 //                         timeouts.request; unset: the client's default)
 //   timeouts.backendRequest retry_policy.per_try_timeout (else the policy's)
@@ -28,7 +28,11 @@
 // retry_policy: retry_on (joined; default "connect-failure,refused-stream,
 // unavailable"), num_retries, per_try_timeout, retry_back_off.
 //
-// For proxyless gRPC clients the request timeout is also sent as
+// For proxyless gRPC clients (1.51: no path_separated_prefix, no header changes or
+// rewrites, redirects and direct responses fail the RPC) a PathPrefix becomes a
+// prefix ending in "/" or an equivalent regex, header changes and rewrites are
+// left out with a warning, and redirects / direct responses are kept with one.
+// The request timeout is also sent as
 // max_stream_duration (gRPC ignores `timeout`), and a retry policy is sent only
 // when it retries at least once (gRPC NACKs num_retries 0).
 //

@@ -152,10 +152,31 @@ TEST_F(RouteConfigTest, Rewrites) {
 
   // ReplaceFullPath is a prefix rewrite on an exact match...
   EXPECT_EQ(Named(config, "httproute/default/web/2/0").route().prefix_rewrite(), "/rewritten");
-  // ...and not expressible on a prefix match: left out, with a warning.
-  EXPECT_EQ(Named(config, "httproute/default/web/3/0").route().prefix_rewrite(), "");
-  ASSERT_EQ(warnings_.size(), 1u);
-  EXPECT_THAT(warnings_[0], HasSubstr("httproute/default/web/3/0: URLRewrite ReplaceFullPath"));
+  // ...and a whole-path regex rewrite on a prefix match.
+  const Route& full = Named(config, "httproute/default/web/3/0");
+  EXPECT_EQ(full.match().path_separated_prefix(), "/full");
+  EXPECT_EQ(full.route().prefix_rewrite(), "");
+  EXPECT_EQ(full.route().regex_rewrite().pattern().regex(), "^/.*$");
+  EXPECT_EQ(full.route().regex_rewrite().substitution(), "/rewritten");
+  EXPECT_THAT(warnings_, IsEmpty());
+}
+
+TEST_F(RouteConfigTest, ProxylessClientsGetOnlyWhatGrpcHonours) {
+  RouteConfiguration config = Build("web", 80, ClientKind::kProxyless);
+  const Route& prefix = Named(config, "httproute/default/web/1/0");
+  // No path_separated_prefix in gRPC 1.51: the same segments as a regex.
+  EXPECT_EQ(prefix.match().safe_regex().regex(), "\\/static(/.*)?");
+  EXPECT_EQ(prefix.route().cluster(), kApi);
+  EXPECT_EQ(prefix.route().prefix_rewrite(), "");
+  EXPECT_EQ(prefix.route().host_rewrite_literal(), "");
+  EXPECT_FALSE(Named(config, "httproute/default/web/3/0").route().has_regex_rewrite());
+  EXPECT_TRUE(Named(config, "httproute/default/web/0/0").has_redirect());
+  EXPECT_THAT(warnings_,
+              ::testing::Contains(HasSubstr("httproute/default/web/1/0: proxyless gRPC clients do "
+                                          "not support URLRewrite")));
+  EXPECT_THAT(warnings_, ::testing::Contains(HasSubstr(
+                             "httproute/default/web/0/0: proxyless gRPC clients cannot follow a "
+                             "redirect")));
 }
 
 TEST_F(RouteConfigTest, Backends) {
@@ -198,7 +219,10 @@ TEST_F(RouteConfigTest, GrpcMethodShapes) {
   EXPECT_EQ(routes[0].match().headers(0).name(), "tenant");
   EXPECT_EQ(routes[0].match().headers(0).string_match().safe_regex().regex(), "a.*");
   EXPECT_EQ(routes[1].match().safe_regex().regex(), "/[^/]+/Get");
-  EXPECT_EQ(routes[2].match().prefix(), "/pkg.Svc/");
+  EXPECT_EQ(routes[2].match().path_separated_prefix(), "/pkg.Svc");
+  // gRPC paths always have the "/" after the service: a plain prefix for gRPC.
+  RouteConfiguration proxyless = Build("api", 9090, ClientKind::kProxyless);
+  EXPECT_EQ(proxyless.virtual_hosts(0).routes(2).match().prefix(), "/pkg.Svc/");
 }
 
 TEST_F(RouteConfigTest, RetriesAndTimeoutsPerClientKind) {

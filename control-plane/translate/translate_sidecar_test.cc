@@ -307,7 +307,7 @@ TEST_F(SidecarTest, RoutesInGatewayApiPrecedenceOrder) {
   EXPECT_EQ(routes[2].match().safe_regex().regex(), "/items/[0-9]+");
 
   const auto& api = routes[3].match();
-  EXPECT_EQ(api.prefix(), "/api");
+  EXPECT_EQ(api.path_separated_prefix(), "/api");  // whole segments
   ASSERT_EQ(api.headers_size(), 2);
   EXPECT_EQ(api.headers(0).name(), "x-canary");  // lower-cased
   EXPECT_EQ(api.headers(0).string_match().exact(), "true");

@@ -75,10 +75,15 @@ std::string RedirectLocation(const config::RedirectAction& redirect,
   uint32_t request_port = 0;
   SplitAuthority(request.authority, &request_host, &request_port);
 
-  const absl::string_view scheme = !redirect.scheme.empty()  ? redirect.scheme
-                                   : !request.scheme.empty() ? request.scheme
-                                                             : "http";
-  const absl::string_view host = redirect.host.empty() ? request_host : redirect.host;
+  // Every branch a string_view: a mixed ternary would make a temporary string.
+  absl::string_view scheme = "http";
+  if (!redirect.scheme.empty()) {
+    scheme = redirect.scheme;
+  } else if (!request.scheme.empty()) {
+    scheme = request.scheme;
+  }
+  const absl::string_view host =
+      redirect.host.empty() ? request_host : absl::string_view(redirect.host);
   uint32_t port = redirect.port;
   if (port == 0 && redirect.scheme.empty()) port = request_port;
   if ((port == 80 && scheme == "http") || (port == 443 && scheme == "https")) port = 0;
