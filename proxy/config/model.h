@@ -28,6 +28,68 @@ struct Endpoint {
   }
 };
 
+// How a cluster spreads requests over its endpoints.
+struct LoadBalancing {
+  enum class Policy {
+    kRoundRobin,    // smooth weighted round robin
+    kRandom,        // weighted random
+    kLeastRequest,  // power of two choices on active requests / weight
+    kPeakEwma,      // power of two choices on latency EWMA x load (Linkerd's default)
+    kRingHash,      // consistent hashing (see Route::hash_policy)
+    kMaglev,        // consistent hashing with an even spread
+  };
+  Policy policy = Policy::kRoundRobin;
+  uint64_t ring_hash_min_size = 1024;
+  uint64_t maglev_table_size = 65537;  // prime
+  absl::Duration ewma_decay = absl::Seconds(10);
+  // Below this share of available endpoints (percent), balance over all of
+  // them rather than overload the few (0 disables).
+  uint32_t panic_threshold_percent = 50;
+  // Prefer endpoints in this proxy's zone while at least this share of them
+  // (percent) is available; spill over to every zone otherwise. 0 disables.
+  uint32_t locality_min_healthy_percent = 0;
+};
+
+// Per-cluster limits on one worker's concurrency; overflow fails fast with
+// 503 circuit_open. 0 means no limit.
+struct CircuitBreakers {
+  uint32_t max_connections = 0;
+  uint32_t max_pending_requests = 0;
+  uint32_t max_requests = 0;
+  uint32_t max_retries = 0;
+  // Retries allowed while active retries < max(min_retry_concurrency,
+  // budget_percent% of active requests). 0 percent: no budget (max_retries).
+  double retry_budget_percent = 0;
+  uint32_t retry_budget_min_concurrency = 3;
+};
+
+// Passive health: endpoints that fail are ejected for a while.
+struct OutlierDetection {
+  bool enabled = false;
+  uint32_t consecutive_5xx = 5;              // 0 disables
+  uint32_t consecutive_gateway_errors = 0;   // 502/503/504 and connect failures; 0 disables
+  absl::Duration interval = absl::Seconds(10);
+  absl::Duration base_ejection_time = absl::Seconds(30);
+  absl::Duration max_ejection_time = absl::Seconds(300);
+  uint32_t max_ejection_percent = 10;
+  // Success-rate ejection (mean - stdev_factor * stdev), when enabled.
+  bool success_rate = false;
+  uint32_t success_rate_minimum_hosts = 5;
+  uint32_t success_rate_request_volume = 100;
+  double success_rate_stdev_factor = 1.9;
+};
+
+// Active health checking: an HTTP GET of `http_path` (2xx healthy) or, when
+// empty, a TCP connect.
+struct HealthCheck {
+  bool enabled = false;
+  std::string http_path;
+  absl::Duration interval = absl::Seconds(5);
+  absl::Duration timeout = absl::Seconds(1);
+  uint32_t healthy_threshold = 2;
+  uint32_t unhealthy_threshold = 3;
+};
+
 struct Cluster {
   enum class Type {
     kStatic,       // the listed endpoints
@@ -47,6 +109,10 @@ struct Cluster {
   // HTTP/1.1.
   enum class HttpProtocol { kUseDownstream, kHttp1, kHttp2 };
   HttpProtocol http_protocol = HttpProtocol::kUseDownstream;
+  LoadBalancing load_balancing;
+  CircuitBreakers circuit_breakers;
+  OutlierDetection outlier_detection;
+  HealthCheck health_check;
 };
 
 // How a route matches the request path (query string removed).
@@ -141,6 +207,47 @@ struct DirectResponseAction {
   std::string body;  // sent as text/plain when not empty
 };
 
+// When and how a route retries a failed attempt.
+struct RetryPolicy {
+  uint32_t num_retries = 0;  // 0: no retries
+  // Envoy's retry_on names: "5xx", "gateway-error", "reset", "connect-failure",
+  // "refused-stream", "retriable-status-codes", and gRPC's "cancelled",
+  // "deadline-exceeded", "internal", "resource-exhausted", "unavailable".
+  std::vector<std::string> retry_on;
+  std::vector<uint32_t> retriable_status_codes;
+  // (The per-try timeout is Route::per_try_timeout.)
+  absl::Duration backoff_base = absl::Milliseconds(25);
+  absl::Duration backoff_max = absl::Milliseconds(250);
+  // Request bodies up to this size are kept for replay; larger ones are not retried.
+  uint32_t max_replay_bytes = 64 * 1024;
+  bool retry_non_idempotent = false;  // POST, PATCH... (gRPC is retried per retry_on)
+};
+
+// What a consistent-hash load balancer hashes for a request (first one present).
+struct HashPolicy {
+  enum class Kind { kHeader, kCookie, kSourceIp };
+  Kind kind = Kind::kHeader;
+  std::string name;  // header or cookie name
+};
+
+// Local rate limiting: a token bucket per worker and route (and, with
+// per_source, per caller identity/address), 429 + retry-after when empty.
+struct RateLimit {
+  uint32_t max_tokens = 0;       // 0: no limit
+  uint32_t tokens_per_fill = 0;
+  absl::Duration fill_interval = absl::Seconds(1);
+  bool per_source = false;
+};
+
+// Chaos testing: delay or abort a share of requests.
+struct FaultInjection {
+  double delay_percent = 0;
+  absl::Duration delay = absl::ZeroDuration();
+  double abort_percent = 0;
+  int abort_http_status = 0;  // one of the two when abort_percent > 0
+  int abort_grpc_status = -1;
+};
+
 struct Route {
   // For logs and /config_dump; may be empty.
   std::string name;
@@ -156,8 +263,12 @@ struct Route {
   std::string cluster;
   std::vector<WeightedCluster> weighted_clusters;
   absl::Duration timeout = absl::Seconds(15);  // until the response starts; zero = none
-  // One attempt's limit, for retries; zero = none. Carried, not enforced yet.
+  // One attempt's limit, for retries; zero = none.
   absl::Duration per_try_timeout = absl::ZeroDuration();
+  RetryPolicy retry;
+  std::vector<HashPolicy> hash_policy;
+  RateLimit rate_limit;
+  FaultInjection fault;
 
   // Forwarding only: rewrites before the request goes upstream. At most one of
   // the path rewrites is set.
