@@ -22,14 +22,25 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warning, error or off.")
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(5),
           "On SIGTERM or /quitquitquit, how long in-flight connections may take to finish.");
 ABSL_FLAG(bool, check_config, false, "Validate the config file, print the result and exit.");
+ABSL_FLAG(std::string, access_log, "",
+          "Write one JSON line per request to this file (or \"stdout\"); overrides the "
+          "bootstrap's observability.access_log_path.");
+ABSL_FLAG(double, access_log_sample, -1,
+          "Share of successful requests logged, 0-1 (errors are always logged); -1 keeps "
+          "the bootstrap's value.");
+ABSL_FLAG(int, metrics_port, -1,
+          "Port of the Prometheus /metrics listener (0 turns it off); -1 keeps the "
+          "bootstrap's value (default 15020).");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Weft's sidecar proxy.\n\n"
       "  mesh-proxy --config=/etc/weft/bootstrap.yaml [--concurrency=N]\n\n"
       "Proxies the listeners of the bootstrap file (captured outbound and inbound\n"
-      "traffic, TCP and HTTP/1.1). Admin endpoints on the admin address (default\n"
-      "127.0.0.1:15000): /ready /stats /config_dump /drain /quitquitquit /logging.\n"
+      "traffic: opaque TCP, HTTP/1.1, HTTP/2 and gRPC, detected from the first bytes).\n"
+      "Admin endpoints on the admin address (default 127.0.0.1:15000): /ready /stats\n"
+      "/metrics /config_dump /drain /quitquitquit /logging; Prometheus metrics on\n"
+      "0.0.0.0:15020/metrics.\n"
       "SIGTERM drains and exits; SIGHUP re-reads the config file and applies it\n"
       "without dropping connections (an invalid file is rejected, the old config stays).\n"
       "Exit status: 0 after a clean shutdown, 2 for a bad command line or config,\n"
@@ -53,6 +64,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mesh-proxy: invalid config:\n%s\n",
                  std::string(config.status().message()).c_str());
     return 2;
+  }
+  if (!absl::GetFlag(FLAGS_access_log).empty()) {
+    config->observability.access_log_path = absl::GetFlag(FLAGS_access_log);
+  }
+  if (const double sample = absl::GetFlag(FLAGS_access_log_sample); sample != -1) {
+    if (sample < 0 || sample > 1) {
+      std::fprintf(stderr, "mesh-proxy: --access_log_sample: %g is not in 0-1\n", sample);
+      return 2;
+    }
+    config->observability.access_log_sample_ratio = sample;
+  }
+  if (const int port = absl::GetFlag(FLAGS_metrics_port); port != -1) {
+    if (port < 0 || port > 65535) {
+      std::fprintf(stderr, "mesh-proxy: --metrics_port: %d is not a port\n", port);
+      return 2;
+    }
+    config->observability.metrics_port = static_cast<uint16_t>(port);
   }
   if (absl::GetFlag(FLAGS_check_config)) {
     std::printf("%s: OK\n", path.c_str());

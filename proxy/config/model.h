@@ -372,8 +372,21 @@ struct Xds {
   std::vector<std::pair<std::string, std::string>> metadata;  // Node.metadata strings
 };
 
+// What the proxy tells operators about the traffic it carries.
+struct Observability {
+  // Prometheus text format on http://<metrics_address>:<metrics_port>/metrics.
+  std::string metrics_address = "0.0.0.0";
+  uint16_t metrics_port = 15020;  // 0: no metrics listener
+  // One JSON line per request: a file path, "stdout", or empty for none.
+  std::string access_log_path;
+  double access_log_sample_ratio = 1.0;  // errors are always logged
+  // Propagate W3C traceparent / B3 headers, starting a trace when none came.
+  bool tracing = true;
+};
+
 struct ProxyConfig {
   Admin admin;
+  Observability observability;
   Xds xds;
   std::vector<Listener> listeners;
   std::vector<RouteConfig> route_configs;

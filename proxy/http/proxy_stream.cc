@@ -2,7 +2,11 @@
 
 #include <utility>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "proxy/observability/access_log.h"
+#include "proxy/observability/request_metrics.h"
 #include "proxy/http/connection_manager.h"
 #include "proxy/http/local_reply.h"
 #include "proxy/http/route_actions.h"
@@ -33,16 +37,25 @@ ProxyStream::~ProxyStream() {
 // ---- Downstream -------------------------------------------------------------
 
 void ProxyStream::DecodeHeaders(RequestHeaders& headers, bool end_stream) {
+  const TimeSource& time = manager_.context().host.dispatcher().time_source();
+  start_ = time.MonotonicNow();
+  if (manager_.context().host.access_logger() != nullptr) start_system_ = time.SystemNow();
   request_ = &headers;
   request_complete_ = end_stream;
   request_had_body_ = !end_stream;
   grpc_ = IsGrpcRequest(headers);
   manager_.context().stats.http_rq_total.Inc();
+  if (manager_.context().host.tracing()) {
+    trace_ = observability::ContinueOrStartTrace(headers.headers, manager_.context().host.random(),
+                                                 observability::Sampling::kNotSampled);
+    observability::InjectTraceContext(trace_, headers.headers);
+  }
   RouteAndForward();
 }
 
 void ProxyStream::DecodeData(network::Buffer& data, bool end_stream) {
   if (done_) return;
+  bytes_received_ += data.size();
   if (end_stream) request_complete_ = true;
   if (upstream_ != nullptr) {
     upstream_->EncodeData(data, end_stream);
@@ -60,6 +73,7 @@ void ProxyStream::DecodeTrailers(HeaderMap& trailers) {
 void ProxyStream::OnResetStream(StreamResetReason reason) {
   if (done_) return;
   WEFT_LOG(kDebug, "downstream stream reset: %s", StreamResetReasonName(reason));
+  error_reason_ = "downstream_reset";
   ResetUpstream();
   Finish();
 }
@@ -190,6 +204,7 @@ void ProxyStream::UpstreamDecoder::DecodeHeaders(ResponseHeaders& headers, bool 
   s.deadline_ = absl::InfiniteFuture();
   s.manager_.context().stats.CountResponse(headers.status);
   if (s.route_ != nullptr) ApplyResponseMutations(*s.route_, headers);
+  s.NoteResponse(headers);
   if (end_stream) s.upstream_ = nullptr;  // the upstream stream is over
   s.downstream_.EncodeHeaders(headers, end_stream);
   if (end_stream) s.Finish();
@@ -199,6 +214,7 @@ void ProxyStream::UpstreamDecoder::DecodeData(network::Buffer& data, bool end_st
   ProxyStream& s = stream_;
   if (s.done_) return;
   if (end_stream) s.upstream_ = nullptr;
+  s.bytes_sent_ += data.size();
   s.downstream_.EncodeData(data, end_stream);
   if (end_stream) s.Finish();
 }
@@ -207,6 +223,7 @@ void ProxyStream::UpstreamDecoder::DecodeTrailers(HeaderMap& trailers) {
   ProxyStream& s = stream_;
   if (s.done_) return;
   s.upstream_ = nullptr;
+  s.NoteGrpcStatus(trailers);
   s.downstream_.EncodeTrailers(trailers);
   s.Finish();
 }
@@ -251,6 +268,8 @@ void ProxyStream::OnUpstreamReset(StreamResetReason reason) {
     return;
   }
   if (response_started_) {
+    error_reason_ = "upstream_reset";
+    manager_.context().host.ErrorCounter(error_reason_).Inc();
     downstream_.ResetStream(StreamResetReason::kRemoteReset);  // the client must see the cut
     Finish();
     return;
@@ -274,6 +293,7 @@ void ProxyStream::LocalReply(int status, absl::string_view reason) {
   ResetUpstream();
   manager_.context().host.ErrorCounter(reason).Inc();
   manager_.context().stats.CountResponse(status);
+  error_reason_ = reason;
   if (response_started_) {
     downstream_.ResetStream(StreamResetReason::kLocalReset);
     Finish();
@@ -285,6 +305,8 @@ void ProxyStream::LocalReply(int status, absl::string_view reason) {
 
 void ProxyStream::SendLocalResponse(ResponseHeaders& headers, absl::string_view body) {
   response_started_ = true;
+  NoteResponse(headers);
+  bytes_sent_ += body.size();
   deadline_ = absl::InfiniteFuture();
   if (body.empty()) {
     downstream_.EncodeHeaders(headers, /*end_stream=*/true);
@@ -295,6 +317,76 @@ void ProxyStream::SendLocalResponse(ResponseHeaders& headers, absl::string_view 
     downstream_.EncodeData(data, /*end_stream=*/true);
   }
   Finish();
+}
+
+void ProxyStream::NoteResponse(const ResponseHeaders& headers) {
+  response_code_ = headers.status;
+  if (grpc_) NoteGrpcStatus(headers.headers);
+}
+
+void ProxyStream::NoteGrpcStatus(const HeaderMap& fields) {
+  if (auto status = fields.Get("grpc-status")) {
+    int value;
+    if (absl::SimpleAtoi(*status, &value)) grpc_status_ = value;
+  }
+}
+
+void ProxyStream::Record() {
+  listener::SessionHost& host = manager_.context().host;
+  observability::WorkerRequestMetrics* metrics = host.request_metrics();
+  observability::AccessLogger* log = host.access_logger();
+  if (metrics == nullptr && log == nullptr) return;
+  const absl::Duration duration = manager_.Now() - start_;
+  const absl::string_view reason = error_reason_;
+  const absl::string_view cluster =
+      cluster_ != nullptr ? absl::string_view(cluster_->config().name) : absl::string_view();
+  const absl::string_view route =
+      route_ != nullptr ? absl::string_view(route_->name) : absl::string_view();
+  if (metrics != nullptr) {
+    char code[32];  // absl::numbers_internal::kFastToBufferSize
+    char grpc[32];
+    const absl::string_view code_text(code, absl::numbers_internal::FastIntToBuffer(
+                                                response_code_, code) - code);
+    absl::string_view grpc_text;
+    if (grpc_status_ >= 0) {
+      grpc_text = absl::string_view(grpc, absl::numbers_internal::FastIntToBuffer(
+                                              grpc_status_, grpc) - grpc);
+    }
+    observability::RequestLabels labels;
+    labels.direction = manager_.context().config.name;
+    labels.destination_service = cluster;
+    labels.route = route;
+    labels.response_code = code_text;
+    labels.grpc_status = grpc_text;
+    labels.reason = reason;
+    metrics->Record(labels, duration, bytes_received_, bytes_sent_);
+  }
+  if (log != nullptr && request_ != nullptr) {
+    const std::string trace_id =
+        manager_.context().host.tracing() ? observability::TraceIdHex(trace_) : std::string();
+    const std::string peer = manager_.info().peer.ToString();
+    const std::string endpoint = pool_ != nullptr ? pool_->address().ToString() : std::string();
+    observability::AccessLogRecord r;
+    r.start_time = start_system_;
+    r.duration = duration;
+    r.direction = manager_.context().config.name;
+    r.method = request_->method;
+    r.authority = request_->authority;
+    r.path = request_->path;
+    r.protocol = manager_.version() == upstream::HttpVersion::kHttp2 ? "HTTP/2" : "HTTP/1.1";
+    r.response_code = response_code_;
+    r.grpc_status = grpc_status_;
+    r.error_reason = reason;
+    r.bytes_received = bytes_received_;
+    r.bytes_sent = bytes_sent_;
+    r.upstream_cluster = cluster;
+    r.upstream_endpoint = endpoint;
+    r.downstream_peer = peer;
+    r.route = route;
+    r.trace_id = trace_id;
+    if (auto id = request_->headers.Get("x-request-id")) r.request_id = *id;
+    log->Log(r);
+  }
 }
 
 void ProxyStream::ResetUpstream() {
@@ -314,6 +406,7 @@ void ProxyStream::ReleaseCluster() {
 void ProxyStream::Finish() {
   if (done_) return;
   done_ = true;
+  Record();
   deadline_ = absl::InfiniteFuture();
   ResetUpstream();
   ReleaseCluster();

@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "proxy/config/model.h"
 #include "proxy/http/codec.h"
+#include "proxy/observability/trace_context.h"
 #include "proxy/listener/filter_chain_table.h"
 #include "proxy/upstream/cluster.h"
 #include "proxy/upstream/codec_client.h"
@@ -78,6 +79,11 @@ class ProxyStream final : public RequestDecoder {
   // The response is complete (or the stream was reset): tell the manager.
   void Finish();
   void SetDeadline(absl::Duration timeout);
+  // Metrics and the access log, once per stream.
+  void Record();
+  // The response status and gRPC status (from headers or trailers) as sent.
+  void NoteResponse(const ResponseHeaders& headers);
+  void NoteGrpcStatus(const HeaderMap& fields);
 
   HttpConnectionManager& manager_;
   ResponseEncoder& downstream_;
@@ -91,6 +97,14 @@ class ProxyStream final : public RequestDecoder {
   RequestEncoder* upstream_ = nullptr;
   upstream::HttpVersion upstream_version_ = upstream::HttpVersion::kHttp1;
   absl::Time deadline_ = absl::InfiniteFuture();
+  absl::Time start_;          // monotonic, for the duration
+  absl::Time start_system_;   // wall clock, for the access log
+  observability::TraceContext trace_;
+  int response_code_ = 0;
+  int grpc_status_ = -1;
+  absl::string_view error_reason_;  // static strings only
+  uint64_t bytes_received_ = 0;
+  uint64_t bytes_sent_ = 0;
   bool grpc_ = false;
   bool request_complete_ = false;
   bool request_had_body_ = false;

@@ -16,6 +16,10 @@
 namespace weft::upstream {
 class ClusterManager;
 }
+namespace weft::observability {
+class AccessLogger;
+class WorkerRequestMetrics;
+}
 
 namespace weft::listener {
 
@@ -47,6 +51,11 @@ class SessionHost {
   virtual stats::Counter& ErrorCounter(absl::string_view reason) = 0;
   // This worker's random numbers (weighted splits...).
   virtual RandomGenerator& random() = 0;
+  // Per-request metrics and the access log of this worker; null when off.
+  virtual observability::WorkerRequestMetrics* request_metrics() { return nullptr; }
+  virtual observability::AccessLogger* access_logger() { return nullptr; }
+  // Whether streams propagate (and start) trace context headers.
+  virtual bool tracing() const { return false; }
 };
 
 // Counters of one listener on one worker.

@@ -8,6 +8,8 @@
 #include "common/log/log.h"
 #include "proxy/config/config_json.h"
 #include "proxy/config/validate.h"
+#include "proxy/stats/prometheus_text.h"
+#include "proxy/stats/store_exposition.h"
 
 namespace weft::server {
 namespace {
@@ -111,11 +113,26 @@ absl::Status Server::Run() {
   }
   admin_ = std::move(*admin);
   InstallAdminHandlers();
+  if (config->observability.metrics_port != 0) {
+    absl::StatusOr<network::Address> metrics_address = network::Address::FromIpPort(
+        config->observability.metrics_address, config->observability.metrics_port);
+    if (!metrics_address.ok()) return metrics_address.status();
+    absl::StatusOr<std::unique_ptr<admin::AdminServer>> metrics =
+        admin::AdminServer::Create(dispatcher_, *metrics_address);
+    if (!metrics.ok()) {
+      return absl::Status(metrics.status().code(),
+                          absl::StrCat("metrics: ", metrics.status().message()));
+    }
+    metrics_server_ = std::move(*metrics);
+    metrics_server_->AddHandler("/metrics", "Prometheus text format 0.0.4",
+                                [this](const admin::AdminRequest&) { return RenderMetrics(); });
+  }
   for (ExtraHandler& h : extra_handlers_) admin_->AddHandler(h.path, h.help, std::move(h.handler));
 
   for (int i = 0; i < options_.concurrency; ++i) {
     workers_.push_back(
-        std::make_unique<Worker>(i, config, store_, time_source_, options_.random_seed));
+        std::make_unique<Worker>(i, config, store_, time_source_, options_.random_seed,
+                                 &telemetry_));
     absl::Status started = workers_.back()->Start();
     if (!started.ok()) {
       Shutdown();
@@ -133,7 +150,16 @@ absl::Status Server::Run() {
   return absl::OkStatus();
 }
 
+admin::AdminResponse Server::RenderMetrics() {
+  stats::PrometheusTextWriter writer;
+  telemetry_.registry.Render(writer);
+  stats::RenderStoreSnapshot(store_.Snapshot(), writer);
+  return admin::AdminResponse{200, std::string(stats::kPrometheusContentType), writer.Release()};
+}
+
 void Server::InstallAdminHandlers() {
+  admin_->AddHandler("/metrics", "Prometheus text format (also on the metrics port)",
+                     [this](const admin::AdminRequest&) { return RenderMetrics(); });
   admin_->AddHandler("/ready", "200 LIVE when serving, 503 DRAINING while draining",
                      [this](const admin::AdminRequest&) {
                        return draining_ ? Text(503, "DRAINING\n") : Text(200, "LIVE\n");
@@ -217,6 +243,7 @@ void Server::Shutdown() {
   for (auto& w : workers_) w->Stop();
   workers_.clear();
   admin_.reset();
+  metrics_server_.reset();
   dispatcher_.RunPosted();
 }
 

@@ -12,6 +12,7 @@
 #include "common/event/libevent_dispatcher.h"
 #include "common/event/signal_event.h"
 #include "proxy/admin/admin_server.h"
+#include "proxy/server/telemetry.h"
 #include "proxy/config/model.h"
 #include "proxy/server/worker.h"
 #include "proxy/stats/stats.h"
@@ -58,6 +59,7 @@ class Server {
 
  private:
   void InstallAdminHandlers();
+  admin::AdminResponse RenderMetrics();
   void StartDrain(bool then_exit);
   void CheckDrained();
   void Shutdown();
@@ -82,10 +84,13 @@ class Server {
   const ServerOptions options_;
   const TimeSource& time_source_;
   stats::Store store_;
+  Telemetry telemetry_;  // before the workers, which write into it
   stats::Scope& main_scope_;
   event::LibeventDispatcher dispatcher_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<admin::AdminServer> admin_;
+  // Prometheus scrapes /metrics here (observability.metrics_port).
+  std::unique_ptr<admin::AdminServer> metrics_server_;
   std::unique_ptr<event::SignalEvent> signals_;
   std::unique_ptr<event::Timer> drain_poll_timer_;
   bool draining_ = false;

@@ -8,7 +8,7 @@
 namespace weft::server {
 
 Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
-               const TimeSource& time_source, uint64_t random_seed)
+               const TimeSource& time_source, uint64_t random_seed, Telemetry* telemetry)
     : index_(index),
       config_(std::move(config)),
       scope_(store.CreateScope()),
@@ -16,6 +16,43 @@ Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
   dispatcher_ = std::make_unique<event::LibeventDispatcher>(time_source);
   clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_);
   closing_ = std::make_unique<network::ClosingConnections>(*dispatcher_, absl::Seconds(10));
+  if (telemetry != nullptr && telemetry->request_families.has_value()) {
+    request_metrics_ = std::make_unique<observability::WorkerRequestMetrics>(
+        *telemetry->request_families, telemetry->registry.CreateWorkerMetrics());
+  }
+  tracing_ = config_->observability.tracing;
+  SetUpAccessLog(config_->observability);
+}
+
+void Worker::SetUpAccessLog(const config::Observability& o) {
+  if (o.access_log_path.empty()) return;
+  std::unique_ptr<observability::AccessLogSink> sink;
+  if (o.access_log_path == "stdout") {
+    sink = observability::FdAccessLogSink::Stdout({});
+  } else {
+    auto file = observability::FdAccessLogSink::OpenFile(o.access_log_path, {});
+    if (!file.ok()) {
+      WEFT_LOG(kError, "access log %s: %s", o.access_log_path, file.status().ToString());
+      return;
+    }
+    sink = std::move(*file);
+  }
+  observability::AccessLogOptions options;
+  options.sample_ratio = o.access_log_sample_ratio;
+  auto logger = observability::AccessLogger::Create(options, std::move(sink), random_);
+  if (!logger.ok()) {
+    WEFT_LOG(kError, "access log: %s", logger.status().ToString());
+    return;
+  }
+  access_logger_ = std::move(*logger);
+  log_flush_timer_ = dispatcher_->CreateTimer([this] { OnLogFlushTimer(); });
+  log_flush_timer_->Enable(absl::Seconds(1));
+}
+
+void Worker::OnLogFlushTimer() {
+  absl::Status s = access_logger_->Flush();
+  if (!s.ok()) WEFT_LOG(kDebug, "access log flush: %s", s.ToString());
+  log_flush_timer_->Enable(absl::Seconds(1));
 }
 
 Worker::~Worker() { Stop(); }
@@ -110,6 +147,8 @@ void Worker::Stop() {
   closing_.reset();
   clusters_.reset();
   dispatcher_->RunPosted();
+  log_flush_timer_.reset();
+  if (access_logger_ != nullptr) (void)access_logger_->Flush();
 }
 
 listener::Session* Worker::AddSession(std::unique_ptr<listener::Session> session) {

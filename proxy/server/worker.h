@@ -13,6 +13,9 @@
 #include "proxy/http/router.h"
 #include "proxy/listener/active_listener.h"
 #include "proxy/network/closing_connections.h"
+#include "proxy/observability/access_log.h"
+#include "proxy/observability/request_metrics.h"
+#include "proxy/server/telemetry.h"
 #include "proxy/stats/stats.h"
 #include "proxy/upstream/cluster.h"
 
@@ -25,8 +28,9 @@ namespace weft::server {
 // worker's own thread.
 class Worker final : public listener::SessionHost {
  public:
+  // `telemetry` (may be null) must outlive the worker.
   Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
-         const TimeSource& time_source, uint64_t random_seed);
+         const TimeSource& time_source, uint64_t random_seed, Telemetry* telemetry = nullptr);
   ~Worker() override;
 
   // Binds the listeners (so that bind errors surface here), then starts the thread.
@@ -52,6 +56,9 @@ class Worker final : public listener::SessionHost {
   stats::Counter& ErrorCounter(absl::string_view reason) override;
   RandomGenerator& random() override { return random_; }
   void CloseLater(std::unique_ptr<network::Connection> connection) override;
+  observability::WorkerRequestMetrics* request_metrics() override { return request_metrics_.get(); }
+  observability::AccessLogger* access_logger() override { return access_logger_.get(); }
+  bool tracing() const override { return tracing_; }
 
  private:
   struct ListenerSlot {
@@ -60,6 +67,9 @@ class Worker final : public listener::SessionHost {
   listener::ListenerStats& StatsFor(const std::string& listener_name);
   absl::Status ApplyOnThread(const config::ProxyConfigPtr& config);
   absl::Status AddListener(const config::Listener& l, const config::ProxyConfig& config);
+
+  void SetUpAccessLog(const config::Observability& o);
+  void OnLogFlushTimer();
 
   const int index_;
   config::ProxyConfigPtr config_;
@@ -74,6 +84,10 @@ class Worker final : public listener::SessionHost {
   absl::flat_hash_map<std::string, stats::Counter*> error_counters_;
   std::atomic<int64_t> active_sessions_{0};
   RealRandom random_;
+  std::unique_ptr<observability::WorkerRequestMetrics> request_metrics_;
+  std::unique_ptr<observability::AccessLogger> access_logger_;
+  std::unique_ptr<event::Timer> log_flush_timer_;
+  bool tracing_ = true;
   bool draining_ = false;
   std::thread thread_;
 };
