@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, access_log, "",
 ABSL_FLAG(double, access_log_sample, -1,
           "Share of successful requests logged, 0-1 (errors are always logged); -1 keeps "
           "the bootstrap's value.");
+ABSL_FLAG(bool, request_metrics, true,
+          "Keep the labeled per-request metrics (weft_requests_total, durations...).");
+ABSL_FLAG(bool, tracing, true, "Propagate (and start) W3C traceparent / B3 trace headers.");
 ABSL_FLAG(int, metrics_port, -1,
           "Port of the Prometheus /metrics listener (0 turns it off); -1 keeps the "
           "bootstrap's value (default 15020).");
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
     }
     config->observability.access_log_sample_ratio = sample;
   }
+  if (!absl::GetFlag(FLAGS_request_metrics)) config->observability.request_metrics = false;
+  if (!absl::GetFlag(FLAGS_tracing)) config->observability.tracing = false;
   if (const int port = absl::GetFlag(FLAGS_metrics_port); port != -1) {
     if (port < 0 || port > 65535) {
       std::fprintf(stderr, "mesh-proxy: --metrics_port: %d is not a port\n", port);

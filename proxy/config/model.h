@@ -382,6 +382,9 @@ struct Observability {
   double access_log_sample_ratio = 1.0;  // errors are always logged
   // Propagate W3C traceparent / B3 headers, starting a trace when none came.
   bool tracing = true;
+  // The labeled per-request families (weft_requests_total...). Off leaves the
+  // plain counters (listener.*, cluster.*) only.
+  bool request_metrics = true;
 };
 
 struct ProxyConfig {

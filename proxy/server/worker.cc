@@ -16,7 +16,8 @@ Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
   dispatcher_ = std::make_unique<event::LibeventDispatcher>(time_source);
   clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_);
   closing_ = std::make_unique<network::ClosingConnections>(*dispatcher_, absl::Seconds(10));
-  if (telemetry != nullptr && telemetry->request_families.has_value()) {
+  if (telemetry != nullptr && telemetry->request_families.has_value() &&
+      config_->observability.request_metrics) {
     request_metrics_ = std::make_unique<observability::WorkerRequestMetrics>(
         *telemetry->request_families, telemetry->registry.CreateWorkerMetrics());
   }
