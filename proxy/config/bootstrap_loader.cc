@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "proxy/config/problem_list.h"
+#include "proxy/config/resilience_yaml.h"
 #include "proxy/config/validate.h"
 #include "proxy/config/yaml_documents.h"
 #include "proxy/config/yaml_reader.h"
@@ -40,9 +41,8 @@ void ReadEndpoint(YamlReader& r, const YAML::Node& node, const std::string& path
 
 void ReadCluster(YamlReader& r, const YAML::Node& node, const std::string& path,
                  Cluster& cluster) {
-  r.ReadMapping(
-      node, path,
-      {r.StringField("name", cluster.name),
+  std::vector<YamlReader::Field> extra = ClusterResilienceFields(r, cluster);
+  std::vector<YamlReader::Field> fields = {r.StringField("name", cluster.name),
        r.EnumField<Cluster::Type>("type", "a cluster type",
                                   {{"static", Cluster::Type::kStatic},
                                    {"original_dst", Cluster::Type::kOriginalDst}},
@@ -54,7 +54,9 @@ void ReadCluster(YamlReader& r, const YAML::Node& node, const std::string& path,
        r.ListField<Endpoint>("endpoints", cluster.endpoints,
                              [&r](const YAML::Node& n, const std::string& p, Endpoint& e) {
                                ReadEndpoint(r, n, p, e);
-                             })});
+                             })};
+  fields.insert(fields.end(), extra.begin(), extra.end());
+  r.ReadMapping(node, path, fields);
 }
 
 // Reads a mapping in which exactly one of several keys says what kind of thing
@@ -200,9 +202,8 @@ void ReadDirectResponse(YamlReader& r, const YAML::Node& node, const std::string
 }
 
 void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& path, Route& route) {
-  r.ReadMapping(
-      node, path,
-      {r.StringField("name", route.name),
+  std::vector<YamlReader::Field> extra = RouteResilienceFields(r, route);
+  std::vector<YamlReader::Field> fields = {r.StringField("name", route.name),
        YamlReader::Field{"match",
                          [&r, &route](const YAML::Node& n, const std::string& p) {
                            ReadRouteMatch(r, n, p, route.match);
@@ -235,7 +236,9 @@ void ReadRoute(YamlReader& r, const YAML::Node& node, const std::string& path, R
        YamlReader::Field{"direct_response",
                          [&r, &route](const YAML::Node& n, const std::string& p) {
                            ReadDirectResponse(r, n, p, route.direct_response.emplace());
-                         }}});
+                         }}};
+  fields.insert(fields.end(), extra.begin(), extra.end());
+  r.ReadMapping(node, path, fields);
 }
 
 void ReadVirtualHost(YamlReader& r, const YAML::Node& node, const std::string& path,

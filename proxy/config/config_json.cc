@@ -80,6 +80,101 @@ std::string MutationJson(const HeaderMutation& m) {
       Array(m.remove, [](const std::string& n) { return JsonQuote(n); }), "}");
 }
 
+absl::string_view Bool(bool b) { return b ? "true" : "false"; }
+
+std::string LbJson(const LoadBalancing& lb) {
+  absl::string_view policy = "round_robin";
+  switch (lb.policy) {
+    case LoadBalancing::Policy::kRoundRobin: policy = "round_robin"; break;
+    case LoadBalancing::Policy::kRandom: policy = "random"; break;
+    case LoadBalancing::Policy::kLeastRequest: policy = "least_request"; break;
+    case LoadBalancing::Policy::kPeakEwma: policy = "peak_ewma"; break;
+    case LoadBalancing::Policy::kRingHash: policy = "ring_hash"; break;
+    case LoadBalancing::Policy::kMaglev: policy = "maglev"; break;
+  }
+  return absl::StrCat("{\"policy\": ", JsonQuote(policy),
+                      ", \"ring_hash_min_size\": ", lb.ring_hash_min_size,
+                      ", \"maglev_table_size\": ", lb.maglev_table_size,
+                      ", \"ewma_decay\": ", Dur(lb.ewma_decay),
+                      ", \"panic_threshold_percent\": ", lb.panic_threshold_percent,
+                      ", \"locality_min_healthy_percent\": ", lb.locality_min_healthy_percent,
+                      "}");
+}
+
+std::string CircuitBreakersJson(const CircuitBreakers& cb) {
+  return absl::StrCat("{\"max_connections\": ", cb.max_connections,
+                      ", \"max_pending_requests\": ", cb.max_pending_requests,
+                      ", \"max_requests\": ", cb.max_requests,
+                      ", \"max_retries\": ", cb.max_retries,
+                      ", \"retry_budget_percent\": ", cb.retry_budget_percent,
+                      ", \"retry_budget_min_concurrency\": ", cb.retry_budget_min_concurrency,
+                      "}");
+}
+
+std::string OutlierJson(const OutlierDetection& od) {
+  return absl::StrCat(
+      "{\"enabled\": ", Bool(od.enabled), ", \"consecutive_5xx\": ", od.consecutive_5xx,
+      ", \"consecutive_gateway_errors\": ", od.consecutive_gateway_errors,
+      ", \"interval\": ", Dur(od.interval), ", \"base_ejection_time\": ",
+      Dur(od.base_ejection_time), ", \"max_ejection_time\": ", Dur(od.max_ejection_time),
+      ", \"max_ejection_percent\": ", od.max_ejection_percent,
+      ", \"success_rate\": ", Bool(od.success_rate),
+      ", \"success_rate_minimum_hosts\": ", od.success_rate_minimum_hosts,
+      ", \"success_rate_request_volume\": ", od.success_rate_request_volume,
+      ", \"success_rate_stdev_factor\": ", od.success_rate_stdev_factor, "}");
+}
+
+std::string HealthCheckJson(const HealthCheck& hc) {
+  return absl::StrCat("{\"enabled\": ", Bool(hc.enabled), ", \"http_path\": ",
+                      JsonQuote(hc.http_path), ", \"interval\": ", Dur(hc.interval),
+                      ", \"timeout\": ", Dur(hc.timeout),
+                      ", \"healthy_threshold\": ", hc.healthy_threshold,
+                      ", \"unhealthy_threshold\": ", hc.unhealthy_threshold, "}");
+}
+
+absl::string_view HttpProtocolName(Cluster::HttpProtocol p) {
+  switch (p) {
+    case Cluster::HttpProtocol::kUseDownstream: return "use_downstream";
+    case Cluster::HttpProtocol::kHttp1: return "http1";
+    case Cluster::HttpProtocol::kHttp2: return "http2";
+  }
+  return "unknown";
+}
+
+std::string RetryJson(const RetryPolicy& r) {
+  return absl::StrCat(
+      "{\"num_retries\": ", r.num_retries, ", \"retry_on\": ",
+      Array(r.retry_on, [](const std::string& s) { return JsonQuote(s); }),
+      ", \"retriable_status_codes\": ",
+      Array(r.retriable_status_codes, [](uint32_t c) { return absl::StrCat(c); }),
+      ", \"backoff_base\": ", Dur(r.backoff_base), ", \"backoff_max\": ", Dur(r.backoff_max),
+      ", \"max_replay_bytes\": ", r.max_replay_bytes,
+      ", \"retry_non_idempotent\": ", Bool(r.retry_non_idempotent), "}");
+}
+
+std::string HashPolicyJson(const HashPolicy& h) {
+  switch (h.kind) {
+    case HashPolicy::Kind::kHeader: return absl::StrCat("{\"header\": ", JsonQuote(h.name), "}");
+    case HashPolicy::Kind::kCookie: return absl::StrCat("{\"cookie\": ", JsonQuote(h.name), "}");
+    case HashPolicy::Kind::kSourceIp: return "{\"source_ip\": true}";
+  }
+  return "{}";
+}
+
+std::string RateLimitJson(const RateLimit& l) {
+  return absl::StrCat("{\"max_tokens\": ", l.max_tokens,
+                      ", \"tokens_per_fill\": ", l.tokens_per_fill,
+                      ", \"fill_interval\": ", Dur(l.fill_interval),
+                      ", \"per_source\": ", Bool(l.per_source), "}");
+}
+
+std::string FaultJson(const FaultInjection& f) {
+  return absl::StrCat("{\"delay_percent\": ", f.delay_percent, ", \"delay\": ", Dur(f.delay),
+                      ", \"abort_percent\": ", f.abort_percent,
+                      ", \"abort_http_status\": ", f.abort_http_status,
+                      ", \"abort_grpc_status\": ", f.abort_grpc_status, "}");
+}
+
 std::string RouteJson(const Route& r) {
   std::string out = absl::StrCat("{\"name\": ", JsonQuote(r.name), ", \"match\": ", MatchJson(r.match));
   if (r.redirect.has_value()) {
@@ -103,8 +198,12 @@ std::string RouteJson(const Route& r) {
         ", \"timeout\": ", Dur(r.timeout), ", \"per_try_timeout\": ", Dur(r.per_try_timeout),
         ", \"host_rewrite\": ", JsonQuote(r.host_rewrite),
         ", \"prefix_rewrite\": ", JsonQuote(r.prefix_rewrite),
-        ", \"path_rewrite\": ", JsonQuote(r.path_rewrite));
+        ", \"path_rewrite\": ", JsonQuote(r.path_rewrite),
+        ", \"retry\": ", RetryJson(r.retry),
+        ", \"hash_policy\": ", Array(r.hash_policy, HashPolicyJson));
   }
+  absl::StrAppend(&out, ", \"rate_limit\": ", RateLimitJson(r.rate_limit),
+                  ", \"fault\": ", FaultJson(r.fault));
   absl::StrAppend(&out, ", \"request_headers\": ", MutationJson(r.request_headers),
                   ", \"response_headers\": ", MutationJson(r.response_headers), "}");
   return out;
@@ -184,7 +283,11 @@ std::string ToJson(const ProxyConfig& config) {
           return absl::StrCat("{\"address\": ", JsonQuote(e.address), ", \"port\": ", e.port,
                               ", \"weight\": ", e.weight, "}");
         }),
-        "}");
+        ", \"http_protocol\": ", JsonQuote(HttpProtocolName(c.http_protocol)),
+        ", \"load_balancing\": ", LbJson(c.load_balancing),
+        ", \"circuit_breakers\": ", CircuitBreakersJson(c.circuit_breakers),
+        ", \"outlier_detection\": ", OutlierJson(c.outlier_detection),
+        ", \"health_check\": ", HealthCheckJson(c.health_check), "}");
   });
   return absl::StrCat("{\n  \"source\": ", JsonQuote(config.source),
                       ",\n  \"admin\": {\"address\": ", JsonQuote(config.admin.address),

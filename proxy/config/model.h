@@ -22,9 +22,11 @@ struct Endpoint {
   std::string address;  // an IPv4 or IPv6 literal
   uint16_t port = 0;
   uint32_t weight = 1;
+  std::string zone;  // locality, for zone-aware balancing; empty when unknown
 
   friend bool operator==(const Endpoint& a, const Endpoint& b) {
-    return a.address == b.address && a.port == b.port && a.weight == b.weight;
+    return a.address == b.address && a.port == b.port && a.weight == b.weight &&
+           a.zone == b.zone;
   }
 };
 
@@ -369,6 +371,7 @@ struct Xds {
   std::string server;  // "host:port"
   std::string node_id;  // "<namespace>/<workload>"
   std::string node_cluster;  // the service this proxy belongs to
+  std::string zone;          // this proxy's locality zone (zone-aware balancing)
   std::vector<std::pair<std::string, std::string>> metadata;  // Node.metadata strings
 };
 

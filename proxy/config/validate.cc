@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "proxy/config/validate_resilience.h"
 #include "re2/re2.h"
 
 namespace weft::config {
@@ -508,6 +509,7 @@ class Validator {
     CheckDuration(ChildPath(rpath, "timeout"), route.timeout, /*zero_allowed=*/true);
     CheckDuration(ChildPath(rpath, "per_try_timeout"), route.per_try_timeout,
                   /*zero_allowed=*/true);
+    AppendRouteResilienceProblems(route, rpath, problems_);
     if (!route.forwards()) {
       if (route.redirect.has_value() && route.direct_response.has_value()) {
         Problem(ChildPath(rpath, "direct_response"),
@@ -611,6 +613,7 @@ class Validator {
     }
     CheckDuration(ChildPath(path, "connect_timeout"), cluster.connect_timeout, false);
     CheckDuration(ChildPath(path, "idle_timeout"), cluster.idle_timeout, false);
+    AppendClusterResilienceProblems(cluster, path, problems_);
   }
 
   const ProxyConfig& config_;

@@ -210,6 +210,36 @@ bool YamlReader::ReadUint32(const YAML::Node& node, const std::string& path,
   return true;
 }
 
+bool YamlReader::ReadDouble(const YAML::Node& node, const std::string& path,
+                            absl::string_view what, double min, double max, double& out) {
+  std::string text;
+  const std::string expected = absl::StrFormat("%s (%g-%g)", what, min, max);
+  if (!Scalar(node, path, expected, text)) return false;
+  double value;
+  // SimpleAtod accepts "nan" and "inf"; neither is in any range.
+  if (!absl::SimpleAtod(text, &value) || !(value >= min && value <= max)) {
+    Problem(node, path, absl::StrCat(QuoteForMessage(text), " is not ", expected));
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+bool YamlReader::ReadUint64(const YAML::Node& node, const std::string& path,
+                            absl::string_view what, uint64_t min, uint64_t max, uint64_t& out) {
+  std::string text;
+  const std::string expected = absl::StrFormat("%s (%u-%u)", what, min, max);
+  if (!Scalar(node, path, expected, text)) return false;
+  uint64_t value;
+  if (text.empty() || text[0] == '-' || !absl::SimpleAtoi(text, &value) || value < min ||
+      value > max) {
+    Problem(node, path, absl::StrCat(QuoteForMessage(text), " is not ", expected));
+    return false;
+  }
+  out = value;
+  return true;
+}
+
 bool YamlReader::ReadDuration(const YAML::Node& node, const std::string& path,
                               absl::Duration& out) {
   std::string text;
@@ -256,6 +286,22 @@ YamlReader::Field YamlReader::Uint32Field(absl::string_view key, absl::string_vi
   return Field{std::string(key), [this, what = std::string(what), min, max, &out](
                                      const YAML::Node& node, const std::string& path) {
                  ReadUint32(node, path, what, min, max, out);
+               }};
+}
+
+YamlReader::Field YamlReader::DoubleField(absl::string_view key, absl::string_view what,
+                                          double min, double max, double& out) {
+  return Field{std::string(key), [this, what = std::string(what), min, max, &out](
+                                     const YAML::Node& node, const std::string& path) {
+                 ReadDouble(node, path, what, min, max, out);
+               }};
+}
+
+YamlReader::Field YamlReader::Uint64Field(absl::string_view key, absl::string_view what,
+                                          uint64_t min, uint64_t max, uint64_t& out) {
+  return Field{std::string(key), [this, what = std::string(what), min, max, &out](
+                                     const YAML::Node& node, const std::string& path) {
+                 ReadUint64(node, path, what, min, max, out);
                }};
 }
 

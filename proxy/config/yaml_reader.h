@@ -64,6 +64,11 @@ class YamlReader {
   // `what` names the value in messages: "a weight" -> "0 is not a weight (1-10)".
   bool ReadUint32(const YAML::Node& node, const std::string& path, absl::string_view what,
                   uint32_t min, uint32_t max, uint32_t& out);
+  // A decimal number in [min, max] ("12.5", "100"); `what` as for ReadUint32.
+  bool ReadDouble(const YAML::Node& node, const std::string& path, absl::string_view what,
+                  double min, double max, double& out);
+  bool ReadUint64(const YAML::Node& node, const std::string& path, absl::string_view what,
+                  uint64_t min, uint64_t max, uint64_t& out);
   // "250ms", "1s", "1.5s", "5m", "1h30m" (absl::ParseDuration) or "0"; a bare
   // number other than 0 is an error because its unit would be a guess.
   bool ReadDuration(const YAML::Node& node, const std::string& path, absl::Duration& out);
@@ -80,6 +85,10 @@ class YamlReader {
   Field PortField(absl::string_view key, uint16_t& out);
   Field Uint32Field(absl::string_view key, absl::string_view what, uint32_t min, uint32_t max,
                     uint32_t& out);
+  Field DoubleField(absl::string_view key, absl::string_view what, double min, double max,
+                    double& out);
+  Field Uint64Field(absl::string_view key, absl::string_view what, uint64_t min, uint64_t max,
+                    uint64_t& out);
   Field DurationField(absl::string_view key, absl::Duration& out);
   Field StringListField(absl::string_view key, std::vector<std::string>& out);
   Field PortListField(absl::string_view key, std::vector<uint16_t>& out);

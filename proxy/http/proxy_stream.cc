@@ -1,16 +1,23 @@
 #include "proxy/http/proxy_stream.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/log/log.h"
-#include "proxy/observability/access_log.h"
-#include "proxy/observability/request_metrics.h"
 #include "proxy/http/connection_manager.h"
 #include "proxy/http/local_reply.h"
 #include "proxy/http/route_actions.h"
 #include "proxy/http/router.h"
+#include "proxy/observability/access_log.h"
+#include "proxy/observability/request_metrics.h"
+#include "proxy/resilience/fault_injector.h"
+#include "proxy/resilience/grpc_timeout.h"
+#include "proxy/resilience/rate_limiter.h"
+#include "proxy/upstream/lb_hash.h"
 
 namespace weft::http {
 namespace {
@@ -21,18 +28,51 @@ namespace {
 constexpr absl::string_view kOrigProtoHeader = "x-weft-orig-proto";
 constexpr absl::string_view kOrigProtoHttp1 = "http/1.1";
 
+std::optional<int> GrpcStatusOf(const HeaderMap& fields) {
+  auto status = fields.Get("grpc-status");
+  int value;
+  if (!status.has_value() || !absl::SimpleAtoi(*status, &value)) return std::nullopt;
+  return value;
+}
+
+// The value of cookie `name` in a Cookie field ("a=1; b=2").
+std::optional<absl::string_view> CookieValue(const HeaderMap& headers, absl::string_view name) {
+  auto cookie = headers.Get("cookie");
+  if (!cookie.has_value()) return std::nullopt;
+  for (absl::string_view pair : absl::StrSplit(*cookie, ';')) {
+    pair = absl::StripAsciiWhitespace(pair);
+    const size_t eq = pair.find('=');
+    if (eq != absl::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+  }
+  return std::nullopt;
+}
+
+upstream::UpstreamResult ResultOf(const resilience::AttemptOutcome& outcome) {
+  switch (outcome.kind) {
+    case resilience::AttemptOutcome::Kind::kResponse:
+      return upstream::ResultFromHttpStatus(outcome.http_status);
+    case resilience::AttemptOutcome::Kind::kPerTryTimeout:
+      return upstream::UpstreamResult::kGatewayError;
+    default:
+      return upstream::UpstreamResult::kConnectFailure;
+  }
+}
+
 }  // namespace
 
 ProxyStream::ProxyStream(HttpConnectionManager& manager, ResponseEncoder& downstream)
     : manager_(manager), downstream_(downstream) {}
 
 ProxyStream::~ProxyStream() {
-  ResetUpstream();
+  EndAttempt(/*reset=*/true);
   ReleaseCluster();
+  spent_attempts_.clear();
   // Only now: the last reference to a pool that left the config may go, and
   // with it the connection whose callback may have ended this stream.
-  pool_ = nullptr;
+  pools_.clear();
 }
+
+absl::Time ProxyStream::Now() const { return manager_.Now(); }
 
 // ---- Downstream -------------------------------------------------------------
 
@@ -42,7 +82,6 @@ void ProxyStream::DecodeHeaders(RequestHeaders& headers, bool end_stream) {
   if (manager_.context().host.access_logger() != nullptr) start_system_ = time.SystemNow();
   request_ = &headers;
   request_complete_ = end_stream;
-  request_had_body_ = !end_stream;
   grpc_ = IsGrpcRequest(headers);
   manager_.context().stats.http_rq_total.Inc();
   if (manager_.context().host.tracing()) {
@@ -57,39 +96,48 @@ void ProxyStream::DecodeData(network::Buffer& data, bool end_stream) {
   if (done_) return;
   bytes_received_ += data.size();
   if (end_stream) request_complete_ = true;
-  if (upstream_ != nullptr) {
-    upstream_->EncodeData(data, end_stream);
+  if (retry_policy_.has_value() && body_replayable_) {
+    if (replay_.size() + data.size() > route_->retry.max_replay_bytes) {
+      body_replayable_ = false;  // too big to send again: no more retries
+      replay_.Clear();
+    } else {
+      replay_.Append(data.view());
+    }
+  }
+  if (attempt_ != nullptr && attempt_->encoder != nullptr) {
+    attempt_->encoder->EncodeData(data, end_stream);
   } else {
-    data.Clear();  // answered locally, or the upstream is gone: dropped
+    data.Clear();  // answered locally, between tries (replayed later), or delayed
   }
 }
 
 void ProxyStream::DecodeTrailers(HeaderMap& trailers) {
   if (done_) return;
   request_complete_ = true;
-  if (upstream_ != nullptr) upstream_->EncodeTrailers(trailers);
+  if (retry_policy_.has_value()) replay_trailers_ = trailers;
+  if (attempt_ != nullptr && attempt_->encoder != nullptr) attempt_->encoder->EncodeTrailers(trailers);
 }
 
 void ProxyStream::OnResetStream(StreamResetReason reason) {
   if (done_) return;
   WEFT_LOG(kDebug, "downstream stream reset: %s", StreamResetReasonName(reason));
   error_reason_ = "downstream_reset";
-  ResetUpstream();
+  EndAttempt(/*reset=*/true);
   Finish();
 }
 
 void ProxyStream::OnAboveWriteBufferHighWatermark() {
   // The client is slower than the upstream: stop reading the response.
-  if (upstream_ != nullptr && !upstream_read_disabled_) {
+  if (attempt_ != nullptr && attempt_->encoder != nullptr && !upstream_read_disabled_) {
     upstream_read_disabled_ = true;
-    upstream_->ReadDisable(true);
+    attempt_->encoder->ReadDisable(true);
   }
 }
 
 void ProxyStream::OnBelowWriteBufferLowWatermark() {
-  if (upstream_ != nullptr && upstream_read_disabled_) {
+  if (attempt_ != nullptr && attempt_->encoder != nullptr && upstream_read_disabled_) {
     upstream_read_disabled_ = false;
-    upstream_->ReadDisable(false);
+    attempt_->encoder->ReadDisable(false);
   }
 }
 
@@ -104,7 +152,6 @@ void ProxyStream::RouteAndForward() {
   chains_ = manager_.chains();
   const listener::FilterChainTable::Chain& chain = manager_.chain();
   const std::string* cluster_name = &chain.cluster;
-  absl::Duration timeout = absl::ZeroDuration();
   if (chain.routes != nullptr) {
     route_ = chain.routes->Match(request);
     if (route_ != nullptr) {
@@ -114,26 +161,126 @@ void ProxyStream::RouteAndForward() {
         SendLocalResponse(local.headers, local.body);
         return;
       }
+      if (!ApplyRateLimit()) return;
+      if (!ApplyFault()) return;
       cluster_name = route_->weighted_clusters.empty()
                          ? &route_->cluster
                          : &PickWeightedCluster(route_->weighted_clusters,
                                                 manager_.context().host.random());
-      timeout = route_->timeout;
       ApplyRequestMutations(*route_, request);
     }
   }
   if (cluster_name->empty()) return LocalReply(404, "no_route");
   cluster_ = manager_.context().host.clusters().Find(*cluster_name);
-  pool_ = cluster_ == nullptr ? nullptr : cluster_->PickPool(&manager_.info().original_dst);
-  if (pool_ == nullptr) {
-    cluster_ = nullptr;  // nothing was counted against it
-    return LocalReply(503, "no_healthy_upstream");
+  if (cluster_ == nullptr) return LocalReply(503, "no_healthy_upstream");
+  request_slot_ = cluster_->breaker().TryAcquire(resilience::CircuitBreaker::Resource::kRequest);
+  if (!request_slot_.has_value()) {
+    cluster_->stats().upstream_rq_overflow.Inc();
+    cluster_ = nullptr;
+    return LocalReply(503, "circuit_open");
   }
   cluster_->stats().upstream_rq_total.Inc();
   cluster_->stats().upstream_rq_active.Add(1);
   upstream_version_ = ChooseUpstreamVersion();
-  if (!StartUpstream()) return;
-  SetDeadline(timeout);
+  SetUpRetries();
+  SetRequestTimeout();
+  if (fault_delay_until_ != absl::InfiniteFuture()) return;  // the delay starts the try
+  StartAttempt();
+}
+
+bool ProxyStream::ApplyRateLimit() {
+  const config::RateLimit& limit = route_->rate_limit;
+  resilience::RateLimiter* limiter = manager_.context().host.rate_limiter();
+  if (limit.max_tokens == 0 || limiter == nullptr) return true;
+  std::string key = route_->name.empty() ? absl::StrCat("route@", reinterpret_cast<uintptr_t>(route_))
+                                         : route_->name;
+  if (limit.per_source) absl::StrAppend(&key, "|", manager_.info().peer.ip());
+  resilience::TokenBucket::Options options;
+  options.max_tokens = limit.max_tokens;
+  options.tokens_per_fill = limit.tokens_per_fill == 0 ? limit.max_tokens : limit.tokens_per_fill;
+  options.fill_interval = limit.fill_interval;
+  resilience::TokenBucket::Decision d = limiter->Check(key, options);
+  if (d.allowed) return true;
+  const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d.retry_after, absl::Seconds(1))));
+  manager_.context().host.ErrorCounter("rate_limited").Inc();
+  manager_.context().stats.CountResponse(429);
+  error_reason_ = "rate_limited";
+  http::LocalReply reply = MakeLocalReply(429, "rate_limited", grpc_);
+  reply.headers.headers.Add("retry-after", absl::StrCat(seconds));
+  SendLocalResponse(reply.headers, reply.body);
+  return false;
+}
+
+bool ProxyStream::ApplyFault() {
+  const config::FaultInjection& f = route_->fault;
+  if (f.delay_percent <= 0 && f.abort_percent <= 0) return true;
+  resilience::FaultInjector::Options o;
+  o.delay_percent = f.delay_percent;
+  o.delay = f.delay;
+  o.abort_percent = f.abort_percent;
+  if (f.abort_http_status > 0) o.abort_http_status = f.abort_http_status;
+  if (f.abort_grpc_status >= 0) o.abort_grpc_status = f.abort_grpc_status;
+  absl::StatusOr<resilience::FaultInjector> injector =
+      resilience::FaultInjector::Create(o, manager_.context().host.random());
+  if (!injector.ok()) return true;  // validation rejects such configs
+  resilience::FaultInjector::Decision d = injector->Decide();
+  if (d.abort_http_status.has_value() || d.abort_grpc_status.has_value()) {
+    manager_.context().host.ErrorCounter("fault_injected").Inc();
+    error_reason_ = "fault_injected";
+    if (d.abort_grpc_status.has_value() && grpc_) {
+      http::LocalReply reply = MakeLocalReply(503, "fault_injected", /*grpc=*/true);
+      reply.headers.headers.Set("grpc-status", absl::StrCat(*d.abort_grpc_status));
+      manager_.context().stats.CountResponse(200);
+      SendLocalResponse(reply.headers, reply.body);
+      return false;
+    }
+    const int status = d.abort_http_status.value_or(503);
+    manager_.context().stats.CountResponse(status);
+    http::LocalReply reply = MakeLocalReply(status, "fault_injected", grpc_);
+    SendLocalResponse(reply.headers, reply.body);
+    return false;
+  }
+  if (d.delay.has_value()) {
+    fault_delay_until_ = Now() + *d.delay;
+    manager_.ScheduleDeadline(fault_delay_until_);
+  }
+  return true;
+}
+
+void ProxyStream::SetUpRetries() {
+  if (route_ == nullptr || route_->retry.num_retries == 0) return;
+  const config::RetryPolicy& r = route_->retry;
+  resilience::RetryPolicy::Options o;
+  o.num_retries = r.num_retries;
+  o.retry_on = 0;
+  for (const std::string& name : r.retry_on) {
+    absl::StatusOr<uint32_t> bits = resilience::ParseRetryOn(name, &o.retriable_grpc_codes);
+    if (bits.ok()) o.retry_on |= *bits;
+  }
+  for (uint32_t code : r.retriable_status_codes) o.retriable_status_codes.insert(code);
+  o.retry_non_idempotent = r.retry_non_idempotent;
+  absl::StatusOr<resilience::RetryPolicy> policy = resilience::RetryPolicy::Create(std::move(o));
+  if (!policy.ok()) return;  // validation rejects such configs
+  retry_policy_.emplace(std::move(*policy));
+  absl::StatusOr<resilience::RetryBackoff> backoff = resilience::RetryBackoff::Create(
+      {r.backoff_base, r.backoff_max}, manager_.context().host.random());
+  if (backoff.ok()) backoff_.emplace(std::move(*backoff));
+}
+
+void ProxyStream::SetRequestTimeout() {
+  absl::Duration timeout = route_ != nullptr ? route_->timeout : absl::ZeroDuration();
+  if (grpc_) {
+    // A gRPC deadline is honoured and never extended.
+    std::optional<absl::Duration> deadline;
+    if (auto t = request_->headers.Get("grpc-timeout")) {
+      absl::StatusOr<absl::Duration> parsed = resilience::ParseGrpcTimeout(*t);
+      if (parsed.ok()) deadline = *parsed;
+    }
+    timeout = resilience::EffectiveTimeout(timeout, deadline);
+  }
+  if (timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration()) return;
+  request_deadline_ = start_ + timeout;
+  manager_.ScheduleDeadline(request_deadline_);
 }
 
 upstream::HttpVersion ProxyStream::ChooseUpstreamVersion() {
@@ -158,131 +305,311 @@ upstream::HttpVersion ProxyStream::ChooseUpstreamVersion() {
                                        : upstream::HttpVersion::kHttp1;
 }
 
-bool ProxyStream::StartUpstream() {
-  absl::StatusOr<upstream::ConnectionPool::Stream> stream =
-      pool_->NewStream(upstream_decoder_, upstream_version_);
-  if (!stream.ok()) {
-    LocalReply(503, "connect_failed");
+upstream::LbContext ProxyStream::MakeLbContext() const {
+  upstream::LbContext context;
+  context.excluded_endpoint = last_endpoint_;
+  if (route_ == nullptr) return context;
+  for (const config::HashPolicy& h : route_->hash_policy) {
+    std::optional<absl::string_view> value;
+    std::string ip;
+    switch (h.kind) {
+      case config::HashPolicy::Kind::kHeader:
+        if (auto v = request_->headers.Get(h.name)) value = *v;
+        break;
+      case config::HashPolicy::Kind::kCookie:
+        value = CookieValue(request_->headers, h.name);
+        break;
+      case config::HashPolicy::Kind::kSourceIp:
+        ip = manager_.info().peer.ip();
+        value = ip;
+        break;
+    }
+    if (value.has_value()) {
+      context.hash_key = upstream::HashKey(*value);
+      break;
+    }
+  }
+  return context;
+}
+
+// ---- Tries ------------------------------------------------------------------
+
+bool ProxyStream::StartAttempt() {
+  const bool is_retry = attempt_ != nullptr || !spent_attempts_.empty();
+  if (attempt_ != nullptr) spent_attempts_.push_back(std::move(attempt_));
+  auto attempt = std::make_unique<Attempt>(*this);
+  attempt->pick = cluster_->PickEndpoint(&manager_.info().original_dst, MakeLbContext());
+  if (attempt->pick.pool == nullptr) {
+    LocalReply(503, "no_healthy_upstream");
     return false;
   }
-  upstream_ = stream->encoder;
-  upstream_reused_ = stream->reused;
-  upstream_->EncodeHeaders(*request_, request_complete_);
+  pools_.push_back(attempt->pick.pool);
+  last_endpoint_ = attempt->pick.endpoint;
+  attempt->start = Now();
+  absl::StatusOr<upstream::ConnectionPool::Stream> stream =
+      attempt->pick.pool->NewStream(*attempt, upstream_version_);
+  if (!stream.ok()) {
+    if (absl::IsResourceExhausted(stream.status())) {
+      LocalReply(503, "circuit_open");
+      return false;
+    }
+    attempt_ = std::move(attempt);
+    OnAttemptFailed({resilience::AttemptOutcome::Kind::kConnectFailure, 0, std::nullopt},
+                    "connect_failed", 503);
+    return !done_;
+  }
+  attempt->encoder = stream->encoder;
+  attempt->reused = stream->reused;
+  cluster_->OnAttemptStart(attempt->pick);
+  if (is_retry) cluster_->stats().upstream_rq_retry.Inc();
+  if (route_ != nullptr && route_->per_try_timeout > absl::ZeroDuration()) {
+    attempt->per_try_deadline = attempt->start + route_->per_try_timeout;
+    manager_.ScheduleDeadline(attempt->per_try_deadline);
+  }
+  attempt_ = std::move(attempt);
+  Attempt* a = attempt_.get();
+  // A retry sends what the client sent so far again.
+  const bool has_body = !replay_.empty() || replay_trailers_.has_value();
+  const bool headers_end = request_complete_ && (!is_retry || !has_body);
+  a->encoder->EncodeHeaders(*request_, headers_end);
+  if (is_retry && has_body && a->encoder != nullptr && attempt_.get() == a) {
+    network::Buffer copy;
+    copy.Append(replay_.view());
+    const bool data_end = request_complete_ && !replay_trailers_.has_value();
+    if (!copy.empty() || data_end) a->encoder->EncodeData(copy, data_end);
+    if (replay_trailers_.has_value() && a->encoder != nullptr && attempt_.get() == a) {
+      a->encoder->EncodeTrailers(*replay_trailers_);
+    }
+  }
   return !done_;
 }
 
-void ProxyStream::SetDeadline(absl::Duration timeout) {
-  if (done_ || timeout <= absl::ZeroDuration()) return;
-  deadline_ = manager_.Now() + timeout;
-  manager_.ScheduleDeadline(deadline_);
+void ProxyStream::ReportAttempt(upstream::UpstreamResult result) {
+  if (attempt_ == nullptr || attempt_->reported || cluster_ == nullptr) return;
+  attempt_->reported = true;
+  cluster_->OnAttemptEnd(attempt_->pick, result, Now() - attempt_->start);
+}
+
+void ProxyStream::EndAttempt(bool reset) {
+  if (attempt_ == nullptr) return;
+  if (!attempt_->reported && cluster_ != nullptr && attempt_->encoder != nullptr) {
+    // Abandoned (timeout, client gone): not the endpoint's fault.
+    attempt_->reported = true;
+    cluster_->OnAttemptEnd(attempt_->pick, upstream::UpstreamResult::kSuccess,
+                           Now() - attempt_->start);
+  }
+  RequestEncoder* encoder = attempt_->encoder;
+  attempt_->encoder = nullptr;
+  attempt_->retry_slot.reset();
+  upstream_read_disabled_ = false;
+  if (reset && encoder != nullptr) encoder->ResetStream(StreamResetReason::kLocalReset);
+}
+
+bool ProxyStream::MaybeRetry(const resilience::AttemptOutcome& outcome) {
+  if (!retry_policy_.has_value() || response_started_ || cluster_ == nullptr) return false;
+  resilience::RequestInfo info;
+  info.method = request_->method;
+  info.is_grpc = grpc_;
+  info.body_replayable = body_replayable_;
+  const resilience::RetryDecision decision =
+      retry_policy_->ShouldRetry(outcome, info, retries_done_);
+  if (decision != resilience::RetryDecision::kRetry) return false;
+  std::optional<resilience::CircuitBreaker::Handle> slot =
+      cluster_->breaker().TryAcquire(resilience::CircuitBreaker::Resource::kRetry);
+  if (!slot.has_value()) {
+    cluster_->stats().upstream_rq_retry_overflow.Inc();
+    retry_blocked_reason_ = "retry_budget_exhausted";
+    return false;
+  }
+  ++retries_done_;
+  EndAttempt(/*reset=*/true);
+  attempt_->retry_slot = std::move(slot);  // held until the retry is over
+  const absl::Duration wait = backoff_.has_value() ? backoff_->Next() : absl::ZeroDuration();
+  retry_at_ = Now() + wait;
+  if (retry_at_ >= request_deadline_) {
+    retry_at_ = absl::InfiniteFuture();
+    return false;
+  }
+  manager_.ScheduleDeadline(retry_at_);
+  return true;
+}
+
+void ProxyStream::OnAttemptFailed(const resilience::AttemptOutcome& outcome,
+                                  absl::string_view reason, int status) {
+  ReportAttempt(ResultOf(outcome));
+  if (MaybeRetry(outcome)) return;
+  EndAttempt(/*reset=*/true);
+  if (!retry_blocked_reason_.empty()) reason = retry_blocked_reason_;
+  LocalReply(status, reason);
+}
+
+// ---- Timers -----------------------------------------------------------------
+
+absl::Time ProxyStream::deadline() const {
+  absl::Time next = std::min(request_deadline_, std::min(retry_at_, fault_delay_until_));
+  if (attempt_ != nullptr && attempt_->encoder != nullptr) {
+    next = std::min(next, attempt_->per_try_deadline);
+  }
+  return response_started_ ? absl::InfiniteFuture() : next;
 }
 
 void ProxyStream::OnDeadline() {
   if (done_ || response_started_) return;
-  deadline_ = absl::InfiniteFuture();
-  ResetUpstream();
-  LocalReply(504, "upstream_timeout");
+  const absl::Time now = Now();
+  if (now >= request_deadline_) {
+    request_deadline_ = absl::InfiniteFuture();
+    cluster_->stats().upstream_rq_timeout.Inc();
+    ReportAttempt(upstream::UpstreamResult::kGatewayError);
+    EndAttempt(/*reset=*/true);
+    LocalReply(504, "upstream_timeout");
+    return;
+  }
+  if (now >= fault_delay_until_) {
+    fault_delay_until_ = absl::InfiniteFuture();
+    StartAttempt();
+    return;
+  }
+  if (now >= retry_at_) {
+    retry_at_ = absl::InfiniteFuture();
+    StartAttempt();
+    return;
+  }
+  if (attempt_ != nullptr && attempt_->encoder != nullptr && now >= attempt_->per_try_deadline) {
+    attempt_->per_try_deadline = absl::InfiniteFuture();
+    cluster_->stats().upstream_rq_per_try_timeout.Inc();
+    OnAttemptFailed({resilience::AttemptOutcome::Kind::kPerTryTimeout, 504, std::nullopt},
+                    "upstream_timeout", 504);
+    return;
+  }
+  // Not due yet (the connection's timer is shared): it will be asked again.
+  manager_.ScheduleDeadline(deadline());
 }
 
 void ProxyStream::Abort() {
   if (done_) return;
-  ResetUpstream();
+  EndAttempt(/*reset=*/true);
   downstream_.ResetStream(StreamResetReason::kLocalReset);
   Finish();
 }
 
-// ---- Upstream ---------------------------------------------------------------
+// ---- Upstream events of a try ----------------------------------------------
 
-void ProxyStream::UpstreamDecoder::Decode1xxHeaders(ResponseHeaders& headers) {
-  if (!stream_.done_) stream_.downstream_.Encode1xxHeaders(headers);
+void ProxyStream::Attempt::Decode1xxHeaders(ResponseHeaders& headers) {
+  if (stream_.attempt_.get() == this && !stream_.done_) {
+    stream_.downstream_.Encode1xxHeaders(headers);
+  }
 }
 
-void ProxyStream::UpstreamDecoder::DecodeHeaders(ResponseHeaders& headers, bool end_stream) {
-  ProxyStream& s = stream_;
-  if (s.done_) return;
-  s.response_started_ = true;
-  s.deadline_ = absl::InfiniteFuture();
-  s.manager_.context().stats.CountResponse(headers.status);
-  if (s.route_ != nullptr) ApplyResponseMutations(*s.route_, headers);
-  s.NoteResponse(headers);
-  if (end_stream) s.upstream_ = nullptr;  // the upstream stream is over
-  s.downstream_.EncodeHeaders(headers, end_stream);
-  if (end_stream) s.Finish();
+void ProxyStream::Attempt::DecodeHeaders(ResponseHeaders& headers, bool end_stream) {
+  if (stream_.attempt_.get() == this && !stream_.done_) stream_.OnResponseHeaders(headers, end_stream);
 }
 
-void ProxyStream::UpstreamDecoder::DecodeData(network::Buffer& data, bool end_stream) {
-  ProxyStream& s = stream_;
-  if (s.done_) return;
-  if (end_stream) s.upstream_ = nullptr;
-  s.bytes_sent_ += data.size();
-  s.downstream_.EncodeData(data, end_stream);
-  if (end_stream) s.Finish();
+void ProxyStream::Attempt::DecodeData(network::Buffer& data, bool end_stream) {
+  if (stream_.attempt_.get() == this && !stream_.done_) stream_.OnResponseData(data, end_stream);
 }
 
-void ProxyStream::UpstreamDecoder::DecodeTrailers(HeaderMap& trailers) {
-  ProxyStream& s = stream_;
-  if (s.done_) return;
-  s.upstream_ = nullptr;
-  s.NoteGrpcStatus(trailers);
-  s.downstream_.EncodeTrailers(trailers);
-  s.Finish();
+void ProxyStream::Attempt::DecodeTrailers(HeaderMap& trailers) {
+  if (stream_.attempt_.get() == this && !stream_.done_) stream_.OnResponseTrailers(trailers);
 }
 
-void ProxyStream::UpstreamDecoder::OnResetStream(StreamResetReason reason) {
-  stream_.OnUpstreamReset(reason);
+void ProxyStream::Attempt::OnResetStream(StreamResetReason reason) {
+  encoder = nullptr;  // the codec is done with it
+  if (stream_.attempt_.get() == this && !stream_.done_) stream_.OnAttemptReset(reason);
 }
 
-void ProxyStream::UpstreamDecoder::OnAboveWriteBufferHighWatermark() {
+void ProxyStream::Attempt::OnAboveWriteBufferHighWatermark() {
   // The upstream is slower than the client: stop reading the request body.
   ProxyStream& s = stream_;
-  if (!s.done_ && !s.downstream_read_disabled_) {
+  if (s.attempt_.get() == this && !s.done_ && !s.downstream_read_disabled_) {
     s.downstream_read_disabled_ = true;
     s.downstream_.ReadDisable(true);
   }
 }
 
-void ProxyStream::UpstreamDecoder::OnBelowWriteBufferLowWatermark() {
+void ProxyStream::Attempt::OnBelowWriteBufferLowWatermark() {
   ProxyStream& s = stream_;
-  if (!s.done_ && s.downstream_read_disabled_) {
+  if (s.attempt_.get() == this && !s.done_ && s.downstream_read_disabled_) {
     s.downstream_read_disabled_ = false;
     s.downstream_.ReadDisable(false);
   }
 }
 
-void ProxyStream::OnUpstreamReset(StreamResetReason reason) {
-  if (done_) return;
-  upstream_ = nullptr;
+void ProxyStream::OnResponseHeaders(ResponseHeaders& headers, bool end_stream) {
+  resilience::AttemptOutcome outcome;
+  outcome.kind = resilience::AttemptOutcome::Kind::kResponse;
+  outcome.http_status = headers.status;
+  if (grpc_) outcome.grpc_status = GrpcStatusOf(headers.headers);  // trailers-only
+  ReportAttempt(ResultOf(outcome));
+  if (headers.status >= 500 || outcome.grpc_status.value_or(0) != 0) {
+    if (MaybeRetry(outcome)) return;  // this response is dropped
+  }
+  response_started_ = true;
+  manager_.context().stats.CountResponse(headers.status);
+  if (route_ != nullptr) ApplyResponseMutations(*route_, headers);
+  NoteResponse(headers);
+  if (end_stream) EndAttempt(/*reset=*/false);
+  downstream_.EncodeHeaders(headers, end_stream);
+  if (end_stream) Finish();
+}
+
+void ProxyStream::OnResponseData(network::Buffer& data, bool end_stream) {
+  if (end_stream) EndAttempt(/*reset=*/false);
+  bytes_sent_ += data.size();
+  downstream_.EncodeData(data, end_stream);
+  if (end_stream) Finish();
+}
+
+void ProxyStream::OnResponseTrailers(HeaderMap& trailers) {
+  EndAttempt(/*reset=*/false);
+  NoteGrpcStatus(trailers);
+  downstream_.EncodeTrailers(trailers);
+  Finish();
+}
+
+void ProxyStream::OnAttemptReset(StreamResetReason reason) {
   upstream_read_disabled_ = false;
   if (reason == StreamResetReason::kConnectionFailure) {
     WEFT_LOG(kDebug, "cluster %s: connect failed", cluster_->config().name);
   }
-  // A request that provably did not reach the application can go again, once:
-  // refused by the server (HTTP/2 REFUSED_STREAM, GOAWAY), or sent on a pooled
-  // keep-alive connection that the upstream had just closed.
-  const bool refused = reason == StreamResetReason::kRemoteRefused;
-  const bool stale = upstream_reused_ && reason == StreamResetReason::kConnectionTermination;
-  if ((refused || stale) && !retried_ && !response_started_ && request_complete_ &&
-      !request_had_body_) {
-    retried_ = true;
-    StartUpstream();
-    return;
-  }
   if (response_started_) {
+    ReportAttempt(upstream::UpstreamResult::kConnectFailure);
     error_reason_ = "upstream_reset";
     manager_.context().host.ErrorCounter(error_reason_).Inc();
     downstream_.ResetStream(StreamResetReason::kRemoteReset);  // the client must see the cut
     Finish();
     return;
   }
+  // A request that provably did not reach the application may go again once,
+  // whatever the policy: refused by the server (HTTP/2 REFUSED_STREAM,
+  // GOAWAY), or sent on a pooled keep-alive connection the upstream had just
+  // closed. Only when the request is complete and had no body to replay.
+  const bool refused = reason == StreamResetReason::kRemoteRefused;
+  const bool stale = attempt_->reused && reason == StreamResetReason::kConnectionTermination;
+  if ((refused || stale) && !implicit_retry_used_ && request_complete_ && replay_.empty() &&
+      bytes_received_ == 0) {
+    implicit_retry_used_ = true;
+    ReportAttempt(upstream::UpstreamResult::kSuccess);  // not the endpoint's fault
+    attempt_->encoder = nullptr;
+    StartAttempt();
+    return;
+  }
+  resilience::AttemptOutcome outcome;
   switch (reason) {
     case StreamResetReason::kConnectionFailure:
-      return LocalReply(503, "connect_failed");
+      outcome.kind = resilience::AttemptOutcome::Kind::kConnectFailure;
+      return OnAttemptFailed(outcome, "connect_failed", 503);
+    case StreamResetReason::kRemoteRefused:
+      outcome.kind = resilience::AttemptOutcome::Kind::kRefusedStream;
+      return OnAttemptFailed(outcome, "upstream_reset", 503);
     case StreamResetReason::kOverflow:
-      return LocalReply(503, "upstream_overflow");
+      outcome.kind = resilience::AttemptOutcome::Kind::kReset;
+      return OnAttemptFailed(outcome, "upstream_overflow", 503);
     case StreamResetReason::kProtocolError:
-      return LocalReply(502, "upstream_protocol_error");
+      outcome.kind = resilience::AttemptOutcome::Kind::kReset;
+      return OnAttemptFailed(outcome, "upstream_protocol_error", 502);
     default:
-      return LocalReply(502, "upstream_reset");
+      outcome.kind = resilience::AttemptOutcome::Kind::kReset;
+      return OnAttemptFailed(outcome, "upstream_reset", 502);
   }
 }
 
@@ -290,7 +617,7 @@ void ProxyStream::OnUpstreamReset(StreamResetReason reason) {
 
 void ProxyStream::LocalReply(int status, absl::string_view reason) {
   if (done_) return;
-  ResetUpstream();
+  EndAttempt(/*reset=*/true);
   manager_.context().host.ErrorCounter(reason).Inc();
   manager_.context().stats.CountResponse(status);
   error_reason_ = reason;
@@ -307,7 +634,6 @@ void ProxyStream::SendLocalResponse(ResponseHeaders& headers, absl::string_view 
   response_started_ = true;
   NoteResponse(headers);
   bytes_sent_ += body.size();
-  deadline_ = absl::InfiniteFuture();
   if (body.empty()) {
     downstream_.EncodeHeaders(headers, /*end_stream=*/true);
   } else {
@@ -319,16 +645,33 @@ void ProxyStream::SendLocalResponse(ResponseHeaders& headers, absl::string_view 
   Finish();
 }
 
+void ProxyStream::ReleaseCluster() {
+  if (cluster_ != nullptr && !cluster_released_ && request_slot_.has_value()) {
+    cluster_released_ = true;
+    cluster_->stats().upstream_rq_active.Sub(1);
+  }
+  request_slot_.reset();
+}
+
+void ProxyStream::Finish() {
+  if (done_) return;
+  done_ = true;
+  retry_at_ = absl::InfiniteFuture();
+  fault_delay_until_ = absl::InfiniteFuture();
+  request_deadline_ = absl::InfiniteFuture();
+  Record();
+  EndAttempt(/*reset=*/true);
+  ReleaseCluster();
+  manager_.OnStreamDone(*this);
+}
+
 void ProxyStream::NoteResponse(const ResponseHeaders& headers) {
   response_code_ = headers.status;
   if (grpc_) NoteGrpcStatus(headers.headers);
 }
 
 void ProxyStream::NoteGrpcStatus(const HeaderMap& fields) {
-  if (auto status = fields.Get("grpc-status")) {
-    int value;
-    if (absl::SimpleAtoi(*status, &value)) grpc_status_ = value;
-  }
+  if (std::optional<int> status = GrpcStatusOf(fields)) grpc_status_ = *status;
 }
 
 void ProxyStream::Record() {
@@ -336,7 +679,7 @@ void ProxyStream::Record() {
   observability::WorkerRequestMetrics* metrics = host.request_metrics();
   observability::AccessLogger* log = host.access_logger();
   if (metrics == nullptr && log == nullptr) return;
-  const absl::Duration duration = manager_.Now() - start_;
+  const absl::Duration duration = Now() - start_;
   const absl::string_view reason = error_reason_;
   const absl::string_view cluster =
       cluster_ != nullptr ? absl::string_view(cluster_->config().name) : absl::string_view();
@@ -345,12 +688,12 @@ void ProxyStream::Record() {
   if (metrics != nullptr) {
     char code[32];  // absl::numbers_internal::kFastToBufferSize
     char grpc[32];
-    const absl::string_view code_text(code, absl::numbers_internal::FastIntToBuffer(
-                                                response_code_, code) - code);
+    const absl::string_view code_text(
+        code, absl::numbers_internal::FastIntToBuffer(response_code_, code) - code);
     absl::string_view grpc_text;
     if (grpc_status_ >= 0) {
-      grpc_text = absl::string_view(grpc, absl::numbers_internal::FastIntToBuffer(
-                                              grpc_status_, grpc) - grpc);
+      grpc_text = absl::string_view(
+          grpc, absl::numbers_internal::FastIntToBuffer(grpc_status_, grpc) - grpc);
     }
     observability::RequestLabels labels;
     labels.direction = manager_.context().config.name;
@@ -362,10 +705,10 @@ void ProxyStream::Record() {
     metrics->Record(labels, duration, bytes_received_, bytes_sent_);
   }
   if (log != nullptr && request_ != nullptr) {
-    const std::string trace_id =
-        manager_.context().host.tracing() ? observability::TraceIdHex(trace_) : std::string();
+    const std::string trace_id = host.tracing() ? observability::TraceIdHex(trace_) : std::string();
     const std::string peer = manager_.info().peer.ToString();
-    const std::string endpoint = pool_ != nullptr ? pool_->address().ToString() : std::string();
+    const std::string endpoint =
+        !pools_.empty() ? pools_.back()->address().ToString() : std::string();
     observability::AccessLogRecord r;
     r.start_time = start_system_;
     r.duration = duration;
@@ -387,30 +730,6 @@ void ProxyStream::Record() {
     if (auto id = request_->headers.Get("x-request-id")) r.request_id = *id;
     log->Log(r);
   }
-}
-
-void ProxyStream::ResetUpstream() {
-  if (upstream_ == nullptr) return;
-  RequestEncoder* upstream = upstream_;
-  upstream_ = nullptr;
-  upstream->ResetStream(StreamResetReason::kLocalReset);
-}
-
-void ProxyStream::ReleaseCluster() {
-  if (cluster_ != nullptr && !cluster_released_) {
-    cluster_released_ = true;
-    cluster_->stats().upstream_rq_active.Sub(1);
-  }
-}
-
-void ProxyStream::Finish() {
-  if (done_) return;
-  done_ = true;
-  Record();
-  deadline_ = absl::InfiniteFuture();
-  ResetUpstream();
-  ReleaseCluster();
-  manager_.OnStreamDone(*this);
 }
 
 }  // namespace weft::http

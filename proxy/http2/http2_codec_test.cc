@@ -497,3 +497,38 @@ TEST(Http2CodecTest, TransportWatermarksReachEveryOpenStream) {
 
 }  // namespace
 }  // namespace weft::http2
+
+namespace weft::http2 {
+namespace {
+
+// The response is written later than the request's Dispatch (an upstream
+// answered in another event): its body must still go out at once.
+TEST(Http2LateResponseTest, BodyEncodedOutsideDispatchIsSentImmediately) {
+  testing::CodecPair pair;
+  testing::RecordingResponseDecoder response;
+  http::RequestEncoder& request = pair.client->NewStream(response);
+  http::RequestHeaders headers;
+  headers.method = "GET";
+  headers.path = "/";
+  headers.authority = "svc";
+  request.EncodeHeaders(headers, /*end_stream=*/true);
+  ASSERT_TRUE(pair.Pump());
+  ASSERT_EQ(pair.server_callbacks.streams.size(), 1u);
+  http::ResponseEncoder& encoder = pair.server_callbacks.streams[0]->encoder;
+  http::ResponseHeaders head;
+  head.status = 200;
+  encoder.EncodeHeaders(head, /*end_stream=*/false);
+  network::Buffer body;
+  body.Append("late");
+  encoder.EncodeData(body, /*end_stream=*/true);
+  // Only what the server has written so far may be delivered: no server
+  // Dispatch happens before the client reads.
+  network::Buffer wire;
+  wire.Move(pair.server_transport.pending);
+  ASSERT_TRUE(pair.client->Dispatch(wire).ok());
+  EXPECT_EQ(response.got.body, "late");
+  EXPECT_TRUE(response.got.end);
+}
+
+}  // namespace
+}  // namespace weft::http2

@@ -16,6 +16,9 @@
 namespace weft::upstream {
 class ClusterManager;
 }
+namespace weft::resilience {
+class RateLimiter;
+}
 namespace weft::observability {
 class AccessLogger;
 class WorkerRequestMetrics;
@@ -56,6 +59,8 @@ class SessionHost {
   virtual observability::AccessLogger* access_logger() { return nullptr; }
   // Whether streams propagate (and start) trace context headers.
   virtual bool tracing() const { return false; }
+  // The process-wide local rate limiter; null when none.
+  virtual resilience::RateLimiter* rate_limiter() { return nullptr; }
 };
 
 // Counters of one listener on one worker.

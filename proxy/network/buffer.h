@@ -26,6 +26,7 @@ class Buffer {
 
   void Append(absl::string_view bytes) { Append(bytes.data(), bytes.size()); }
   void Append(const char* bytes, size_t n) {
+    if (n == 0) return;  // `bytes` may be null then; memcpy must not see it
     std::memcpy(Reserve(n), bytes, n);
     Commit(n);
   }

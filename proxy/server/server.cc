@@ -8,6 +8,7 @@
 #include "common/log/log.h"
 #include "proxy/config/config_json.h"
 #include "proxy/config/validate.h"
+#include "proxy/admin/inspection.h"
 #include "proxy/stats/prometheus_text.h"
 #include "proxy/stats/store_exposition.h"
 
@@ -124,8 +125,7 @@ absl::Status Server::Run() {
                           absl::StrCat("metrics: ", metrics.status().message()));
     }
     metrics_server_ = std::move(*metrics);
-    metrics_server_->AddHandler("/metrics", "Prometheus text format 0.0.4",
-                                [this](const admin::AdminRequest&) { return RenderMetrics(); });
+    InstallReadOnlyHandlers(*metrics_server_);
   }
   for (ExtraHandler& h : extra_handlers_) admin_->AddHandler(h.path, h.help, std::move(h.handler));
 
@@ -154,15 +154,51 @@ admin::AdminResponse Server::RenderMetrics() {
   stats::PrometheusTextWriter writer;
   telemetry_.registry.Render(writer);
   stats::RenderStoreSnapshot(store_.Snapshot(), writer);
+  for (const MetricsRenderer& render : metrics_renderers_) render(writer);
   return admin::AdminResponse{200, std::string(stats::kPrometheusContentType), writer.Release()};
 }
 
+void Server::InstallReadOnlyHandlers(admin::AdminServer& server) {
+  server.AddHandler("/metrics", "Prometheus text format 0.0.4",
+                    [this](const admin::AdminRequest&) { return RenderMetrics(); });
+  server.AddHandler("/ready", "200 LIVE when serving, 503 DRAINING while draining",
+                    [this](const admin::AdminRequest&) {
+                      return draining_ ? Text(503, "DRAINING\n") : Text(200, "LIVE\n");
+                    });
+  server.AddHandler("/config_dump", "the active configuration as JSON",
+                    [this](const admin::AdminRequest&) {
+                      return admin::AdminResponse{200, "application/json",
+                                                  config::ToJson(*CurrentConfig())};
+                    });
+  server.AddHandler("/clusters", "clusters, endpoints, load and health; ?format=json",
+                    [this](const admin::AdminRequest& r) {
+                      const config::ProxyConfigPtr config = CurrentConfig();
+                      if (admin::WantsJson(r.query)) {
+                        return admin::AdminResponse{
+                            200, "application/json",
+                            admin::ClustersJson(*config, store_.Snapshot())};
+                      }
+                      return Text(200, admin::ClustersText(*config, store_.Snapshot()));
+                    });
+  server.AddHandler("/listeners", "listeners and their filter chains; ?format=json",
+                    [this](const admin::AdminRequest& r) {
+                      const config::ProxyConfigPtr config = CurrentConfig();
+                      if (admin::WantsJson(r.query)) {
+                        return admin::AdminResponse{200, "application/json",
+                                                    admin::ListenersJson(*config)};
+                      }
+                      return Text(200, admin::ListenersText(*config));
+                    });
+}
+
 void Server::InstallAdminHandlers() {
-  admin_->AddHandler("/metrics", "Prometheus text format (also on the metrics port)",
-                     [this](const admin::AdminRequest&) { return RenderMetrics(); });
-  admin_->AddHandler("/ready", "200 LIVE when serving, 503 DRAINING while draining",
-                     [this](const admin::AdminRequest&) {
-                       return draining_ ? Text(503, "DRAINING\n") : Text(200, "LIVE\n");
+  InstallReadOnlyHandlers(*admin_);
+  admin_->AddHandler("/certs", "workload certificates and expiry; ?format=json",
+                     [](const admin::AdminRequest& r) {
+                       if (admin::WantsJson(r.query)) {
+                         return admin::AdminResponse{200, "application/json", admin::CertsJson()};
+                       }
+                       return Text(200, admin::CertsText());
                      });
   admin_->AddHandler("/stats", "counters and gauges; ?format=json for JSON",
                      [this](const admin::AdminRequest& r) {
@@ -182,11 +218,6 @@ void Server::InstallAdminHandlers() {
                        if (json) body += "\n}\n";
                        return admin::AdminResponse{200, json ? "application/json" : "text/plain",
                                                    body};
-                     });
-  admin_->AddHandler("/config_dump", "the active configuration as JSON",
-                     [this](const admin::AdminRequest&) {
-                       return admin::AdminResponse{200, "application/json",
-                                                   config::ToJson(*CurrentConfig())};
                      });
   admin_->AddHandler("/drain", "POST: stop accepting; in-flight requests finish",
                      [this](const admin::AdminRequest& r) {

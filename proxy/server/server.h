@@ -15,6 +15,7 @@
 #include "proxy/server/telemetry.h"
 #include "proxy/config/model.h"
 #include "proxy/server/worker.h"
+#include "proxy/stats/prometheus_text.h"
 #include "proxy/stats/stats.h"
 
 namespace weft::server {
@@ -56,9 +57,19 @@ class Server {
   void AddAdminHandler(std::string path, std::string help, admin::AdminServer::Handler handler) {
     extra_handlers_.push_back({std::move(path), std::move(help), std::move(handler)});
   }
+  // Extra families appended to every /metrics scrape (before Run()), e.g. the
+  // xDS client's state (admin/xds_metrics.h). Called on the main thread; each
+  // renderer must emit whole families whose names no other renderer uses.
+  using MetricsRenderer = std::function<void(stats::PrometheusTextWriter&)>;
+  void AddMetricsRenderer(MetricsRenderer renderer) {
+    metrics_renderers_.push_back(std::move(renderer));
+  }
 
  private:
   void InstallAdminHandlers();
+  // The read-only views, installed on both the admin port and the metrics port
+  // (which is reachable from outside the pod, so never /drain or /quitquitquit).
+  void InstallReadOnlyHandlers(admin::AdminServer& server);
   admin::AdminResponse RenderMetrics();
   void StartDrain(bool then_exit);
   void CheckDrained();
@@ -79,6 +90,7 @@ class Server {
     admin::AdminServer::Handler handler;
   };
   std::vector<ExtraHandler> extra_handlers_;
+  std::vector<MetricsRenderer> metrics_renderers_;
   stats::Counter* reloads_ok_ = nullptr;
   stats::Counter* reloads_rejected_ = nullptr;
   const ServerOptions options_;

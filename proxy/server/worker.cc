@@ -14,7 +14,7 @@ Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
       scope_(store.CreateScope()),
       random_(random_seed + static_cast<uint64_t>(index)) {
   dispatcher_ = std::make_unique<event::LibeventDispatcher>(time_source);
-  clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_);
+  clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_, random_);
   closing_ = std::make_unique<network::ClosingConnections>(*dispatcher_, absl::Seconds(10));
   if (telemetry != nullptr && telemetry->request_families.has_value() &&
       config_->observability.request_metrics) {

@@ -20,7 +20,7 @@ class FakeSessionHost : public listener::SessionHost {
  public:
   FakeSessionHost(FakeDispatcher& dispatcher, const config::ProxyConfig& config)
       : dispatcher_(dispatcher),
-        clusters_(dispatcher, config, scope_),
+        clusters_(dispatcher, config, scope_, random_),
         closing_(dispatcher, absl::Seconds(10)) {}
   ~FakeSessionHost() override {
     sessions_.clear();
@@ -64,11 +64,11 @@ class FakeSessionHost : public listener::SessionHost {
  private:
   FakeDispatcher& dispatcher_;
   stats::Scope scope_;
+  FixedRandom random_{{0, 7, 3, 9, 1}};  // before clusters_, which use it
   upstream::ClusterManager clusters_;
   network::ClosingConnections closing_;
   std::map<listener::Session*, std::unique_ptr<listener::Session>> sessions_;
   bool draining_ = false;
-  FixedRandom random_{{0, 7, 3, 9, 1}};
 };
 
 }  // namespace weft::testing

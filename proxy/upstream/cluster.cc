@@ -1,22 +1,137 @@
 #include "proxy/upstream/cluster.h"
 
+#include <limits>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "proxy/upstream/least_request_lb.h"
+#include "proxy/upstream/maglev_lb.h"
+#include "proxy/upstream/peak_ewma_lb.h"
+#include "proxy/upstream/random_lb.h"
+#include "proxy/upstream/ring_hash_lb.h"
+#include "proxy/upstream/round_robin_lb.h"
 
 namespace weft::upstream {
+namespace {
+
+uint32_t LimitOrUnbounded(uint32_t v) {
+  return v == 0 ? std::numeric_limits<uint32_t>::max() : v;
+}
+
+// Validation has checked the options; a failure here falls back to round
+// robin rather than leaving the cluster without a balancer.
+std::unique_ptr<LbPolicy> MakeLbPolicy(const config::LoadBalancing& lb, const EndpointSet& set,
+                                       RandomGenerator& random, const TimeSource& time,
+                                       const std::string& local_zone,
+                                       const std::string& cluster) {
+  CandidateOptions candidates;
+  candidates.panic_threshold_percent = lb.panic_threshold_percent;
+  if (lb.locality_min_healthy_percent > 0) {
+    candidates.local_zone = local_zone;
+    candidates.locality_min_healthy_percent = lb.locality_min_healthy_percent;
+  }
+  absl::StatusOr<std::unique_ptr<LbPolicy>> policy;
+  switch (lb.policy) {
+    case config::LoadBalancing::Policy::kRoundRobin:
+      policy = RoundRobinLb::Create({candidates}, set);
+      break;
+    case config::LoadBalancing::Policy::kRandom:
+      policy = RandomLb::Create({candidates}, set, random);
+      break;
+    case config::LoadBalancing::Policy::kLeastRequest:
+      policy = LeastRequestLb::Create({candidates}, set, random);
+      break;
+    case config::LoadBalancing::Policy::kPeakEwma: {
+      PeakEwmaLb::Options o;
+      o.candidates = candidates;
+      o.decay = lb.ewma_decay;
+      policy = PeakEwmaLb::Create(o, set, random, time);
+      break;
+    }
+    case config::LoadBalancing::Policy::kRingHash: {
+      RingHashLb::Options o;
+      o.candidates = candidates;
+      o.min_ring_size = lb.ring_hash_min_size;
+      policy = RingHashLb::Create(o, set, random);
+      break;
+    }
+    case config::LoadBalancing::Policy::kMaglev: {
+      MaglevLb::Options o;
+      o.candidates = candidates;
+      o.table_size = lb.maglev_table_size;
+      policy = MaglevLb::Create(o, set, random);
+      break;
+    }
+  }
+  if (policy.ok()) return std::move(*policy);
+  WEFT_LOG(kError, "cluster %s: load balancer: %s; using round robin", cluster,
+           policy.status().ToString());
+  return std::move(*RoundRobinLb::Create({}, set));
+}
+
+}  // namespace
 
 Cluster::Cluster(event::Dispatcher& dispatcher, const config::Cluster& config,
-                 stats::Scope& scope)
-    : dispatcher_(dispatcher), config_(config), stats_(scope, config.name) {
+                 stats::Scope& scope, RandomGenerator& random, const std::string& local_zone)
+    : dispatcher_(dispatcher), config_(config), stats_(scope, config.name), random_(random) {
+  const config::CircuitBreakers& cb = config.circuit_breakers;
+  resilience::CircuitBreaker::Options breaker;
+  breaker.max_connections = LimitOrUnbounded(cb.max_connections);
+  breaker.max_pending_requests = LimitOrUnbounded(cb.max_pending_requests);
+  breaker.max_requests = LimitOrUnbounded(cb.max_requests);
+  breaker.max_retries = LimitOrUnbounded(cb.max_retries);
+  if (cb.retry_budget_percent > 0) {
+    breaker.retry_budget = resilience::RetryBudget::Options{cb.retry_budget_percent / 100.0,
+                                                            cb.retry_budget_min_concurrency};
+  }
+  auto created = resilience::CircuitBreaker::Create(breaker);
+  if (!created.ok()) {
+    WEFT_LOG(kError, "cluster %s: circuit breakers: %s", config.name, created.status().ToString());
+    created = resilience::CircuitBreaker::Create({std::numeric_limits<uint32_t>::max(),
+                                                  std::numeric_limits<uint32_t>::max(),
+                                                  std::numeric_limits<uint32_t>::max(),
+                                                  std::numeric_limits<uint32_t>::max(),
+                                                  std::nullopt});
+  }
+  breaker_ = std::move(*created);
+
   UpdateEndpoints(config.endpoints);
+  lb_ = MakeLbPolicy(config.load_balancing, endpoints_, random_, dispatcher_.time_source(),
+                     local_zone, config.name);
+
+  const config::OutlierDetection& od = config.outlier_detection;
+  if (od.enabled) {
+    OutlierDetector::Options o;
+    o.consecutive_5xx = od.consecutive_5xx;
+    o.consecutive_gateway_failure = od.consecutive_gateway_errors;
+    o.success_rate_enabled = od.success_rate;
+    o.success_rate_minimum_hosts = od.success_rate_minimum_hosts;
+    o.success_rate_request_volume = od.success_rate_request_volume;
+    o.success_rate_stdev_factor = od.success_rate_stdev_factor;
+    o.base_ejection_time = od.base_ejection_time;
+    o.max_ejection_time = od.max_ejection_time;
+    o.max_ejection_percent = od.max_ejection_percent;
+    auto detector = OutlierDetector::Create(o, endpoints_);
+    if (detector.ok()) {
+      outlier_ = std::move(*detector);
+      outlier_timer_ = dispatcher_.CreateTimer([this] { OnOutlierTimer(); });
+      outlier_timer_->Enable(od.interval);
+    } else {
+      WEFT_LOG(kError, "cluster %s: outlier detection: %s", config.name,
+               detector.status().ToString());
+    }
+  }
 }
+
+Cluster::~Cluster() = default;
 
 void Cluster::UpdateEndpoints(const std::vector<config::Endpoint>& endpoints) {
   config_.endpoints = endpoints;
   absl::flat_hash_map<std::string, std::shared_ptr<ConnectionPool>> old = std::move(pools_);
   pools_.clear();
   endpoint_pools_.clear();
-  std::vector<uint32_t> weights;
+  std::vector<EndpointInfo> infos;
   for (const config::Endpoint& e : endpoints) {
     absl::StatusOr<network::Address> a = network::Address::FromIpPort(e.address, e.port);
     if (!a.ok()) {
@@ -24,17 +139,22 @@ void Cluster::UpdateEndpoints(const std::vector<config::Endpoint>& endpoints) {
       WEFT_LOG(kError, "cluster %s: %s", config_.name, a.status().ToString());
       continue;
     }
-    auto kept = old.find(a->ToString());
+    std::string key = a->ToString();
+    if (pools_.contains(key)) continue;  // listed twice: once is enough
+    auto kept = old.find(key);
     if (kept != old.end()) pools_.insert(*kept);
     endpoint_pools_.push_back(PoolFor(*a));
-    weights.push_back(e.weight);
+    infos.push_back(EndpointInfo{std::move(key), e.zone, e.weight == 0 ? 1 : e.weight});
+  }
+  absl::Status updated = endpoints_.Update(std::move(infos));
+  if (!updated.ok()) {
+    WEFT_LOG(kError, "cluster %s: endpoints: %s", config_.name, updated.ToString());
   }
   // Pools of endpoints that left: their idle connections go now; a request in
-  // flight finishes on its connection, which is closed when it comes back.
+  // flight finishes on its connection.
   for (auto& [key, pool] : old) {
     if (!pools_.contains(key)) pool->CloseIdle();
   }
-  lb_ = std::make_unique<WeightedRoundRobin>(std::move(weights));
 }
 
 std::shared_ptr<ConnectionPool> Cluster::PoolFor(const network::Address& address) {
@@ -44,19 +164,52 @@ std::shared_ptr<ConnectionPool> Cluster::PoolFor(const network::Address& address
     o.max_idle = config_.max_idle_connections;
     o.idle_timeout = config_.idle_timeout;
     o.connect_timeout = config_.connect_timeout;
-    pool = std::make_shared<ConnectionPool>(dispatcher_, address, o, stats_);
+    pool = std::make_shared<ConnectionPool>(dispatcher_, address, o, stats_, breaker_.get());
   }
   return pool;
 }
 
-std::shared_ptr<ConnectionPool> Cluster::PickPool(const network::Address* original_dst) {
+Cluster::Pick Cluster::PickEndpoint(const network::Address* original_dst,
+                                    const LbContext& context) {
+  Pick pick;
   if (config_.type == config::Cluster::Type::kOriginalDst) {
-    if (original_dst == nullptr || !original_dst->valid()) return nullptr;
-    return PoolFor(*original_dst);
+    if (original_dst != nullptr && original_dst->valid()) pick.pool = PoolFor(*original_dst);
+    return pick;
   }
-  int i = lb_->Pick();
-  if (i < 0) return nullptr;
-  return endpoint_pools_[i];
+  const int i = lb_->Pick(context);
+  if (i < 0 || static_cast<size_t>(i) >= endpoint_pools_.size()) return pick;
+  pick.pool = endpoint_pools_[i];
+  pick.endpoint = i;
+  pick.membership = endpoints_.membership_version();
+  return pick;
+}
+
+std::shared_ptr<ConnectionPool> Cluster::PickPool(const network::Address* original_dst) {
+  return PickEndpoint(original_dst, LbContext{}).pool;
+}
+
+int Cluster::CurrentIndex(const Pick& pick) const {
+  if (pick.endpoint < 0) return -1;
+  if (pick.membership == endpoints_.membership_version()) return pick.endpoint;
+  return endpoints_.IndexOf(pick.pool->address().ToString());
+}
+
+void Cluster::OnAttemptStart(const Pick& pick) {
+  const int i = CurrentIndex(pick);
+  if (i >= 0) endpoints_.OnRequestStart(i);
+}
+
+void Cluster::OnAttemptEnd(const Pick& pick, UpstreamResult result, absl::Duration latency) {
+  const int i = CurrentIndex(pick);
+  if (i < 0) return;
+  endpoints_.OnRequestEnd(i);
+  if (result == UpstreamResult::kSuccess) lb_->OnRequestComplete(i, latency);
+  if (outlier_ != nullptr) outlier_->OnResult(i, result, dispatcher_.time_source().MonotonicNow());
+}
+
+void Cluster::OnOutlierTimer() {
+  outlier_->Evaluate(dispatcher_.time_source().MonotonicNow());
+  outlier_timer_->Enable(config_.outlier_detection.interval);
 }
 
 void Cluster::CloseIdle() {
@@ -64,8 +217,8 @@ void Cluster::CloseIdle() {
 }
 
 ClusterManager::ClusterManager(event::Dispatcher& dispatcher, const config::ProxyConfig& config,
-                               stats::Scope& scope)
-    : dispatcher_(dispatcher), scope_(scope) {
+                               stats::Scope& scope, RandomGenerator& random)
+    : dispatcher_(dispatcher), scope_(scope), random_(random), local_zone_(config.xds.zone) {
   Update(config);
 }
 
@@ -75,6 +228,7 @@ std::shared_ptr<Cluster> ClusterManager::Find(const std::string& name) {
 }
 
 void ClusterManager::Update(const config::ProxyConfig& config) {
+  local_zone_ = config.xds.zone;
   absl::flat_hash_map<std::string, std::shared_ptr<Cluster>> next;
   for (const config::Cluster& c : config.clusters) {
     auto it = clusters_.find(c.name);
@@ -82,7 +236,7 @@ void ClusterManager::Update(const config::ProxyConfig& config) {
       if (!(it->second->config().endpoints == c.endpoints)) it->second->UpdateEndpoints(c.endpoints);
       next[c.name] = it->second;
     } else {
-      next[c.name] = std::make_shared<Cluster>(dispatcher_, c, scope_);
+      next[c.name] = std::make_shared<Cluster>(dispatcher_, c, scope_, random_, local_zone_);
     }
   }
   for (auto& [name, cluster] : clusters_) {

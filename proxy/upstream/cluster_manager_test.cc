@@ -18,12 +18,13 @@ class ClusterManagerTest : public ::testing::Test {
  protected:
   testing::FakeDispatcher dispatcher_;
   stats::Scope scope_;
+  FixedRandom random_{{0, 1, 2, 3}};
 };
 
 TEST_F(ClusterManagerTest, EndpointChangeKeepsClusterAndPoolsOfEndpointsThatStay) {
   config::ProxyConfig v1;
   v1.clusters = {MakeCluster("svc", {1001, 1002})};
-  ClusterManager cm(dispatcher_, v1, scope_);
+  ClusterManager cm(dispatcher_, v1, scope_, random_);
   std::shared_ptr<Cluster> before = cm.Find("svc");
   std::shared_ptr<ConnectionPool> p1 = before->PickPool(nullptr);
   std::shared_ptr<ConnectionPool> p2 = before->PickPool(nullptr);
@@ -49,7 +50,7 @@ TEST_F(ClusterManagerTest, EndpointChangeKeepsClusterAndPoolsOfEndpointsThatStay
 TEST_F(ClusterManagerTest, OtherChangesReplaceTheClusterButHoldersKeepTheOld) {
   config::ProxyConfig v1;
   v1.clusters = {MakeCluster("svc", {1001}), MakeCluster("gone", {2001})};
-  ClusterManager cm(dispatcher_, v1, scope_);
+  ClusterManager cm(dispatcher_, v1, scope_, random_);
   std::shared_ptr<Cluster> held = cm.Find("svc");
   config::ProxyConfig v2;
   v2.clusters = {MakeCluster("svc", {1001})};

@@ -9,6 +9,13 @@ ClusterStats::ClusterStats(stats::Scope& scope, const std::string& name)
       upstream_cx_connect_fail(
           scope.counter(absl::StrCat("cluster.", name, ".upstream_cx_connect_fail"))),
       upstream_rq_total(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_total"))),
-      upstream_rq_active(scope.gauge(absl::StrCat("cluster.", name, ".upstream_rq_active"))) {}
+      upstream_rq_active(scope.gauge(absl::StrCat("cluster.", name, ".upstream_rq_active"))),
+      upstream_rq_overflow(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_overflow"))),
+      upstream_rq_retry(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_retry"))),
+      upstream_rq_retry_overflow(
+          scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_retry_overflow"))),
+      upstream_rq_timeout(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_timeout"))),
+      upstream_rq_per_try_timeout(
+          scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_per_try_timeout"))) {}
 
 }  // namespace weft::upstream

@@ -16,6 +16,11 @@ struct ClusterStats {
   stats::Counter& upstream_cx_connect_fail;
   stats::Counter& upstream_rq_total;
   stats::Gauge& upstream_rq_active;
+  stats::Counter& upstream_rq_overflow;        // refused: max_requests reached (circuit open)
+  stats::Counter& upstream_rq_retry;           // retries started
+  stats::Counter& upstream_rq_retry_overflow;  // retries refused by the budget / max_retries
+  stats::Counter& upstream_rq_timeout;         // request timeouts (504)
+  stats::Counter& upstream_rq_per_try_timeout;
 };
 
 }  // namespace weft::upstream

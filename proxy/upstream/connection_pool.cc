@@ -15,12 +15,20 @@ void Erase(std::vector<CodecClient*>& v, CodecClient* c) {
 }  // namespace
 
 ConnectionPool::ConnectionPool(event::Dispatcher& dispatcher, network::Address address,
-                               const Options& options, const ClusterStats& stats)
-    : dispatcher_(dispatcher), address_(std::move(address)), options_(options), stats_(stats) {
+                               const Options& options, const ClusterStats& stats,
+                               resilience::CircuitBreaker* breaker)
+    : dispatcher_(dispatcher),
+      address_(std::move(address)),
+      options_(options),
+      stats_(stats),
+      breaker_(breaker) {
   idle_timer_ = dispatcher_.CreateTimer([this] { OnIdleTimer(); });
 }
 
-ConnectionPool::~ConnectionPool() = default;
+ConnectionPool::~ConnectionPool() {
+  slots_.clear();  // give the slots back while the breaker surely exists
+  clients_.clear();
+}
 
 absl::StatusOr<ConnectionPool::Stream> ConnectionPool::NewStream(http::ResponseDecoder& decoder,
                                                                  HttpVersion version) {
@@ -40,8 +48,9 @@ absl::StatusOr<ConnectionPool::Stream> ConnectionPool::NewStream(http::ResponseD
     }
   }
   if (client == nullptr) {
-    client = NewClient(version);
-    if (client == nullptr) return absl::UnavailableError("connect_failed");
+    absl::StatusOr<CodecClient*> created = NewClient(version);
+    if (!created.ok()) return created.status();
+    client = *created;
   }
   Stream stream;
   stream.reused = client->streams_served() > 0;
@@ -49,12 +58,17 @@ absl::StatusOr<ConnectionPool::Stream> ConnectionPool::NewStream(http::ResponseD
   return stream;
 }
 
-CodecClient* ConnectionPool::NewClient(HttpVersion version) {
+absl::StatusOr<CodecClient*> ConnectionPool::NewClient(HttpVersion version) {
+  std::optional<resilience::CircuitBreaker::Handle> slot;
+  if (breaker_ != nullptr) {
+    slot = breaker_->TryAcquire(resilience::CircuitBreaker::Resource::kConnection);
+    if (!slot.has_value()) return absl::ResourceExhaustedError("circuit_open");
+  }
   stats_.upstream_cx_total.Inc();
   absl::StatusOr<std::unique_ptr<network::Connection>> connection = Connect(options_.buffer_limit);
   if (!connection.ok()) {
     stats_.upstream_cx_connect_fail.Inc();
-    return nullptr;
+    return absl::UnavailableError("connect_failed");
   }
   CodecClient::Options o;
   o.version = version;
@@ -64,6 +78,7 @@ CodecClient* ConnectionPool::NewClient(HttpVersion version) {
   auto client = std::make_unique<CodecClient>(dispatcher_, owner, std::move(*connection), o);
   CodecClient* raw = client.get();
   clients_[raw] = std::move(client);
+  if (slot.has_value()) slots_.emplace(raw, std::move(*slot));
   if (version == HttpVersion::kHttp2) h2_.push_back(raw);
   ArmIdleTimer();
   return raw;
@@ -90,6 +105,7 @@ void ConnectionPool::OnClientClosed(CodecClient& client) {
   if (client.connect_failed()) stats_.upstream_cx_connect_fail.Inc();
   Erase(h1_idle_, &client);
   Erase(h2_, &client);
+  slots_.erase(&client);
   auto it = clients_.find(&client);
   if (it == clients_.end()) return;
   std::unique_ptr<CodecClient> owned = std::move(it->second);

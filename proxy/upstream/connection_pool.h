@@ -13,6 +13,7 @@
 #include "proxy/http2/http2_options.h"
 #include "proxy/network/address.h"
 #include "proxy/network/connection.h"
+#include "proxy/resilience/circuit_breaker.h"
 #include "proxy/upstream/codec_client.h"
 #include "proxy/upstream/cluster_stats.h"
 
@@ -35,8 +36,9 @@ class ConnectionPool final : private CodecClient::Owner {
     uint32_t buffer_limit = 1024 * 1024;
   };
 
+  // `breaker` (may be null) limits the connections; it must outlive the pool.
   ConnectionPool(event::Dispatcher& dispatcher, network::Address address, const Options& options,
-                 const ClusterStats& stats);
+                 const ClusterStats& stats, resilience::CircuitBreaker* breaker = nullptr);
   ~ConnectionPool() override;
 
   struct Stream {
@@ -46,8 +48,10 @@ class ConnectionPool final : private CodecClient::Owner {
     bool reused = false;
   };
   // A request stream whose response goes to `decoder`. Bytes may be encoded at
-  // once (they wait for the connect). An error when no connection can be
-  // started (no socket); a connect that fails later resets the stream with
+  // once (they wait for the connect). Errors: kResourceExhausted when a new
+  // connection is needed but the cluster's connection limit is reached
+  // (circuit open), kUnavailable when no connection can be started (no
+  // socket); a connect that fails later resets the stream with
   // kConnectionFailure.
   absl::StatusOr<Stream> NewStream(http::ResponseDecoder& decoder, HttpVersion version);
 
@@ -64,7 +68,7 @@ class ConnectionPool final : private CodecClient::Owner {
  private:
   void OnClientReady(CodecClient& client) override;
   void OnClientClosed(CodecClient& client) override;
-  CodecClient* NewClient(HttpVersion version);
+  absl::StatusOr<CodecClient*> NewClient(HttpVersion version);
   void OnIdleTimer();
   void ArmIdleTimer();
 
@@ -72,7 +76,10 @@ class ConnectionPool final : private CodecClient::Owner {
   const network::Address address_;
   const Options options_;
   ClusterStats stats_;
+  resilience::CircuitBreaker* breaker_;
   absl::flat_hash_map<CodecClient*, std::unique_ptr<CodecClient>> clients_;
+  // A connection slot of the circuit breaker per open client.
+  absl::flat_hash_map<CodecClient*, resilience::CircuitBreaker::Handle> slots_;
   std::vector<CodecClient*> h1_idle_;  // most recently used at the back
   std::vector<CodecClient*> h2_;       // open HTTP/2 connections
   std::unique_ptr<event::Timer> idle_timer_;

@@ -17,9 +17,7 @@ struct LbContext {
   int excluded_endpoint = -1;
 };
 
-// Chooses an endpoint of an EndpointSet for each request. The successor of
-// LoadBalancer (load_balancer.h), which stays for Cluster until it is wired to
-// this one.
+// Chooses an endpoint of an EndpointSet for each request.
 //
 //   absl::StatusOr<std::unique_ptr<LeastRequestLb>> lb =
 //       LeastRequestLb::Create(options, endpoints, random);

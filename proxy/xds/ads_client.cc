@@ -212,6 +212,8 @@ void AdsClient::HandleResponse(Stream& stream, const Response& response) {
     weft::MutexLock lock(&mu_);
     ++status_.updates_applied;
     status_.last_update = time_.SystemNow();
+    status_.last_update_by_type[response.type_url()] = status_.last_update;
+    ++status_.applied_by_type[response.type_url()];
     status_.versions = versions_;
   } else {
     ack.mutable_error_detail()->set_code(static_cast<int>(absl::StatusCode::kInvalidArgument));
@@ -220,6 +222,7 @@ void AdsClient::HandleResponse(Stream& stream, const Response& response) {
              response.type_url(), response.nonce(), std::string(applied.message()));
     weft::MutexLock lock(&mu_);
     ++status_.updates_rejected;
+    ++status_.rejected_by_type[response.type_url()];
     status_.last_error = std::string(applied.message());
   }
   stream.Write(ack);

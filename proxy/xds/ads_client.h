@@ -40,6 +40,11 @@ struct AdsClientStatus {
   uint64_t updates_rejected = 0;
   std::string last_error;              // of the last NACK, empty if none
   absl::Time last_update;              // wall clock of the last applied update
+  // Per type URL: wall clock of the last applied update, and responses applied
+  // and rejected (for the weft_xds_* metrics).
+  std::map<std::string, absl::Time> last_update_by_type;
+  std::map<std::string, uint64_t> applied_by_type;
+  std::map<std::string, uint64_t> rejected_by_type;
   std::map<std::string, std::map<std::string, std::string>> versions;  // type -> name -> version
 };
 

@@ -9,6 +9,7 @@
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
 #include "proxy/config/validate.h"
+#include "proxy/xds/xds_translator_resilience.h"
 
 namespace weft::xds {
 namespace {
@@ -54,6 +55,12 @@ class Translator {
   const std::vector<std::string>& problems() const { return problems_; }
 
  private:
+  ProblemSink Sink() {
+    return [this](const std::string& where, const std::string& message) {
+      Problem(where, message);
+    };
+  }
+
   void Problem(const std::string& where, const std::string& message) {
     problems_.push_back(absl::StrCat(where, ": ", message));
   }
@@ -198,10 +205,15 @@ class Translator {
         Problem(absl::StrCat(where, ": virtual_hosts[", v, "]"),
                 "virtual-host-level header changes are not supported (set them per route)");
       }
+      if (!vh.typed_per_filter_config().empty()) {
+        Problem(absl::StrCat(where, ": virtual_hosts[", v, "]"),
+                "virtual-host-level typed_per_filter_config is not supported (set it per "
+                "route)");
+      }
       for (int r = 0; r < vh.routes_size(); ++r) {
         config::Route oroute;
         if (TranslateRoute(absl::StrCat(where, ": virtual_hosts[", v, "].routes[", r, "]"),
-                           vh.routes(r), oroute)) {
+                           vh.routes(r), vh, oroute)) {
           ovh.routes.push_back(std::move(oroute));
         }
       }
@@ -438,7 +450,7 @@ class Translator {
   }
 
   bool TranslateRoute(const std::string& where, const route_v3::Route& route,
-                      config::Route& out) {
+                      const route_v3::VirtualHost& vhost, config::Route& out) {
     out.name = route.name();
     bool ok = ReadMatch(route.match(), where, out.match);
     ok = ReadHeaderMutation(route.request_headers_to_add(), route.request_headers_to_remove(),
@@ -475,6 +487,7 @@ class Translator {
                        "(non_forwarding_action is for gRPC servers)");
         ok = false;
     }
+    ok = ReadRouteResilience(route, vhost, where, Sink(), out) && ok;
     return ok;
   }
 
@@ -507,6 +520,7 @@ class Translator {
                                     " is not supported (STATIC, EDS, ORIGINAL_DST are)"));
         return;
     }
+    if (!ReadClusterResilience(c, where, Sink(), out)) return;
     out_.clusters.push_back(std::move(out));
   }
 
