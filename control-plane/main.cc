@@ -8,12 +8,18 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/event/libevent_dispatcher.h"
 #include "common/event/signal_event.h"
 #include "common/log/log.h"
 #include "common/time/real_time_source.h"
 #include "control-plane/app/model_snapshot_source.h"
 #include "control-plane/local/local_source.h"
+#include "control-plane/monitoring/monitoring.h"
+#include "control-plane/xds/xds_metrics.h"
+#include "proxy/admin/admin_server.h"
+#include "proxy/network/address.h"
 #include "control-plane/xds/xds_server.h"
 
 ABSL_FLAG(std::string, mode, "local", "Where the mesh's config comes from: local.");
@@ -25,7 +31,28 @@ ABSL_FLAG(std::string, xds_address, "0.0.0.0:15010",
           "Plaintext xDS (ADS) and MeshStatus address, host:port (local mode).");
 ABSL_FLAG(absl::Duration, debounce, absl::Milliseconds(100),
           "Changes within this window are pushed to proxies together.");
+ABSL_FLAG(std::string, monitoring_address, "127.0.0.1:15014",
+          "HTTP monitoring address, IP:port: /metrics, /debug/model, /debug/proxies, "
+          "/ready. Empty turns it off.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning, error or off.");
+
+namespace {
+
+// "127.0.0.1:15014" or "[::1]:15014".
+absl::StatusOr<weft::network::Address> ParseIpPort(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(text.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not IP:PORT (e.g. 127.0.0.1:15014)"));
+  }
+  std::string ip = text.substr(0, colon);
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  return weft::network::Address::FromIpPort(ip, static_cast<uint16_t>(port));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -36,6 +63,8 @@ int main(int argc, char** argv) {
       "state-of-the-world and delta), and to proxyless gRPC clients (xds:///name).\n"
       "Invalid manifests are rejected with every problem named; the last good\n"
       "config stays in force. `meshctl proxy-status` shows each proxy's sync state.\n"
+      "Monitoring (--monitoring_address, default 127.0.0.1:15014): /metrics,\n"
+      "/debug/model, /debug/proxies, /ready.\n"
       "Exit status: 0 after SIGTERM, 2 for a bad command line, 1 when it cannot start.");
   absl::ParseCommandLine(argc, argv);
   weft::log::Level level;
@@ -62,6 +91,8 @@ int main(int argc, char** argv) {
   weft::xds::XdsServer::Options server_options;
   server_options.address = absl::GetFlag(FLAGS_xds_address);
   server_options.debounce = absl::GetFlag(FLAGS_debounce);
+  weft::xds::XdsMetrics xds_metrics;
+  server_options.metrics = &xds_metrics;
   absl::StatusOr<std::unique_ptr<weft::xds::XdsServer>> server =
       weft::xds::XdsServer::Start(server_options, time);
   if (!server.ok()) {
@@ -69,6 +100,7 @@ int main(int argc, char** argv) {
     return server.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
   weft::control_plane::ModelSnapshotSource snapshots((*server)->cache());
+  snapshots.set_time_source(&time);
   (*server)->cache().SetSource(&snapshots);
 
   weft::control_plane::local::LocalSource::Options source_options;
@@ -76,9 +108,38 @@ int main(int argc, char** argv) {
   source_options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   weft::control_plane::local::LocalSource source(source_options, dispatcher);
   source.Start(&snapshots);
+
+  // The monitoring port runs on the main dispatcher, like the manifest polling.
+  std::unique_ptr<weft::admin::AdminServer> monitoring;
+  if (const std::string address = absl::GetFlag(FLAGS_monitoring_address); !address.empty()) {
+    absl::StatusOr<weft::network::Address> parsed = ParseIpPort(address);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "mesh-control-plane: --monitoring_address: %s\n",
+                   std::string(parsed.status().message()).c_str());
+      return 2;
+    }
+    absl::StatusOr<std::unique_ptr<weft::admin::AdminServer>> created =
+        weft::admin::AdminServer::Create(dispatcher, *parsed);
+    if (!created.ok()) {
+      std::fprintf(stderr, "mesh-control-plane: monitoring on %s: %s\n", address.c_str(),
+                   std::string(created.status().message()).c_str());
+      return 1;
+    }
+    monitoring = std::move(*created);
+    weft::control_plane::MonitoringInputs inputs;
+    inputs.metrics = &xds_metrics;
+    weft::xds::XdsServer* xds_server = server->get();
+    inputs.list_proxies = [xds_server] { return xds_server->ListProxies(); };
+    inputs.source_state = [&snapshots] { return snapshots.source_state(); };
+    weft::control_plane::InstallMonitoringHandlers(*monitoring, std::move(inputs),
+                                                   [&time] { return time.SystemNow(); });
+    WEFT_LOG(kInfo, "mesh-control-plane monitoring on http://%s/metrics",
+             monitoring->address().ToString());
+  }
   WEFT_LOG(kInfo, "mesh-control-plane serving xDS on %s (port %d), manifests from %s",
            server_options.address, (*server)->port(), source_options.directory);
   dispatcher.Run();
+  monitoring.reset();
   (*server)->Shutdown();
   return 0;
 }

@@ -27,6 +27,12 @@ KNOWN_UNVERIFIABLE = {
     ".envoy.extensions.transport_sockets.tls.v3.TlsParameters.signature_algorithms",
     ".envoy.service.discovery.v3.Resource.metadata",
     ".envoy.service.secret.v3.SecretDiscoveryService",
+    # Checked against envoyproxy/envoy api/ (resilience config, issue 6).
+    ".envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+    ".envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+    ".envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig",
+    ".envoy.extensions.upstreams.http.v3.HttpProtocolOptions.UseDownstreamHttpConfig",
+    ".envoy.extensions.upstreams.http.v3.HttpProtocolOptions.AutoHttpConfig",
 }
 
 

@@ -31,6 +31,8 @@ void ModelSnapshotSource::OnModel(const Model& model) {
     version_ = ModelVersion(model);
     memo_.clear();
     ++accepted_;
+    last_rejected_ = false;
+    if (time_ != nullptr) accepted_time_ = time_->SystemNow();
   }
   WEFT_LOG(kInfo, "model %s accepted: %d services, %d workloads, %d routes",
            ModelVersion(model), static_cast<int>(model.services.size()),
@@ -41,14 +43,29 @@ void ModelSnapshotSource::OnModel(const Model& model) {
 }
 
 void ModelSnapshotSource::OnRejected(const std::vector<config::ConfigProblem>& problems) {
+  std::vector<std::string> lines;
+  for (const config::ConfigProblem& p : problems) lines.push_back(p.ToString());
   {
     weft::MutexLock lock(&mu_);
     ++rejected_;
+    last_rejected_ = true;
+    last_error_ = absl::StrJoin(lines, "\n");
   }
-  std::vector<std::string> lines;
-  for (const config::ConfigProblem& p : problems) lines.push_back(p.ToString());
   WEFT_LOG(kError, "manifests rejected; the last good config stays in force:\n%s",
            absl::StrJoin(lines, "\n"));
+}
+
+SourceState ModelSnapshotSource::source_state() const {
+  weft::MutexLock lock(&mu_);
+  SourceState s;
+  s.model = model_;
+  s.model_version = version_;
+  s.models_accepted = accepted_;
+  s.models_rejected = rejected_;
+  s.last_rejected = last_rejected_;
+  s.last_error = last_error_;
+  s.last_accepted_time = accepted_time_;
+  return s;
 }
 
 std::shared_ptr<const xds::Snapshot> ModelSnapshotSource::BuildFor(

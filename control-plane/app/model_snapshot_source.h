@@ -8,6 +8,8 @@
 #include "common/sync/mutex.h"
 #include "control-plane/core/config_source.h"
 #include "control-plane/core/model.h"
+#include "control-plane/monitoring/source_state.h"
+#include "common/time/time_source.h"
 #include "control-plane/xds/snapshot_cache.h"
 
 namespace weft::control_plane {
@@ -34,6 +36,11 @@ class ModelSnapshotSource : public ConfigSource::Callbacks, public xds::Snapshot
   uint64_t models_rejected() const;
   std::string model_version() const;
 
+  // What /metrics and /debug/model show about the source (monitoring.h).
+  // `time` (optional, outlives this) stamps accepted models; set before Start.
+  void set_time_source(const TimeSource* time) { time_ = time; }
+  SourceState source_state() const;
+
  private:
   xds::SnapshotCache& cache_;
   mutable weft::Mutex mu_;
@@ -42,6 +49,10 @@ class ModelSnapshotSource : public ConfigSource::Callbacks, public xds::Snapshot
   std::map<std::string, std::shared_ptr<const xds::Snapshot>> memo_ ABSL_GUARDED_BY(mu_);
   uint64_t accepted_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
+  bool last_rejected_ ABSL_GUARDED_BY(mu_) = false;
+  std::string last_error_ ABSL_GUARDED_BY(mu_);
+  absl::Time accepted_time_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  const TimeSource* time_ = nullptr;
 };
 
 }  // namespace weft::control_plane

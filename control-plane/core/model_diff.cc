@@ -96,11 +96,26 @@ class Canonical {
   Canonical& operator<<(const GrpcRouteRule& r) {
     return *this << r.name << r.matches << r.filters << r.backend_refs;
   }
-  Canonical& operator<<(const LoadBalancerPolicy& p) { return *this << p.type; }
+  Canonical& operator<<(double v) { return *this << absl::StrCat(v); }
+  Canonical& operator<<(const HashKey& k) { return *this << k.header << k.cookie << k.source_ip; }
+  Canonical& operator<<(const LoadBalancerPolicy& p) {
+    return *this << p.type << p.hash_key << p.minimum_ring_size;
+  }
+  Canonical& operator<<(const RetryBudgetPolicy& p) {
+    return *this << p.percent << int64_t{p.min_retry_concurrency};
+  }
   Canonical& operator<<(const RetryPolicy& p) {
     return *this << int64_t{p.attempts} << p.per_try_timeout << p.retry_on
-                 << p.backoff_base_interval << p.backoff_max_interval;
+                 << p.backoff_base_interval << p.backoff_max_interval << p.budget;
   }
+  Canonical& operator<<(const RateLimitPolicy& p) {
+    return *this << p.requests_per_unit << p.unit << p.per_source;
+  }
+  Canonical& operator<<(const FaultDelayPolicy& p) { return *this << p.percent << p.fixed_delay; }
+  Canonical& operator<<(const FaultAbortPolicy& p) {
+    return *this << p.percent << p.http_status << p.grpc_status;
+  }
+  Canonical& operator<<(const FaultInjectionPolicy& p) { return *this << p.delay << p.abort; }
   Canonical& operator<<(const TimeoutPolicy& p) {
     return *this << p.request << p.connect << p.idle;
   }
@@ -110,7 +125,8 @@ class Canonical {
   }
   Canonical& operator<<(const OutlierDetectionPolicy& p) {
     return *this << int64_t{p.consecutive_5xx} << p.interval << p.base_ejection_time
-                 << p.max_ejection_time << int64_t{p.max_ejection_percent};
+                 << p.max_ejection_time << int64_t{p.max_ejection_percent}
+                 << p.consecutive_gateway_errors;
   }
 
   uint64_t Hash() const { return StableHash(out_); }
@@ -184,7 +200,8 @@ uint64_t Fingerprint(const GrpcRoute& r) {
 uint64_t Fingerprint(const TrafficPolicy& p) {
   Canonical c;
   c << p.meta << p.target_ref.group << p.target_ref.kind << p.target_ref.name << p.load_balancer
-    << p.retries << p.timeouts << p.circuit_breaker << p.outlier_detection;
+    << p.retries << p.timeouts << p.circuit_breaker << p.outlier_detection << p.rate_limit
+    << p.fault_injection;
   return c.Hash();
 }
 uint64_t Fingerprint(const Workload& w) {

@@ -33,10 +33,32 @@ struct PolicyTargetRef {
   std::string name;
 };
 
-enum class LoadBalancerType { kRoundRobin, kLeastRequest, kRandom };
+enum class LoadBalancerType {
+  kRoundRobin,
+  kLeastRequest,
+  kRandom,
+  kPeakEwma,  // Weft: latency-aware (cluster metadata filter_metadata["weft"].lb_policy)
+  kRingHash,  // consistent hashing on hashKey
+  kMaglev,    // consistent hashing on hashKey, even spread
+};
+
+// What consistent hashing hashes: exactly one is set.
+struct HashKey {
+  std::string header;
+  std::string cookie;
+  bool source_ip = false;
+};
 
 struct LoadBalancerPolicy {
   LoadBalancerType type = LoadBalancerType::kRoundRobin;
+  std::optional<HashKey> hash_key;              // RingHash, Maglev
+  std::optional<int64_t> minimum_ring_size;     // RingHash
+};
+
+// Retries in flight bounded to a share of active requests (Envoy retry budget).
+struct RetryBudgetPolicy {
+  double percent = 20;              // 0-100
+  int32_t min_retry_concurrency = 3;
 };
 
 struct RetryPolicy {
@@ -48,6 +70,7 @@ struct RetryPolicy {
   std::vector<std::string> retry_on;
   absl::Duration backoff_base_interval = absl::Milliseconds(25);
   absl::Duration backoff_max_interval = absl::Milliseconds(250);
+  std::optional<RetryBudgetPolicy> budget;  // goes to the cluster's circuit breakers
 };
 
 struct TimeoutPolicy {
@@ -70,6 +93,31 @@ struct OutlierDetectionPolicy {
   absl::Duration base_ejection_time = absl::Seconds(30);
   absl::Duration max_ejection_time = absl::Seconds(300);
   int32_t max_ejection_percent = 10;
+  // 502/503/504 and connect failures in a row; unset: not used.
+  std::optional<int32_t> consecutive_gateway_errors;
+};
+
+// Local rate limit per proxy and route: a token bucket of `requests_per_unit`
+// tokens refilled whole every `unit`.
+struct RateLimitPolicy {
+  int64_t requests_per_unit = 0;
+  absl::Duration unit = absl::Seconds(1);  // second, minute or hour
+  bool per_source = false;                 // a bucket per caller
+};
+
+// Chaos testing on the client side.
+struct FaultDelayPolicy {
+  double percent = 0;
+  absl::Duration fixed_delay = absl::ZeroDuration();
+};
+struct FaultAbortPolicy {
+  double percent = 0;
+  std::optional<int32_t> http_status;  // exactly one of the two
+  std::optional<int32_t> grpc_status;
+};
+struct FaultInjectionPolicy {
+  std::optional<FaultDelayPolicy> delay;
+  std::optional<FaultAbortPolicy> abort;
 };
 
 struct TrafficPolicy {
@@ -80,6 +128,8 @@ struct TrafficPolicy {
   std::optional<TimeoutPolicy> timeouts;
   std::optional<CircuitBreakerPolicy> circuit_breaker;
   std::optional<OutlierDetectionPolicy> outlier_detection;
+  std::optional<RateLimitPolicy> rate_limit;
+  std::optional<FaultInjectionPolicy> fault_injection;
 };
 
 }  // namespace weft::control_plane

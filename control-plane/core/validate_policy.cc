@@ -32,6 +32,63 @@ void CheckLimit(absl::string_view path, const std::optional<int32_t>& limit,
   if (limit) context.CheckRange(path, *limit, 1, kMaxLimit, "a limit");
 }
 
+void CheckPercent(absl::string_view path, double value, ValidationContext& context) {
+  if (!(value >= 0 && value <= 100)) {
+    context.Problem(path, absl::StrCat(value, " is not a percentage (0-100)"));
+  }
+}
+
+void ValidateLoadBalancer(const LoadBalancerPolicy& lb, ValidationContext& context) {
+  const bool hashing =
+      lb.type == LoadBalancerType::kRingHash || lb.type == LoadBalancerType::kMaglev;
+  if (lb.hash_key) {
+    const HashKey& key = *lb.hash_key;
+    const int set = !key.header.empty() + !key.cookie.empty() + key.source_ip;
+    if (set != 1) {
+      context.Problem("spec.loadBalancer.hashKey", "give exactly one of header, cookie, sourceIP");
+    }
+    if (!hashing) {
+      context.Problem("spec.loadBalancer.hashKey", "only used by type RingHash or Maglev");
+    }
+  } else if (hashing) {
+    context.Problem("spec.loadBalancer.hashKey",
+                    "required for type RingHash and Maglev (what to hash: header, cookie or "
+                    "sourceIP)");
+  }
+  if (lb.minimum_ring_size) {
+    context.CheckRange("spec.loadBalancer.minimumRingSize", *lb.minimum_ring_size, 1, 8388608,
+                       "a ring size");
+    if (lb.type != LoadBalancerType::kRingHash) {
+      context.Problem("spec.loadBalancer.minimumRingSize", "only used by type RingHash");
+    }
+  }
+}
+
+void ValidateFault(const FaultInjectionPolicy& fault, ValidationContext& context) {
+  if (!fault.delay && !fault.abort) {
+    context.Problem("spec.faultInjection", "needs delay or abort");
+  }
+  if (fault.delay) {
+    CheckPercent("spec.faultInjection.delay.percent", fault.delay->percent, context);
+    CheckPositive("spec.faultInjection.delay.fixedDelay", fault.delay->fixed_delay, context);
+  }
+  if (fault.abort) {
+    const FaultAbortPolicy& abort = *fault.abort;
+    CheckPercent("spec.faultInjection.abort.percent", abort.percent, context);
+    if (abort.http_status.has_value() == abort.grpc_status.has_value()) {
+      context.Problem("spec.faultInjection.abort", "give exactly one of httpStatus, grpcStatus");
+    }
+    if (abort.http_status) {
+      context.CheckRange("spec.faultInjection.abort.httpStatus", *abort.http_status, 200, 599,
+                         "an HTTP status");
+    }
+    if (abort.grpc_status) {
+      context.CheckRange("spec.faultInjection.abort.grpcStatus", *abort.grpc_status, 1, 16,
+                         "a gRPC error status");
+    }
+  }
+}
+
 }  // namespace
 
 void ValidateTrafficPolicy(const TrafficPolicy& policy, ValidationContext& context) {
@@ -69,6 +126,14 @@ void ValidateTrafficPolicy(const TrafficPolicy& policy, ValidationContext& conte
                                      "resource-exhausted)"));
       }
     }
+    if (retries.budget) {
+      if (!(retries.budget->percent >= 0 && retries.budget->percent <= 100)) {
+        context.Problem("spec.retries.budget.percent",
+                        absl::StrCat(retries.budget->percent, " is not a percentage (0-100)"));
+      }
+      context.CheckRange("spec.retries.budget.minRetryConcurrency",
+                         retries.budget->min_retry_concurrency, 0, kMaxLimit, "a count");
+    }
     CheckPositive("spec.retries.backoff.baseInterval", retries.backoff_base_interval, context);
     if (retries.backoff_max_interval < retries.backoff_base_interval) {
       context.Problem("spec.retries.backoff.maxInterval",
@@ -77,6 +142,17 @@ void ValidateTrafficPolicy(const TrafficPolicy& policy, ValidationContext& conte
                                    absl::FormatDuration(retries.backoff_base_interval), ")"));
     }
   }
+  if (policy.load_balancer) ValidateLoadBalancer(*policy.load_balancer, context);
+  if (policy.rate_limit) {
+    const RateLimitPolicy& limit = *policy.rate_limit;
+    context.CheckRange("spec.rateLimit.requestsPerUnit", limit.requests_per_unit, 1, kMaxLimit,
+                       "a request count");
+    if (limit.unit != absl::Seconds(1) && limit.unit != absl::Minutes(1) &&
+        limit.unit != absl::Hours(1)) {
+      context.Problem("spec.rateLimit.unit", "must be Second, Minute or Hour");
+    }
+  }
+  if (policy.fault_injection) ValidateFault(*policy.fault_injection, context);
   if (policy.timeouts) {
     CheckNonNegative("spec.timeouts.request", policy.timeouts->request, context);
     CheckNonNegative("spec.timeouts.connect", policy.timeouts->connect, context);
@@ -103,6 +179,10 @@ void ValidateTrafficPolicy(const TrafficPolicy& policy, ValidationContext& conte
     }
     context.CheckRange("spec.outlierDetection.maxEjectionPercent", od.max_ejection_percent, 0, 100,
                        "a percentage");
+    if (od.consecutive_gateway_errors) {
+      context.CheckRange("spec.outlierDetection.consecutiveGatewayErrors",
+                         *od.consecutive_gateway_errors, 1, 1000, "a failure count");
+    }
   }
 }
 

@@ -7,8 +7,21 @@
 //
 //   TrafficPolicy field       Cluster field
 //   timeouts.connect          connect_timeout (default 1s)
-//   loadBalancer.type         lb_policy (proxyless: always ROUND_ROBIN, the only one
-//                             of ours gRPC 1.51 has)
+//   loadBalancer.type         lb_policy: RoundRobin ROUND_ROBIN, LeastRequest
+//                             LEAST_REQUEST, Random RANDOM, RingHash RING_HASH,
+//                             Maglev MAGLEV, PeakEwma LEAST_REQUEST plus metadata
+//                             filter_metadata["weft"].lb_policy="peak_ewma"
+//                             (proxyless: always ROUND_ROBIN)
+//   loadBalancer.minimumRingSize  ring_hash_lb_config.minimum_ring_size
+//   (hashKey goes to the routes' hash_policy: route_config_builder.h)
+//   retries.budget            circuit_breakers.thresholds[0].retry_budget (sidecars)
+//   outlierDetection.consecutiveGatewayErrors  consecutive_gateway_failure,
+//                             enforcing_consecutive_gateway_failure 100
+//   (service port http/http2/grpc, sidecar clients)
+//                             typed_extension_protocol_options[HttpProtocolOptions]
+//                             explicit_http_config.http2_protocol_options: HTTP
+//                             between sidecars is multiplexed over HTTP/2; TCP ports
+//                             get no protocol options
 //   circuitBreaker.*          circuit_breakers.thresholds[0] (priority DEFAULT)
 //   outlierDetection.*        outlier_detection, consecutive-5xx only:
 //                             enforcing_success_rate is 0 so that Envoy's (and
@@ -35,6 +48,11 @@ envoy::config::cluster::v3::Cluster BuildServiceCluster(const ObjectKey& service
 
 // An ORIGINAL_DST cluster (lb_policy CLUSTER_PROVIDED) named `name`.
 envoy::config::cluster::v3::Cluster BuildPassthroughCluster(absl::string_view name);
+
+// The inbound ORIGINAL_DST cluster towards the local application: HTTP keeps the
+// downstream protocol (use_downstream_protocol_config), so a request that another
+// sidecar carried over HTTP/2 reaches an HTTP/1.1 app as HTTP/1.1.
+envoy::config::cluster::v3::Cluster BuildInboundPassthroughCluster(absl::string_view name);
 
 }  // namespace weft::control_plane
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "control-plane/translate/names.h"
+#include "control-plane/translate/route_resilience.h"
 #include "control-plane/translate/route_rules.h"
 #include "re2/re2.h"
 
@@ -253,6 +254,7 @@ Route TranslateEntry(const RouteEntry& entry, const TrafficPolicy* policy, Clien
       *route.mutable_route() = std::move(action);
     }
   }
+  if (policy != nullptr) ApplyRouteResilience(*policy, kind, entry.name, route, warnings);
   if (kind == ClientKind::kProxyless) StripForProxyless(entry, route, warnings);
   return route;
 }

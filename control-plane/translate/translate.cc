@@ -44,7 +44,7 @@ ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& /*node*/,
   AddResource(resources, std::string(kPassthroughCluster),
               BuildPassthroughCluster(kPassthroughCluster));
   AddResource(resources, std::string(kInboundPassthroughCluster),
-              BuildPassthroughCluster(kInboundPassthroughCluster));
+              BuildInboundPassthroughCluster(kInboundPassthroughCluster));
   for (const auto& [key, service] : model.services) {
     for (const ServicePort& port : service.ports) {
       AddServicePortCluster(model, service, port, ClientKind::kSidecar, resources);

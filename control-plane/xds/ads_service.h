@@ -25,8 +25,10 @@ namespace weft::xds {
 class AdsService final
     : public envoy::service::discovery::v3::AggregatedDiscoveryService::CallbackService {
  public:
-  AdsService(SnapshotCache& cache, ProxyRegistry& registry, const TimeSource& time)
-      : ctx_{&cache, &registry, &time} {}
+  // `metrics` is optional; when given it must outlive the service.
+  AdsService(SnapshotCache& cache, ProxyRegistry& registry, const TimeSource& time,
+             XdsMetrics* metrics = nullptr)
+      : ctx_{&cache, &registry, &time, metrics} {}
 
   grpc::ServerBidiReactor<envoy::service::discovery::v3::DiscoveryRequest,
                           envoy::service::discovery::v3::DiscoveryResponse>*

@@ -36,6 +36,7 @@ struct StreamContext {
   SnapshotCache* cache;
   ProxyRegistry* registry;
   const TimeSource* time;
+  XdsMetrics* metrics = nullptr;  // optional
 };
 
 // Order in which dirty types are pushed: secrets and clusters before endpoints,
@@ -173,6 +174,8 @@ class AdsStream : public grpc::ServerBidiReactor<Request, Response>,
   const NodeInfo& node() const { return node_; }
   const std::string& peer() const { return peer_; }
   SnapshotCache& cache() { return *ctx_.cache; }
+  XdsMetrics* metrics() const { return ctx_.metrics; }
+  const TimeSource* time_source() const { return ctx_.time; }
 
   mutable weft::Mutex mu_;
 

@@ -14,7 +14,7 @@ grpc::Status DeltaStream::HandleRequestLocked(const DeltaDiscoveryRequest& reque
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "DeltaDiscoveryRequest.type_url is empty (ADS needs it on every request)");
   }
-  auto [it, inserted] = types_.try_emplace(type_url, type_url);
+  auto [it, inserted] = types_.try_emplace(type_url, type_url, metrics(), time_source());
   TypeState& t = it->second;
 
   const std::string& nonce = request.response_nonce();

@@ -44,7 +44,8 @@ class DeltaStream final
 
  private:
   struct TypeState {
-    explicit TypeState(const std::string& type_url) : tracker(type_url) {}
+    TypeState(const std::string& type_url, XdsMetrics* metrics, const TimeSource* time)
+        : tracker(type_url, metrics, time) {}
     TypeSubscription subscription;
     std::map<std::string, std::string, std::less<>> known;  // name -> version the client has
     bool dirty = false;

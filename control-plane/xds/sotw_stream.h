@@ -39,7 +39,8 @@ class SotwStream final
 
  private:
   struct TypeState {
-    explicit TypeState(const std::string& type_url) : tracker(type_url) {}
+    TypeState(const std::string& type_url, XdsMetrics* metrics, const TimeSource* time)
+        : tracker(type_url, metrics, time) {}
     TypeSubscription subscription;
     bool dirty = false;  // the snapshot may have changed what we would send
     bool force = false;  // respond even if the content is unchanged

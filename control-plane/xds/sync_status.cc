@@ -54,7 +54,9 @@ std::vector<ProxyStatus> ProxyRegistry::ListProxies() const {
 
 void TypeSyncTracker::OnSent(const std::string& nonce, const std::string& version) {
   if (in_flight_.size() >= kMaxInFlight) in_flight_.erase(in_flight_.begin());
-  in_flight_.emplace_back(nonce, version);
+  in_flight_.push_back(
+      InFlight{nonce, version, time_ != nullptr ? time_->MonotonicNow() : absl::InfinitePast()});
+  if (metrics_ != nullptr) metrics_->OnPush(status_.type_url);
   status_.last_nonce = nonce;
   status_.version_sent = version;
   ++status_.responses_sent;
@@ -63,9 +65,14 @@ void TypeSyncTracker::OnSent(const std::string& nonce, const std::string& versio
 
 void TypeSyncTracker::OnAck(absl::string_view nonce) {
   auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                         [&](const auto& e) { return e.first == nonce; });
+                         [&](const InFlight& e) { return e.nonce == nonce; });
   if (it == in_flight_.end()) return;
-  status_.version_acked = it->second;
+  status_.version_acked = it->version;
+  if (metrics_ != nullptr) {
+    metrics_->OnAck(status_.type_url, time_ != nullptr && it->sent != absl::InfinitePast()
+                                          ? time_->MonotonicNow() - it->sent
+                                          : absl::ZeroDuration());
+  }
   ++status_.acks;
   in_flight_.erase(in_flight_.begin(), it + 1);
   if (nonce == status_.last_nonce) status_.state = SyncState::kSynced;
@@ -73,8 +80,9 @@ void TypeSyncTracker::OnAck(absl::string_view nonce) {
 
 void TypeSyncTracker::OnNack(absl::string_view nonce, absl::string_view error, absl::Time now) {
   auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                         [&](const auto& e) { return e.first == nonce; });
+                         [&](const InFlight& e) { return e.nonce == nonce; });
   if (it != in_flight_.end()) in_flight_.erase(in_flight_.begin(), it + 1);
+  if (metrics_ != nullptr) metrics_->OnNack(status_.type_url, error);
   status_.last_nack_error = std::string(error);
   status_.last_nack_time = now;
   ++status_.nacks;

@@ -16,6 +16,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/sync/mutex.h"
+#include "common/time/time_source.h"
+#include "control-plane/xds/xds_metrics.h"
 
 namespace weft::xds {
 
@@ -74,7 +76,13 @@ class ProxyRegistry {
 // Thread-compatible (the stream's lock guards it).
 class TypeSyncTracker {
  public:
-  explicit TypeSyncTracker(std::string type_url) { status_.type_url = std::move(type_url); }
+  // With `metrics` (and `time`, both outliving the tracker), pushes, ACKs with
+  // their send-to-ACK latency, and NACKs are counted there too.
+  explicit TypeSyncTracker(std::string type_url, XdsMetrics* metrics = nullptr,
+                           const TimeSource* time = nullptr)
+      : metrics_(metrics), time_(time) {
+    status_.type_url = std::move(type_url);
+  }
 
   void OnSent(const std::string& nonce, const std::string& version);
   // A request answering `nonce` (which must be a nonce this tracker sent). Returns
@@ -87,8 +95,15 @@ class TypeSyncTracker {
   bool has_sent() const { return status_.responses_sent > 0; }
 
  private:
-  // Versions of responses not yet answered, oldest first (bounded).
-  std::vector<std::pair<std::string, std::string>> in_flight_;
+  struct InFlight {
+    std::string nonce;
+    std::string version;
+    absl::Time sent;  // monotonic; InfinitePast without a time source
+  };
+  // Responses not yet answered, oldest first (bounded).
+  std::vector<InFlight> in_flight_;
+  XdsMetrics* const metrics_;
+  const TimeSource* const time_;
   TypeSyncStatus status_;
 };
 

@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<XdsServer>> XdsServer::Start(const Options& optio
   std::unique_ptr<XdsServer> s(new XdsServer(time));
   s->cache_ = std::make_unique<SnapshotCache>(*s->dispatcher_,
                                               SnapshotCache::Options{options.debounce});
-  s->ads_ = std::make_unique<AdsService>(*s->cache_, s->registry_, time);
+  s->ads_ = std::make_unique<AdsService>(*s->cache_, s->registry_, time, options.metrics);
   s->status_ = std::make_unique<MeshStatusService>(s->registry_);
 
   grpc::ServerBuilder builder;

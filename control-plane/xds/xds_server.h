@@ -41,6 +41,8 @@ class XdsServer {
     absl::Duration debounce = absl::Milliseconds(100);
     // Other services to serve on the same port (not owned; must outlive the server).
     std::vector<grpc::Service*> extra_services;
+    // Optional; counts pushes, ACK latency and NACKs. Must outlive the server.
+    XdsMetrics* metrics = nullptr;
   };
 
   // kInvalidArgument for a bad option, kUnavailable if the address cannot be bound.

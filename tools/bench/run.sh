@@ -1,5 +1,16 @@
 #!/bin/sh
-# Runs the one-hop proxy benchmark (mesh-proxy vs HAProxy vs nginx) on this machine.
+# Runs the one-hop proxy benchmarks on this machine: HTTP/1.1 (mesh-proxy vs
+# HAProxy vs nginx, wrk) and then h2c (mesh-proxy vs HAProxy, h2load to nghttpd).
 # Uses Debian's python3 explicitly: the python3 on PATH may be another interpreter.
-# All options are forwarded: tools/bench/run.sh --help
-exec /usr/bin/python3 "$(dirname "$0")/proxy_bench.py" "$@"
+#   tools/bench/run.sh [options]      both; options go to the HTTP/1.1 bench (--help)
+#   tools/bench/run.sh h2 [options]   the h2c bench only (tools/bench/run.sh h2 --help)
+#   tools/bench/run.sh http1 [options] the HTTP/1.1 bench only
+dir="$(dirname "$0")"
+case "$1" in
+  h2) shift; exec /usr/bin/python3 "$dir/h2_bench.py" "$@" ;;
+  http1) shift; exec /usr/bin/python3 "$dir/proxy_bench.py" "$@" ;;
+  -h|--help) exec /usr/bin/python3 "$dir/proxy_bench.py" --help ;;
+esac
+/usr/bin/python3 "$dir/proxy_bench.py" "$@" || exit $?
+echo
+exec /usr/bin/python3 "$dir/h2_bench.py"

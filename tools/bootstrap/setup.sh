@@ -18,7 +18,7 @@ readonly PACKAGES=(
   libgtest-dev libgmock-dev
   # runtime, e2e and benchmarks
   iptables iproute2 util-linux procps curl ca-certificates python3 python3-grpcio
-  nghttp2-client wrk haproxy nginx-light valgrind
+  nghttp2-client nghttp2-server wrk haproxy nginx-light valgrind python3-h2 prometheus
 )
 
 if [[ $(id -u) != 0 ]]; then

@@ -12,9 +12,11 @@
 
 #include <istream>
 #include <ostream>
+#include <functional>
 #include <string>
 
 #include "common/time/time_source.h"
+#include "tools/meshctl/http_fetcher.h"
 
 #include "proxy/config/problem_list.h"
 
@@ -37,6 +39,11 @@ struct CommandEnv {
   std::string default_manifests = kDefaultManifests;
   // For RPC deadlines; main.cc passes the real clock.
   const TimeSource* time = nullptr;
+  // HTTP reads of proxies and the control plane's monitoring port (stat, top,
+  // proxy-config, check); main.cc passes a SocketHttpFetcher, tests a fake.
+  HttpFetcher* http = nullptr;
+  // Waits between two scrapes (stat, top); tests pass a no-op.
+  std::function<void(absl::Duration)> sleep;
 };
 
 // Prints "<header>:" and then every problem, one per line, to env.err.

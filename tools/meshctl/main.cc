@@ -12,6 +12,9 @@
 #include "tools/meshctl/delete_command.h"
 #include "tools/meshctl/get_command.h"
 #include "tools/meshctl/proxy_status_command.h"
+#include "tools/meshctl/observe_commands.h"
+#include "tools/meshctl/http_fetcher.h"
+#include "absl/time/clock.h"
 
 namespace {
 
@@ -27,11 +30,43 @@ constexpr char kHelp[] =
     "                              grpcroutes, trafficpolicies (tp)\n"
     "  delete <kind> <name> | -f   remove objects if nothing still refers to them\n"
     "\n"
-    "Control plane:\n"
+    "Control plane and proxies:\n"
     "  proxy-status                which proxies are connected and in sync (xDS)\n"
+    "  proxy-config <pod> [section] a pod's listeners, routes, clusters, endpoints, secrets\n"
+    "  stat <service|workload>     requests/s, success rate, p50/p95/p99 latency\n"
+    "  top                         the busiest routes, refreshed a few times\n"
+    "  check                       control plane, proxies in sync, no NACKs, certificates\n"
+    "  completion bash             a bash completion script (source <(meshctl completion bash))\n"
     "\n"
     "Run 'meshctl <command> --help' for a command's flags.\n"
     "Exit codes: 0 ok, 1 invalid input or refused, 2 usage or connection error.\n";
+
+constexpr char kBashCompletion[] = R"(# bash completion for meshctl
+_meshctl() {
+  local cur prev words cword
+  cur="${COMP_WORDS[COMP_CWORD]}"
+  prev="${COMP_WORDS[COMP_CWORD-1]}"
+  local commands="apply get delete proxy-status proxy-config stat top check completion"
+  if [[ ${COMP_CWORD} -eq 1 ]]; then
+    COMPREPLY=($(compgen -W "${commands} --help" -- "${cur}"))
+    return
+  fi
+  case "${COMP_WORDS[1]}" in
+    get|delete)
+      [[ ${COMP_CWORD} -eq 2 ]] && COMPREPLY=($(compgen -W "services workloads httproutes grpcroutes trafficpolicies" -- "${cur}")) ;;
+    proxy-config)
+      [[ ${COMP_CWORD} -eq 3 ]] && COMPREPLY=($(compgen -W "listeners routes clusters endpoints secrets" -- "${cur}")) ;;
+    completion)
+      COMPREPLY=($(compgen -W "bash" -- "${cur}")) ;;
+  esac
+  if [[ "${prev}" == "-o" || "${prev}" == "--output" ]]; then
+    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+  elif [[ "${cur}" == -* ]]; then
+    COMPREPLY=($(compgen -W "--help -o --output --address --monitoring --window --iterations --control_plane --manifests" -- "${cur}"))
+  fi
+}
+complete -F _meshctl meshctl
+)";
 
 }  // namespace
 
@@ -58,6 +93,27 @@ int main(int argc, char** argv) {
   if (command == "get") return weft::meshctl::RunGet(rest, env);
   if (command == "delete") return weft::meshctl::RunDelete(rest, env);
   if (command == "proxy-status") return weft::meshctl::RunProxyStatus(rest, env);
+  if (command == "completion") {
+    if (rest.size() == 1 && (rest[0] == "--help" || rest[0] == "-h")) {
+      std::cout << "Usage: meshctl completion bash\n\nPrints a bash completion script; load it "
+                   "with\n  source <(meshctl completion bash)\n";
+      return weft::meshctl::kExitOk;
+    }
+    if (rest.size() != 1 || rest[0] != "bash") {
+      std::cerr << "meshctl completion: expected \"bash\" (the only shell supported)\n";
+      return weft::meshctl::kExitUsage;
+    }
+    std::cout << kBashCompletion;
+    return weft::meshctl::kExitOk;
+  }
+  // Every command below reads HTTP endpoints of the proxies or the control plane.
+  weft::meshctl::SocketHttpFetcher http(absl::Seconds(5));
+  env.http = &http;
+  env.sleep = [](absl::Duration d) { absl::SleepFor(d); };
+  if (command == "proxy-config") return weft::meshctl::RunProxyConfig(rest, env);
+  if (command == "stat") return weft::meshctl::RunStat(rest, env);
+  if (command == "top") return weft::meshctl::RunTop(rest, env);
+  if (command == "check") return weft::meshctl::RunCheck(rest, env);
   std::cerr << "meshctl: unknown command \"" << command << "\"\n"
             << "Run 'meshctl --help' for the commands.\n";
   return weft::meshctl::kExitUsage;

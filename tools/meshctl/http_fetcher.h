@@ -1,0 +1,56 @@
+#ifndef WEFT_TOOLS_MESHCTL_HTTP_FETCHER_H_
+#define WEFT_TOOLS_MESHCTL_HTTP_FETCHER_H_
+
+// How meshctl reads the proxies' and the control plane's HTTP endpoints
+// (/metrics, /config_dump, /debug/proxies). Commands take an HttpFetcher so that
+// tests substitute canned responses (FakeHttpFetcher) and run without a network.
+//
+//   SocketHttpFetcher fetcher(absl::Seconds(5));
+//   absl::StatusOr<std::string> body = fetcher.Get("10.77.0.12:15020", "/config_dump");
+//
+// kUnavailable: cannot connect / timed out; kFailedPrecondition: non-200 status
+// (the message carries it). Thread-compatible.
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace weft::meshctl {
+
+class HttpFetcher {
+ public:
+  virtual ~HttpFetcher() = default;
+  // GET http://<host_port><path>; the body of a 200 response.
+  virtual absl::StatusOr<std::string> Get(const std::string& host_port,
+                                          const std::string& path) = 0;
+};
+
+// Plain HTTP/1.1 over a blocking socket with an overall deadline per request.
+class SocketHttpFetcher : public HttpFetcher {
+ public:
+  explicit SocketHttpFetcher(absl::Duration timeout) : timeout_(timeout) {}
+  absl::StatusOr<std::string> Get(const std::string& host_port, const std::string& path) override;
+
+ private:
+  const absl::Duration timeout_;
+};
+
+// Canned bodies keyed by "host_port path"; a missing key is kUnavailable. Each
+// key may hold a queue of bodies (successive scrapes); the last one repeats.
+class FakeHttpFetcher : public HttpFetcher {
+ public:
+  void Add(const std::string& host_port, const std::string& path, std::string body);
+  absl::StatusOr<std::string> Get(const std::string& host_port, const std::string& path) override;
+  int calls() const { return calls_; }
+
+ private:
+  std::map<std::string, std::vector<std::string>> bodies_;
+  std::map<std::string, size_t> next_;
+  int calls_ = 0;
+};
+
+}  // namespace weft::meshctl
+
+#endif  // WEFT_TOOLS_MESHCTL_HTTP_FETCHER_H_

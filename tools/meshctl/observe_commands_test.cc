@@ -1,0 +1,218 @@
+// meshctl stat / top / proxy-config / check against canned HTTP responses.
+#include "tools/meshctl/observe_commands.h"
+
+#include <sstream>
+
+#include "gtest/gtest.h"
+#include "tools/meshctl/test_directory.h"
+
+namespace weft::meshctl {
+namespace {
+
+using testing::CompareGolden;
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome Invoke(int (*command)(const std::vector<std::string>&, const CommandEnv&),
+           const std::vector<std::string>& args, FakeHttpFetcher& http) {
+  std::istringstream in;
+  std::ostringstream out, err;
+  CommandEnv env{&in, &out, &err};
+  env.http = &http;
+  env.sleep = [](absl::Duration) {};  // no real waiting in tests
+  const int code = command(args, env);
+  return {code, out.str(), err.str()};
+}
+
+constexpr char kProxies[] = R"({"proxies": [
+    {"node_id": "default/frontend-0", "peer": "ipv4:10.77.0.12:40000", "api": "delta", "connected_seconds": 3, "state": "SYNCED", "types": [{"type": "cds", "state": "SYNCED", "version_sent": "v1", "version_acked": "v1", "last_nack_error": ""}]},
+    {"node_id": "default/reviews-0", "peer": "ipv4:10.77.0.13:40002", "api": "delta", "connected_seconds": 3, "state": "NACKED", "types": [{"type": "lds", "state": "NACKED", "version_sent": "v2", "version_acked": "v1", "last_nack_error": "listener outbound: bad port"}, {"type": "eds", "state": "STALE", "version_sent": "v3", "version_acked": "v2", "last_nack_error": ""}]}
+]}
+)";
+
+constexpr char kModel[] = R"({"version": "abc", "in_error": false, "last_error": "", "model": {"services": []}})";
+
+std::string Metrics(int ok, int failed, int fast, int slow) {
+  // ok+failed requests; `fast` took <= 5 ms, `slow` 50-100 ms.
+  const std::string l = "direction=\"outbound\",source_workload=\"frontend\",destination_service="
+                        "\"outbound|80||reviews.default.svc.cluster.local\",route=\"reviews\"";
+  const int total = fast + slow;
+  return "# TYPE weft_requests_total counter\n"
+         "weft_requests_total{" + l + ",response_code=\"200\"} " + std::to_string(ok) + "\n"
+         "weft_requests_total{" + l + ",response_code=\"503\"} " + std::to_string(failed) + "\n"
+         "weft_requests_total{direction=\"inbound\",destination_service=\"inbound|8080||\",route=\"\",response_code=\"200\"} 999\n"
+         "# TYPE weft_request_duration_seconds histogram\n"
+         "weft_request_duration_seconds_bucket{" + l + ",le=\"0.005\"} " + std::to_string(fast) + "\n"
+         "weft_request_duration_seconds_bucket{" + l + ",le=\"0.05\"} " + std::to_string(fast) + "\n"
+         "weft_request_duration_seconds_bucket{" + l + ",le=\"0.1\"} " + std::to_string(total) + "\n"
+         "weft_request_duration_seconds_bucket{" + l + ",le=\"+Inf\"} " + std::to_string(total) + "\n";
+}
+
+TEST(GoldenStatsTest, HistogramQuantileMatchesPromQL) {
+  // 100 observations: 90 in (0, 0.005], 10 in (0.05, 0.1].
+  std::vector<std::pair<double, double>> b = {
+      {0.005, 90}, {0.05, 90}, {0.1, 100}, {std::numeric_limits<double>::infinity(), 100}};
+  EXPECT_DOUBLE_EQ(HistogramQuantile(0.5, b), 0.005 * 50 / 90);
+  EXPECT_DOUBLE_EQ(HistogramQuantile(0.99, b), 0.05 + 0.05 * 9 / 10);
+  // Everything in +Inf: the highest finite bound, as Prometheus answers.
+  EXPECT_DOUBLE_EQ(HistogramQuantile(0.5, {{0.1, 0}, {std::numeric_limits<double>::infinity(), 5}}),
+                   0.1);
+  EXPECT_TRUE(std::isnan(HistogramQuantile(0.5, {{0.1, 0}})));
+}
+
+TEST(GoldenStatsTest, ServiceMatching) {
+  const std::string d = "outbound|80||reviews.default.svc.cluster.local";
+  EXPECT_TRUE(ServiceMatches(d, "reviews"));
+  EXPECT_TRUE(ServiceMatches(d, "reviews.default"));
+  EXPECT_TRUE(ServiceMatches(d, d));
+  EXPECT_FALSE(ServiceMatches(d, "review"));
+  EXPECT_FALSE(ServiceMatches(d, "ratings"));
+}
+
+TEST(ObserveCommandsTest, StatFromTwoScrapes) {
+  FakeHttpFetcher http;
+  http.Add("10.77.0.12:15020", "/metrics", Metrics(10, 0, 10, 0));
+  http.Add("10.77.0.12:15020", "/metrics", Metrics(100, 10, 90, 20));
+  Outcome r = Invoke(RunStat, {"reviews", "--address=10.77.0.12:15020", "--window=10s"}, http);
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(CompareGolden("stat_reviews.golden", r.out), "");
+
+  FakeHttpFetcher again;
+  again.Add("10.77.0.12:15020", "/metrics", Metrics(10, 0, 10, 0));
+  again.Add("10.77.0.12:15020", "/metrics", Metrics(100, 10, 90, 20));
+  r = Invoke(RunStat, {"reviews", "--address=10.77.0.12:15020", "--window=10s", "-o", "json"},
+             again);
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(CompareGolden("stat_reviews_json.golden", r.out), "");
+}
+
+TEST(ObserveCommandsTest, StatDiscoversProxiesThroughTheControlPlane) {
+  FakeHttpFetcher http;
+  http.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
+  http.Add("10.77.0.12:15020", "/metrics", Metrics(0, 0, 0, 0));
+  http.Add("10.77.0.12:15020", "/metrics", Metrics(50, 0, 50, 0));
+  // reviews-0 is not reachable: a warning, the rest still counts.
+  Outcome r = Invoke(RunStat, {"reviews", "-o", "yaml"}, http);
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_NE(r.err.find("warning: default/reviews-0 (10.77.0.13:15020)"), std::string::npos);
+  EXPECT_EQ(CompareGolden("stat_reviews_yaml.golden", r.out), "");
+}
+
+TEST(ObserveCommandsTest, StatWithNoTrafficIsExitOne) {
+  FakeHttpFetcher http;
+  http.Add("10.77.0.12:15020", "/metrics", Metrics(5, 0, 5, 0));
+  Outcome r = Invoke(RunStat, {"ratings", "--address=10.77.0.12:15020"}, http);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_EQ(r.out, "No requests in the last 5s.\n");
+}
+
+TEST(ObserveCommandsTest, StatUsageErrors) {
+  FakeHttpFetcher http;
+  EXPECT_EQ(Invoke(RunStat, {}, http).code, kExitUsage);
+  EXPECT_EQ(Invoke(RunStat, {"x", "--window=forever"}, http).code, kExitUsage);
+  EXPECT_EQ(Invoke(RunStat, {"x", "-o", "xml"}, http).code, kExitUsage);
+  Outcome r = Invoke(RunStat, {"x"}, http);  // no control plane
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("cannot list proxies from the control plane at 127.0.0.1:15014"),
+            std::string::npos);
+  EXPECT_EQ(Invoke(RunStat, {"--help"}, http).code, kExitOk);
+}
+
+TEST(ObserveCommandsTest, TopIsBoundedByIterations) {
+  FakeHttpFetcher http;
+  http.Add("a:1", "/metrics", Metrics(0, 0, 0, 0));
+  http.Add("a:1", "/metrics", Metrics(20, 0, 20, 0));
+  http.Add("a:1", "/metrics", Metrics(40, 0, 40, 0));
+  Outcome r = Invoke(RunTop, {"--address=a:1", "--iterations=2"}, http);
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(http.calls(), 3);  // one baseline + two refreshes
+  EXPECT_EQ(CompareGolden("top.golden", r.out), "");
+  EXPECT_EQ(Invoke(RunTop, {"--iterations=1000"}, http).code, kExitUsage);
+}
+
+constexpr char kDump[] = R"({
+  "source": "xds:10.77.0.1:15010",
+  "admin": {"address": "127.0.0.1", "port": 15000},
+  "listeners": [{"name": "outbound", "address": "0.0.0.0", "port": 15001, "original_dst": true, "protocol": "auto", "opaque_ports": [], "detection_timeout": "500ms", "route_config": "", "default_cluster": "passthrough", "filter_chains": [{"name": "reviews", "destination_prefixes": ["10.96.0.5/32"], "destination_port": 80, "protocol": "http", "route_config": "80", "cluster": ""}]}],
+  "route_configs": [{"name": "80", "virtual_hosts": [{"name": "reviews", "domains": ["reviews", "10.96.0.5"], "routes": [{"name": "split", "match": {"prefix": "/"}, "weighted_clusters": [{"name": "v1", "weight": 90}, {"name": "v2", "weight": 10}]}]}]}],
+  "clusters": [{"name": "outbound|80||reviews.default.svc.cluster.local", "type": "eds", "endpoints": [{"address": "10.77.0.13", "port": 8080, "weight": 1}, {"address": "10.77.0.14", "port": 8080, "weight": 2}], "load_balancing": {"policy": "round_robin"}}]
+}
+)";
+
+TEST(ObserveCommandsTest, ProxyConfigSections) {
+  for (const char* section : {"listeners", "routes", "clusters", "endpoints", "secrets"}) {
+    FakeHttpFetcher http;
+    http.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
+    http.Add("10.77.0.12:15020", "/config_dump", kDump);
+    Outcome r = Invoke(RunProxyConfig, {"frontend-0", section}, http);
+    EXPECT_EQ(r.code, kExitOk) << section << ": " << r.err;
+    EXPECT_EQ(CompareGolden(std::string("proxy_config_") + section + ".golden", r.out), "");
+  }
+}
+
+TEST(ObserveCommandsTest, ProxyConfigJsonIsTheDumpSection) {
+  FakeHttpFetcher http;
+  http.Add("10.77.0.12:15020", "/config_dump", kDump);
+  Outcome r = Invoke(RunProxyConfig, {"x", "endpoints", "--address=10.77.0.12:15020", "-o", "json"},
+                 http);
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(CompareGolden("proxy_config_endpoints_json.golden", r.out), "");
+}
+
+TEST(ObserveCommandsTest, ProxyConfigErrors) {
+  FakeHttpFetcher http;
+  http.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
+  Outcome r = Invoke(RunProxyConfig, {"nope"}, http);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_EQ(r.err,
+            "error: no connected proxy is named \"nope\" (connected: default/frontend-0, "
+            "default/reviews-0)\n");
+  EXPECT_EQ(Invoke(RunProxyConfig, {"frontend-0", "bogus"}, http).code, kExitUsage);
+  http.Add("1.2.3.4:1", "/config_dump", "{not json");
+  r = Invoke(RunProxyConfig, {"x", "--address=1.2.3.4:1"}, http);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_NE(r.err.find("invalid JSON at byte 1"), std::string::npos) << r.err;
+}
+
+TEST(ObserveCommandsTest, CheckListsEveryProblem) {
+  FakeHttpFetcher http;
+  http.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
+  http.Add("127.0.0.1:15014", "/debug/model", kModel);
+  Outcome r = Invoke(RunCheck, {}, http);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_EQ(CompareGolden("check_problems.golden", r.out), "");
+  FakeHttpFetcher again;
+  again.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
+  again.Add("127.0.0.1:15014", "/debug/model", kModel);
+  r = Invoke(RunCheck, {"-o", "json"}, again);
+  EXPECT_EQ(CompareGolden("check_problems_json.golden", r.out), "");
+}
+
+TEST(ObserveCommandsTest, CheckHealthyAndUnreachable) {
+  FakeHttpFetcher http;
+  http.Add("127.0.0.1:15014", "/debug/proxies", R"({"proxies": [{"node_id": "a/b", "types": [{"type": "lds", "state": "SYNCED"}]}]})");
+  http.Add("127.0.0.1:15014", "/debug/model", kModel);
+  Outcome r = Invoke(RunCheck, {}, http);
+  EXPECT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_NE(r.out.find("ok   1/1 proxies connected and synced\n"), std::string::npos);
+  FakeHttpFetcher none;
+  r = Invoke(RunCheck, {}, none);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.out.find("FAIL control plane: unreachable at 127.0.0.1:15014"), std::string::npos);
+}
+
+TEST(JsonValueTest, ParseDumpRoundTrip) {
+  absl::StatusOr<Json> j = Json::Parse(R"({"a": [1, 2.5, "x\"y", true, null], "b": {}})");
+  ASSERT_TRUE(j.ok()) << j.status();
+  EXPECT_EQ(j->Dump(), "{\n  \"a\": [\n    1,\n    2.5,\n    \"x\\\"y\",\n    true,\n    null\n  ],\n  \"b\": {}\n}\n");
+  EXPECT_EQ(j->DumpYaml(), "a:\n  - 1\n  - 2.5\n  - x\"y\n  - true\n  - null\nb: {}\n");
+  EXPECT_FALSE(Json::Parse("[1,").ok());
+  EXPECT_FALSE(Json::Parse(std::string(100, '[')).ok());
+}
+
+}  // namespace
+}  // namespace weft::meshctl
