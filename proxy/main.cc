@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/time/real_time_source.h"
+#include "proxy/admin/xds_metrics.h"
 #include "proxy/config/bootstrap_loader.h"
 #include "proxy/server/server.h"
 #include "proxy/xds/ads_client.h"
@@ -136,6 +137,9 @@ int main(int argc, char** argv) {
                              return weft::admin::AdminResponse{200, "application/json",
                                                                weft::xds::StatusJson(ads->status())};
                            });
+    server.AddMetricsRenderer([&ads](weft::stats::PrometheusTextWriter& w) {
+      weft::admin::RenderXdsMetrics(ads->status(), w);
+    });
     server.set_lifecycle([&ads] { ads->Start(); }, [&ads] { ads->Stop(); });
   }
   absl::Status status = server.Run();

@@ -206,7 +206,7 @@ uint64_t Fingerprint(const TrafficPolicy& p) {
 }
 uint64_t Fingerprint(const Workload& w) {
   Canonical c;
-  c << w.meta << w.address << w.service_account << w.locality << w.ready << w.ports;
+  c << w.meta << w.address << w.service_account << w.locality << w.ready << w.sidecar << w.ports;
   return c.Hash();
 }
 

@@ -71,6 +71,9 @@ struct Workload {
   std::string service_account = "default";
   Locality locality;
   bool ready = true;                // not-ready workloads receive no traffic
+  // Runs a Weft sidecar (the default in the mesh). Clients' sidecars talk
+  // HTTP/2 to sidecars only; workloads without one get their own protocol.
+  bool sidecar = true;
   std::vector<WorkloadPort> ports;  // names for named target ports
 };
 

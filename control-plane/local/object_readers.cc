@@ -61,6 +61,7 @@ void ReadWorkloadSpec(YamlReader& reader, const YAML::Node& node, const std::str
                       reader.StringField("serviceAccount", workload.service_account),
                       StructField<Locality>("locality", workload.locality, read_locality),
                       reader.BoolField("ready", workload.ready),
+                      reader.BoolField("sidecar", workload.sidecar),
                       reader.ListField<WorkloadPort>("ports", workload.ports, read_port)});
 }
 

@@ -107,7 +107,8 @@ void SetOutlierDetection(const OutlierDetectionPolicy& policy, Cluster& cluster)
 }  // namespace
 
 Cluster BuildServiceCluster(const ObjectKey& service, const ServicePort& port,
-                            const TrafficPolicy* policy, ClientKind kind) {
+                            const TrafficPolicy* policy, ClientKind kind,
+                            bool endpoints_have_sidecars) {
   const std::string name = ClusterName(service, static_cast<uint32_t>(port.port));
   Cluster cluster;
   cluster.set_name(name);
@@ -137,7 +138,9 @@ Cluster BuildServiceCluster(const ObjectKey& service, const ServicePort& port,
     budget->mutable_min_retry_concurrency()->set_value(
         static_cast<uint32_t>(policy->retries->budget->min_retry_concurrency));
   }
-  if (kind == ClientKind::kSidecar && IsHttpProtocol(port.protocol)) SetUpstreamHttp2(cluster);
+  if (kind == ClientKind::kSidecar && IsHttpProtocol(port.protocol) && endpoints_have_sidecars) {
+    SetUpstreamHttp2(cluster);
+  }
   if (policy != nullptr && policy->outlier_detection) {
     SetOutlierDetection(*policy->outlier_detection, cluster);
   }

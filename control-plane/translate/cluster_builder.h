@@ -40,11 +40,14 @@
 
 namespace weft::control_plane {
 
-// The EDS cluster of `port` of `service`; `policy` may be null.
+// The EDS cluster of `port` of `service`; `policy` may be null. A sidecar
+// client talks HTTP/2 to an HTTP port when `endpoints_have_sidecars` (the
+// sidecar at the other end turns requests back into the app's protocol).
 envoy::config::cluster::v3::Cluster BuildServiceCluster(const ObjectKey& service,
                                                         const ServicePort& port,
                                                         const TrafficPolicy* policy,
-                                                        ClientKind kind);
+                                                        ClientKind kind,
+                                                        bool endpoints_have_sidecars = true);
 
 // An ORIGINAL_DST cluster (lb_policy CLUSTER_PROVIDED) named `name`.
 envoy::config::cluster::v3::Cluster BuildPassthroughCluster(absl::string_view name);

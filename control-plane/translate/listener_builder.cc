@@ -1,6 +1,7 @@
 #include "control-plane/translate/listener_builder.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "control-plane/translate/names.h"
 #include "control-plane/translate/resource_map.h"
 #include "envoy/extensions/filters/http/router/v3/router.pb.h"
@@ -89,9 +90,33 @@ Listener BuildOutboundListener(const Model& model) {
   return listener;
 }
 
-Listener BuildInboundListener() {
-  return CaptureListener(kInboundListenerName, kInboundCapturePort,
-                         envoy::config::core::v3::INBOUND, kInboundPassthroughCluster);
+Listener BuildInboundListener(const std::vector<uint32_t>& http_ports) {
+  Listener listener = CaptureListener(kInboundListenerName, kInboundCapturePort,
+                                      envoy::config::core::v3::INBOUND, kInboundPassthroughCluster);
+  for (uint32_t port : http_ports) {
+    FilterChain* chain = listener.add_filter_chains();
+    chain->set_name(absl::StrCat("inbound|", port));
+    chain->mutable_filter_chain_match()->mutable_destination_port()->set_value(port);
+    auto* filter = chain->add_filters();
+    filter->set_name(std::string(kHttpConnectionManagerFilter));
+    *filter->mutable_typed_config() = PackDeterministic(
+        RdsConnectionManager("inbound", std::string(kInboundRouteConfigName)));
+  }
+  return listener;
+}
+
+envoy::config::route::v3::RouteConfiguration BuildInboundRouteConfiguration() {
+  envoy::config::route::v3::RouteConfiguration config;
+  config.set_name(std::string(kInboundRouteConfigName));
+  auto* vhost = config.add_virtual_hosts();
+  vhost->set_name("inbound");
+  vhost->add_domains("*");
+  auto* route = vhost->add_routes();
+  route->set_name("inbound");
+  route->mutable_match()->set_prefix("/");
+  route->mutable_route()->set_cluster(std::string(kInboundPassthroughCluster));
+  route->mutable_route()->mutable_timeout()->set_seconds(0);  // the caller's sidecar times out
+  return config;
 }
 
 Listener BuildApiListener(const std::string& listener_name, const std::string& route_config_name) {

@@ -32,6 +32,10 @@ inline constexpr uint32_t kOutboundCapturePort = 15001;
 inline constexpr uint32_t kInboundCapturePort = 15006;
 inline constexpr absl::string_view kPassthroughCluster = "PassthroughCluster";
 inline constexpr absl::string_view kInboundPassthroughCluster = "InboundPassthroughCluster";
+// The route configuration of the inbound listener's HTTP chains: everything to
+// the local app (InboundPassthroughCluster), no timeout (the caller's sidecar
+// enforces the route's).
+inline constexpr absl::string_view kInboundRouteConfigName = "inbound-http";
 
 // Filter names (Envoy's canonical extension names).
 inline constexpr absl::string_view kHttpConnectionManagerFilter =

@@ -30,17 +30,52 @@ void AddServicePortCluster(const Model& model, const Service& service, const Ser
                            ClientKind kind, ResourceMap& resources) {
   const ObjectKey key = service.meta.key();
   const std::string name = ClusterName(key, static_cast<uint32_t>(port.port));
-  AddResource(resources, name, BuildServiceCluster(key, port, model.PolicyFor(key), kind));
-  AddResource(resources, name, BuildLoadAssignment(name, EndpointsFor(model, key, port.port)));
+  const PortEndpoints endpoints = EndpointsFor(model, key, port.port);
+  bool all_meshed = true;
+  for (const Endpoint& e : endpoints.endpoints) {
+    auto w = model.workloads.find(e.workload);
+    if (w != model.workloads.end() && !w->second.sidecar) all_meshed = false;
+  }
+  AddResource(resources, name,
+              BuildServiceCluster(key, port, model.PolicyFor(key), kind, all_meshed));
+  AddResource(resources, name, BuildLoadAssignment(name, endpoints));
+}
+
+// The ports of the node's workload that serve HTTP for some service selecting
+// it (the resolved target ports), sorted.
+std::vector<uint32_t> InboundHttpPorts(const Model& model, const NodeInfo& node) {
+  std::set<uint32_t> ports;
+  auto it = model.workloads.find(ObjectKey{node.ns, node.workload});
+  if (it == model.workloads.end()) return {};
+  const Workload& workload = it->second;
+  for (const auto& [key, service] : model.services) {
+    if (key.ns != node.ns || !SelectorMatches(service.selector, workload.meta.labels)) continue;
+    for (const ServicePort& port : service.ports) {
+      if (!IsHttpProtocol(port.protocol)) continue;
+      int32_t target = port.target_port != 0 ? port.target_port : port.port;
+      if (!port.target_port_name.empty()) {
+        target = 0;
+        for (const WorkloadPort& wp : workload.ports) {
+          if (wp.name == port.target_port_name) target = wp.port;
+        }
+      }
+      if (target > 0) ports.insert(static_cast<uint32_t>(target));
+    }
+  }
+  return std::vector<uint32_t>(ports.begin(), ports.end());
 }
 
 }  // namespace
 
-ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& /*node*/,
+ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& node,
                                   std::vector<std::string>* warnings) {
   ResourceMap resources;
   AddResource(resources, std::string(kOutboundListenerName), BuildOutboundListener(model));
-  AddResource(resources, std::string(kInboundListenerName), BuildInboundListener());
+  const std::vector<uint32_t> inbound_http = InboundHttpPorts(model, node);
+  AddResource(resources, std::string(kInboundListenerName), BuildInboundListener(inbound_http));
+  if (!inbound_http.empty()) {
+    AddResource(resources, std::string(kInboundRouteConfigName), BuildInboundRouteConfiguration());
+  }
   AddResource(resources, std::string(kPassthroughCluster),
               BuildPassthroughCluster(kPassthroughCluster));
   AddResource(resources, std::string(kInboundPassthroughCluster),

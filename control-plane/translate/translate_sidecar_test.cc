@@ -94,9 +94,10 @@ TEST_F(SidecarTest, ResourceNamesPerType) {
                                    "PassthroughCluster", "InboundPassthroughCluster"));
   EXPECT_THAT(Names(resources_, kClusterLoadAssignmentTypeUrl),
               UnorderedElementsAre(kBackend, kBackendDb, kBackendV1, kBackendV2, kFrontend, kDb));
-  // Only http/http2/grpc ports with a VIP: no tcp-db port, no headless db.
+  // Only http/http2/grpc ports with a VIP: no tcp-db port, no headless db; and
+  // the inbound HTTP chains' (frontend-0 serves frontend's http port).
   EXPECT_THAT(Names(resources_, kRouteConfigurationTypeUrl),
-              UnorderedElementsAre(kBackend, kBackendV1, kBackendV2, kFrontend));
+              UnorderedElementsAre(kBackend, kBackendV1, kBackendV2, kFrontend, "inbound-http"));
   EXPECT_EQ(resources_.size(), 4u);
   EXPECT_THAT(warnings_, IsEmpty());
 }
@@ -182,10 +183,36 @@ TEST_F(SidecarTest, InboundListener) {
   EXPECT_EQ(listener.traffic_direction(), envoy::config::core::v3::INBOUND);
   ASSERT_EQ(listener.listener_filters_size(), 1);
   EXPECT_EQ(listener.listener_filters(0).name(), "envoy.filters.listener.http_inspector");
-  EXPECT_EQ(listener.filter_chains_size(), 0);
+  // frontend-0 serves frontend's http port at targetPort 8080: one HTTP chain
+  // for it, where requests carried over HTTP/2 are turned back into HTTP/1.1.
+  ASSERT_EQ(listener.filter_chains_size(), 1);
+  const FilterChain& http = listener.filter_chains(0);
+  EXPECT_EQ(http.filter_chain_match().destination_port().value(), 8080u);
+  EXPECT_EQ(http.filters(0).name(), "envoy.filters.network.http_connection_manager");
+  HttpConnectionManager hcm;
+  ASSERT_TRUE(http.filters(0).typed_config().UnpackTo(&hcm));
+  EXPECT_EQ(hcm.rds().route_config_name(), "inbound-http");
+  RouteConfiguration inbound = Get<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl,
+                                                       "inbound-http");
+  ASSERT_EQ(inbound.virtual_hosts_size(), 1);
+  EXPECT_EQ(inbound.virtual_hosts(0).routes(0).route().cluster(), "InboundPassthroughCluster");
   TcpProxy proxy;
   ASSERT_TRUE(listener.default_filter_chain().filters(0).typed_config().UnpackTo(&proxy));
   EXPECT_EQ(proxy.cluster(), "InboundPassthroughCluster");
+}
+
+TEST_F(SidecarTest, WorkloadsWithoutSidecarsAreNotSentHttp2) {
+  // backend-v1-0 serves backend's grpc port; without a sidecar, clients'
+  // sidecars must speak its own protocol to it.
+  Model model = model_;
+  for (auto& [key, w] : model.workloads) {
+    if (key.name == "backend-v1-0") w.sidecar = false;
+  }
+  ResourceMap resources = BuildSidecarResources(model, node_);
+  Cluster meshed = Get<Cluster>(resources_, kClusterTypeUrl, kBackend);
+  Cluster mixed = Get<Cluster>(resources, kClusterTypeUrl, kBackend);
+  EXPECT_EQ(meshed.typed_extension_protocol_options().size(), 1u);
+  EXPECT_EQ(mixed.typed_extension_protocol_options().size(), 0u);
 }
 
 TEST_F(SidecarTest, ClusterWithTrafficPolicy) {
@@ -394,14 +421,18 @@ TEST_F(SidecarTest, DeterministicAndIndependentOfManifestOrder) {
   }
 }
 
-TEST_F(SidecarTest, ResourcesDoNotDependOnTheNode) {
+TEST_F(SidecarTest, OnlyTheInboundListenerDependsOnTheNode) {
   NodeInfo other{"default/backend-v1-0", "default", "backend-v1-0", "backend", false};
   ResourceMap for_other = BuildSidecarResources(model_, other);
   for (const auto& [type_url, by_name] : resources_) {
     for (const auto& [name, any] : by_name) {
+      if (name == "inbound") continue;
       EXPECT_EQ(for_other.at(type_url).at(name).value(), any.value()) << name;
     }
   }
+  const std::string listeners(kListenerTypeUrl);
+  EXPECT_NE(for_other.at(listeners).at("inbound").value(),
+            resources_.at(listeners).at("inbound").value());
 }
 
 TEST(SidecarEmptyModelTest, StillHasListenersAndPassthroughClusters) {

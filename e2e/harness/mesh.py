@@ -251,6 +251,8 @@ class ControlPlane:
         spec = {"address": pod.ip, "serviceAccount": pod.service_account}
         if not ready:
             spec["ready"] = False
+        if not getattr(pod, "meshed", True):
+            spec["sidecar"] = False  # clients' sidecars must not talk HTTP/2 to it
         doc = {"apiVersion": "mesh.weft.dev/v1alpha1", "kind": "Workload",
                "metadata": {"name": pod.name, "namespace": pod.namespace,
                             "labels": dict(pod.labels)},
@@ -372,6 +374,7 @@ def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=Non
     pod.namespace = namespace
     pod.labels = dict(labels or {})
     pod.service_account = service_account
+    pod.meshed = sidecar
     control_plane.mesh_pods.append(pod)
     write_hosts(pod, control_plane)
     if vip_route:

@@ -56,6 +56,11 @@ void ReadLoadBalancing(const cluster_v3::Cluster& c, const std::string& where,
     case cluster_v3::Cluster::RING_HASH: lb.policy = Policy::kRingHash; break;
     case cluster_v3::Cluster::RANDOM: lb.policy = Policy::kRandom; break;
     case cluster_v3::Cluster::MAGLEV: lb.policy = Policy::kMaglev; break;
+    case cluster_v3::Cluster::CLUSTER_PROVIDED:
+      // What Envoy requires of ORIGINAL_DST clusters: the destination is the
+      // connection's, there is nothing to balance.
+      if (c.type() == cluster_v3::Cluster::ORIGINAL_DST) break;
+      [[fallthrough]];
     default:
       problem(where, absl::StrCat("lb_policy ", cluster_v3::Cluster::LbPolicy_Name(c.lb_policy()),
                                   " is not supported (ROUND_ROBIN, LEAST_REQUEST, RING_HASH, "

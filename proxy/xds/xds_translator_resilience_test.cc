@@ -158,6 +158,16 @@ TEST(XdsResilienceTest, PeakEwmaFromWeftMetadata) {
   EXPECT_EQ(config->clusters[0].load_balancing.ewma_decay, absl::Seconds(3));
 }
 
+TEST(XdsResilienceTest, OriginalDstClustersMayBeClusterProvided) {
+  cluster_v3::Cluster c = StaticCluster("passthrough");
+  c.set_type(cluster_v3::Cluster::ORIGINAL_DST);
+  c.clear_load_assignment();
+  c.set_lb_policy(cluster_v3::Cluster::CLUSTER_PROVIDED);
+  absl::StatusOr<config::ProxyConfig> config = Translate(c);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->clusters[0].type, config::Cluster::Type::kOriginalDst);
+}
+
 TEST(XdsResilienceTest, NacksUnsupportedClusterSettingsAllAtOnce) {
   cluster_v3::Cluster c = StaticCluster("c");
   c.set_lb_policy(cluster_v3::Cluster::CLUSTER_PROVIDED);
