@@ -25,6 +25,7 @@ Server::Server(config::ProxyConfigPtr config, ServerOptions options, const TimeS
     : config_(std::move(config)),
       options_(options),
       time_source_(time_source),
+      telemetry_(time_source),
       main_scope_(store_.CreateScope()),
       dispatcher_(time_source) {
   reloads_ok_ = &main_scope_.counter("server.config_update_ok");

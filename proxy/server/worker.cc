@@ -12,7 +12,8 @@ Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
     : index_(index),
       config_(std::move(config)),
       scope_(store.CreateScope()),
-      random_(random_seed + static_cast<uint64_t>(index)) {
+      random_(random_seed + static_cast<uint64_t>(index)),
+      telemetry_(telemetry) {
   dispatcher_ = std::make_unique<event::LibeventDispatcher>(time_source);
   clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_, random_);
   closing_ = std::make_unique<network::ClosingConnections>(*dispatcher_, absl::Seconds(10));

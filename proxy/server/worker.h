@@ -59,6 +59,9 @@ class Worker final : public listener::SessionHost {
   observability::WorkerRequestMetrics* request_metrics() override { return request_metrics_.get(); }
   observability::AccessLogger* access_logger() override { return access_logger_.get(); }
   bool tracing() const override { return tracing_; }
+  resilience::RateLimiter* rate_limiter() override {
+    return telemetry_ != nullptr ? &telemetry_->rate_limiter : nullptr;
+  }
 
  private:
   struct ListenerSlot {
@@ -88,6 +91,7 @@ class Worker final : public listener::SessionHost {
   std::unique_ptr<observability::AccessLogger> access_logger_;
   std::unique_ptr<event::Timer> log_flush_timer_;
   bool tracing_ = true;
+  Telemetry* telemetry_ = nullptr;
   bool draining_ = false;
   std::thread thread_;
 };
