@@ -4,7 +4,7 @@
 Run inside a pod: golden_load.py --base http://backend:8080 --count N --rate R
                                  [--fail_every K] [--slow_every M --slow_ms MS]
 Request i (from 0) goes to /status/503 when i % K == 0, to /slow/<MS> when
-i % M == M // 2, else to /. One keep-alive connection, sequential requests, paced
+i % M == M - 1 (never one of the failures when K divides M), else to /. One keep-alive connection, sequential requests, paced
 at --rate per second. Prints one JSON line:
   {"sent", "ok", "failed", "errors", "success_rate", "p50_s", "p95_s", "p99_s", "seconds"}
 where a response is a success when its status is below 500, and the percentiles are
@@ -56,7 +56,7 @@ def main():
             time.sleep(due - now)
         if args.fail_every and i % args.fail_every == 0:
             path = "/status/503"
-        elif args.slow_every and i % args.slow_every == args.slow_every // 2:
+        elif args.slow_every and i % args.slow_every == args.slow_every - 1:
             path = f"/slow/{args.slow_ms}"
         else:
             path = "/"
