@@ -19,7 +19,9 @@ quick=0
 passed=0
 failed=0
 failures=()
-stage() { echo; echo "==== $*"; }
+# Each stage says when it starts (seconds since the run began), so that a slow
+# stage shows in the log.
+stage() { echo; echo "==== $* (t=${SECONDS}s)"; }
 
 # Adds the counts from a bazel test log ("//x:y   PASSED in 0.1s" lines).
 count_bazel() {
