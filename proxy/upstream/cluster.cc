@@ -100,6 +100,10 @@ Cluster::Cluster(event::Dispatcher& dispatcher, const config::Cluster& config,
   lb_ = MakeLbPolicy(config.load_balancing, endpoints_, random_, dispatcher_.time_source(),
                      local_zone, config.name);
 
+  if (config.health_check.enabled && config.type != config::Cluster::Type::kOriginalDst) {
+    health_checker_ = std::make_unique<HealthChecker>(dispatcher_, config.health_check,
+                                                      config.name, endpoints_, random_);
+  }
   const config::OutlierDetection& od = config.outlier_detection;
   if (od.enabled) {
     OutlierDetector::Options o;
@@ -150,6 +154,7 @@ void Cluster::UpdateEndpoints(const std::vector<config::Endpoint>& endpoints) {
   if (!updated.ok()) {
     WEFT_LOG(kError, "cluster %s: endpoints: %s", config_.name, updated.ToString());
   }
+  if (health_checker_ != nullptr) health_checker_->OnEndpointsChanged();
   // Pools of endpoints that left: their idle connections go now; a request in
   // flight finishes on its connection.
   for (auto& [key, pool] : old) {

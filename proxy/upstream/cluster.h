@@ -16,6 +16,7 @@
 #include "proxy/upstream/cluster_stats.h"
 #include "proxy/upstream/connection_pool.h"
 #include "proxy/upstream/endpoint_set.h"
+#include "proxy/upstream/health_checker.h"
 #include "proxy/upstream/lb_policy.h"
 #include "proxy/upstream/outlier_detector.h"
 
@@ -60,6 +61,7 @@ class Cluster {
   resilience::CircuitBreaker& breaker() { return *breaker_; }
   const EndpointSet& endpoints() const { return endpoints_; }
   const OutlierDetector* outlier_detector() const { return outlier_.get(); }
+  const HealthChecker* health_checker() const { return health_checker_.get(); }
   void CloseIdle();
 
  private:
@@ -75,6 +77,7 @@ class Cluster {
   EndpointSet endpoints_;
   std::unique_ptr<LbPolicy> lb_;
   std::unique_ptr<OutlierDetector> outlier_;
+  std::unique_ptr<HealthChecker> health_checker_;
   std::unique_ptr<event::Timer> outlier_timer_;
   std::unique_ptr<resilience::CircuitBreaker> breaker_;
   absl::flat_hash_map<std::string, std::shared_ptr<ConnectionPool>> pools_;
