@@ -144,18 +144,19 @@ void HttpConnectionManager::OnDeadlineTimer() {
   if (finished_session_) return;
   const absl::Time now = Now();
   std::vector<ProxyStream*> due;
-  absl::Time next = absl::InfiniteFuture();
   for (auto& [raw, stream] : streams_) {
-    if (stream->done()) continue;
-    if (stream->deadline() <= now) {
-      due.push_back(raw);
-    } else {
-      next = std::min(next, stream->deadline());
-    }
+    if (!stream->done() && stream->deadline() <= now) due.push_back(raw);
   }
   // Streams that time out are moved to finished_, never freed, in this loop.
   for (ProxyStream* s : due) s->OnDeadline();
-  if (next != absl::InfiniteFuture() && !finished_session_) ScheduleDeadline(next);
+  if (finished_session_) return;
+  // Only now: a stream that handled one deadline may have others later (a
+  // retry's backoff done, its request timeout still ahead).
+  absl::Time next = absl::InfiniteFuture();
+  for (auto& [raw, stream] : streams_) {
+    if (!stream->done()) next = std::min(next, stream->deadline());
+  }
+  if (next != absl::InfiniteFuture()) ScheduleDeadline(next);
 }
 
 void HttpConnectionManager::OnIdleTimer() {

@@ -414,6 +414,10 @@ bool ProxyStream::MaybeRetry(const resilience::AttemptOutcome& outcome) {
   const resilience::RetryDecision decision =
       retry_policy_->ShouldRetry(outcome, info, retries_done_);
   if (decision != resilience::RetryDecision::kRetry) return false;
+  // A retry that could not start before the request deadline is no retry: the
+  // response in hand goes to the client.
+  const absl::Duration wait = backoff_.has_value() ? backoff_->Next() : absl::ZeroDuration();
+  if (Now() + wait >= request_deadline_) return false;
   std::optional<resilience::CircuitBreaker::Handle> slot =
       cluster_->breaker().TryAcquire(resilience::CircuitBreaker::Resource::kRetry);
   if (!slot.has_value()) {
@@ -424,12 +428,7 @@ bool ProxyStream::MaybeRetry(const resilience::AttemptOutcome& outcome) {
   ++retries_done_;
   EndAttempt(/*reset=*/true);
   attempt_->retry_slot = std::move(slot);  // held until the retry is over
-  const absl::Duration wait = backoff_.has_value() ? backoff_->Next() : absl::ZeroDuration();
   retry_at_ = Now() + wait;
-  if (retry_at_ >= request_deadline_) {
-    retry_at_ = absl::InfiniteFuture();
-    return false;
-  }
   manager_.ScheduleDeadline(retry_at_);
   return true;
 }
