@@ -312,6 +312,27 @@ void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
                                          {r.StringField("address", config.admin.address),
                                           r.PortField("port", config.admin.port)});
                          }},
+       YamlReader::Field{
+           "observability",
+           [&r, &config](const YAML::Node& n, const std::string& p) {
+             Observability& o = config.observability;
+             r.ReadMapping(
+                 n, p,
+                 {r.StringField("metrics_address", o.metrics_address),
+                  YamlReader::Field{"metrics_port",
+                                    [&r, &o](const YAML::Node& v, const std::string& vp) {
+                                      uint32_t port = 0;
+                                      if (r.ReadUint32(v, vp, "a port (0 turns it off)", 0,
+                                                       65535, port)) {
+                                        o.metrics_port = static_cast<uint16_t>(port);
+                                      }
+                                    }},
+                  r.StringField("access_log_path", o.access_log_path),
+                  r.DoubleField("access_log_sample_ratio", "a ratio", 0, 1,
+                                o.access_log_sample_ratio),
+                  r.BoolField("tracing", o.tracing),
+                  r.BoolField("request_metrics", o.request_metrics)});
+           }},
        YamlReader::Field{"xds",
                          [&r, &config](const YAML::Node& n, const std::string& p) {
                            r.ReadMapping(

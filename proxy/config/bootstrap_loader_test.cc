@@ -256,8 +256,8 @@ clusters:
     endpoints: [{address: 10.0.0.1, port: 80, wieght: 2}]
 )");
   EXPECT_THAT(LineWith(lines, "listners:"), HasSubstr("unknown key \"listners\" (known keys: "
-                                                      "admin, xds, listeners, route_configs, "
-                                                      "clusters)"));
+                                                      "admin, observability, xds, listeners, "
+                                                      "route_configs, clusters)"));
   EXPECT_THAT(LineWith(lines, "listeners[0].protocl:"), HasSubstr("unknown key \"protocl\""));
   EXPECT_THAT(LineWith(lines, "clusters[0].endpoints[0].wieght:"),
               HasSubstr("known keys: address, port, weight"));
@@ -600,6 +600,42 @@ TEST(BootstrapLoaderL7Test, RouteMistakesAreReportedWithPositions) {
               HasSubstr("is not a valid RE2 regular expression: missing ]"));
   EXPECT_THAT(LineWith(lines, "routes[2].redirect.status:"), HasSubstr("(line "));
   EXPECT_EQ(lines.size(), 5u) << absl::StrJoin(lines, "\n");
+}
+
+}  // namespace
+}  // namespace weft::config
+
+namespace weft::config {
+namespace {
+
+TEST(BootstrapObservabilityTest, ReadsTheSectionAndReportsBadValues) {
+  absl::StatusOr<ProxyConfig> config = ParseBootstrapYaml(R"(
+observability:
+  metrics_port: 0
+  access_log_path: /var/log/weft/access.jsonl
+  access_log_sample_ratio: 0.25
+  tracing: false
+  request_metrics: false
+listeners: []
+)", "inline");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->observability.metrics_port, 0);
+  EXPECT_EQ(config->observability.access_log_path, "/var/log/weft/access.jsonl");
+  EXPECT_DOUBLE_EQ(config->observability.access_log_sample_ratio, 0.25);
+  EXPECT_FALSE(config->observability.tracing);
+  EXPECT_FALSE(config->observability.request_metrics);
+
+  absl::StatusOr<ProxyConfig> bad = ParseBootstrapYaml(R"(
+observability:
+  metrics_port: 70000
+  access_log_sample_ratio: 2
+  tracing: maybe
+)", "inline");
+  ASSERT_FALSE(bad.ok());
+  const std::string m(bad.status().message());
+  EXPECT_NE(m.find("observability.metrics_port"), std::string::npos) << m;
+  EXPECT_NE(m.find("observability.access_log_sample_ratio"), std::string::npos) << m;
+  EXPECT_NE(m.find("observability.tracing"), std::string::npos) << m;
 }
 
 }  // namespace

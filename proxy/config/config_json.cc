@@ -291,7 +291,19 @@ std::string ToJson(const ProxyConfig& config) {
   });
   return absl::StrCat("{\n  \"source\": ", JsonQuote(config.source),
                       ",\n  \"admin\": {\"address\": ", JsonQuote(config.admin.address),
-                      ", \"port\": ", config.admin.port, "},\n  \"listeners\": ", listeners,
+                      ", \"port\": ", config.admin.port, "},\n  \"observability\": ",
+                      absl::StrCat("{\"metrics_address\": ",
+                                   JsonQuote(config.observability.metrics_address),
+                                   ", \"metrics_port\": ", config.observability.metrics_port,
+                                   ", \"access_log_path\": ",
+                                   JsonQuote(config.observability.access_log_path),
+                                   ", \"access_log_sample_ratio\": ",
+                                   config.observability.access_log_sample_ratio,
+                                   ", \"tracing\": ",
+                                   config.observability.tracing ? "true" : "false",
+                                   ", \"request_metrics\": ",
+                                   config.observability.request_metrics ? "true" : "false", "}"),
+                      ",\n  \"listeners\": ", listeners,
                       ",\n  \"route_configs\": ", routes, ",\n  \"clusters\": ", clusters,
                       "\n}\n");
 }
