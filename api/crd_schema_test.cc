@@ -148,7 +148,7 @@ TEST(CrdSchemaTest, InvalidManifestsAreRejected) {
   const YAML::Node spec_schema = SchemaOf(crd)["properties"]["spec"];
   const YAML::Node bad = YAML::Load(R"(
 targetRef: {kind: Deployment, name: reviews}
-loadBalancer: {policy: FASTEST}
+loadBalancer: {type: FASTEST}
 retries: {attempts: 20, perTryTimeout: soon}
 outlierDetection: {maxEjectionPercent: 150}
 colour: blue
@@ -158,7 +158,7 @@ colour: blue
   const std::string all = ::testing::PrintToString(errors);
   EXPECT_EQ(errors.size(), 6u) << all;
   EXPECT_NE(all.find("spec.targetRef.kind"), std::string::npos) << all;
-  EXPECT_NE(all.find("spec.loadBalancer.policy"), std::string::npos) << all;
+  EXPECT_NE(all.find("spec.loadBalancer.type"), std::string::npos) << all;
   EXPECT_NE(all.find("spec.retries.attempts: above maximum"), std::string::npos) << all;
   EXPECT_NE(all.find("spec.retries.perTryTimeout"), std::string::npos) << all;
   EXPECT_NE(all.find("maxEjectionPercent: above maximum"), std::string::npos) << all;

@@ -2,6 +2,7 @@
 // directory of manifests), the translation to xDS, and the xDS server.
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 
@@ -15,6 +16,14 @@
 #include "common/log/log.h"
 #include "common/time/real_time_source.h"
 #include "control-plane/app/model_snapshot_source.h"
+#include "control-plane/ca/ca_debug.h"
+#include "control-plane/ca/ca_metrics.h"
+#include "control-plane/ca/certificate_issuer.h"
+#include "control-plane/ca/certificate_service.h"
+#include "control-plane/ca/issued_certificates.h"
+#include "control-plane/ca/join_token_store.h"
+#include "control-plane/ca/join_token_verifier.h"
+#include "control-plane/ca/rotating_authority.h"
 #include "control-plane/local/local_source.h"
 #include "control-plane/monitoring/monitoring.h"
 #include "control-plane/xds/xds_metrics.h"
@@ -35,6 +44,18 @@ ABSL_FLAG(std::string, monitoring_address, "127.0.0.1:15014",
           "HTTP monitoring address, IP:port: /metrics, /debug/model, /debug/proxies, "
           "/ready. Empty turns it off.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning, error or off.");
+ABSL_FLAG(std::string, ca_dir, "",
+          "The certificate authority's directory (root-cert.pem, keys, join-tokens/): loaded, "
+          "or created with a new root at first start. Empty: no CA (no certificates are "
+          "issued). The CA serves weft.ca.v1.CertificateService on --xds_address.");
+ABSL_FLAG(std::string, trust_domain, "cluster.local",
+          "The SPIFFE trust domain of every identity the CA issues.");
+ABSL_FLAG(absl::Duration, workload_cert_ttl, absl::Hours(24),
+          "Lifetime of a workload certificate when the proxy asks for none.");
+ABSL_FLAG(absl::Duration, max_workload_cert_ttl, absl::Hours(24),
+          "Workload certificates never live longer than this, whatever a proxy asks for.");
+ABSL_FLAG(absl::Duration, root_distribution_delay, absl::Hours(1),
+          "Root rotation: how long a new root is distributed in trust bundles before it signs.");
 
 namespace {
 
@@ -64,7 +85,10 @@ int main(int argc, char** argv) {
       "Invalid manifests are rejected with every problem named; the last good\n"
       "config stays in force. `meshctl proxy-status` shows each proxy's sync state.\n"
       "Monitoring (--monitoring_address, default 127.0.0.1:15014): /metrics,\n"
-      "/debug/model, /debug/proxies, /ready.\n"
+      "/debug/model, /debug/proxies, /ready (and /debug/certs with the CA).\n"
+      "Certificates: --ca_dir=DIR turns on the CA (weft.ca.v1.CertificateService on\n"
+      "the xDS port); local mode's proof of identity is a join token from\n"
+      "`meshctl certs token --ca_dir=DIR <ns>/<workload>`.\n"
       "Exit status: 0 after SIGTERM, 2 for a bad command line, 1 when it cannot start.");
   absl::ParseCommandLine(argc, argv);
   weft::log::Level level;
@@ -88,11 +112,55 @@ int main(int argc, char** argv) {
     dispatcher.Exit();
   });
 
+  // The CA (optional). Registered on the xDS server, so it must exist before the
+  // server starts; the model it reads workloads from is attached right after.
+  std::atomic<const weft::control_plane::ModelSnapshotSource*> model_for_ca{nullptr};
+  std::unique_ptr<weft::control_plane::ca::RotatingAuthority> authority;
+  std::unique_ptr<weft::control_plane::ca::JoinTokenVerifier> verifier;
+  weft::control_plane::ca::IssuedCertificates issued_certificates;
+  weft::control_plane::ca::CaMetrics ca_metrics;
+  std::unique_ptr<weft::control_plane::ca::CertificateIssuer> issuer;
+  std::unique_ptr<weft::control_plane::ca::CertificateService> ca_service;
+  if (const std::string ca_dir = absl::GetFlag(FLAGS_ca_dir); !ca_dir.empty()) {
+    namespace ca = weft::control_plane::ca;
+    ca::RotatingAuthority::Options ca_options;
+    ca_options.ca.trust_domain = absl::GetFlag(FLAGS_trust_domain);
+    ca_options.ca.default_leaf_ttl = absl::GetFlag(FLAGS_workload_cert_ttl);
+    ca_options.max_leaf_ttl = absl::GetFlag(FLAGS_max_workload_cert_ttl);
+    ca_options.distribution_delay = absl::GetFlag(FLAGS_root_distribution_delay);
+    absl::StatusOr<std::unique_ptr<ca::RotatingAuthority>> loaded =
+        ca::RotatingAuthority::LoadOrCreate(ca_dir, ca_options, time);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "mesh-control-plane: --ca_dir=%s: %s\n", ca_dir.c_str(),
+                   loaded.status().ToString().c_str());
+      return loaded.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    authority = std::move(*loaded);
+    verifier = std::make_unique<ca::JoinTokenVerifier>(
+        ca::JoinTokenStore(ca::JoinTokenStore::DirectoryFor(ca_dir)), ca_options.ca.trust_domain,
+        [&model_for_ca](const ca::WorkloadRef& w) -> absl::StatusOr<std::string> {
+          const weft::control_plane::ModelSnapshotSource* source = model_for_ca.load();
+          if (source == nullptr) return absl::UnavailableError("the control plane is starting");
+          const weft::control_plane::SourceState state = source->source_state();
+          if (state.model == nullptr) return absl::UnavailableError("no valid model yet");
+          auto it = state.model->workloads.find(weft::control_plane::ObjectKey{w.ns, w.name});
+          if (it == state.model->workloads.end()) return absl::NotFoundError("not registered");
+          return it->second.service_account;
+        });
+    issuer = std::make_unique<ca::CertificateIssuer>(*authority, *verifier, &issued_certificates,
+                                                     &ca_metrics, time);
+    ca_service = std::make_unique<ca::CertificateService>(*issuer);
+    WEFT_LOG(kInfo, "mesh-control-plane CA: trust domain %s, %s root from %s",
+             ca_options.ca.trust_domain, authority->GetState().roots.size() > 1 ? "rotating" : "one",
+             ca_dir);
+  }
+
   weft::xds::XdsServer::Options server_options;
   server_options.address = absl::GetFlag(FLAGS_xds_address);
   server_options.debounce = absl::GetFlag(FLAGS_debounce);
   weft::xds::XdsMetrics xds_metrics;
   server_options.metrics = &xds_metrics;
+  if (ca_service != nullptr) server_options.extra_services.push_back(ca_service.get());
   absl::StatusOr<std::unique_ptr<weft::xds::XdsServer>> server =
       weft::xds::XdsServer::Start(server_options, time);
   if (!server.ok()) {
@@ -102,6 +170,7 @@ int main(int argc, char** argv) {
   weft::control_plane::ModelSnapshotSource snapshots((*server)->cache());
   snapshots.set_time_source(&time);
   (*server)->cache().SetSource(&snapshots);
+  model_for_ca.store(&snapshots);
 
   weft::control_plane::local::LocalSource::Options source_options;
   source_options.directory = absl::GetFlag(FLAGS_manifests);
@@ -131,6 +200,23 @@ int main(int argc, char** argv) {
     weft::xds::XdsServer* xds_server = server->get();
     inputs.list_proxies = [xds_server] { return xds_server->ListProxies(); };
     inputs.source_state = [&snapshots] { return snapshots.source_state(); };
+    if (authority != nullptr) {
+      weft::control_plane::ca::RotatingAuthority* a = authority.get();
+      inputs.render_ca_metrics = [&ca_metrics](weft::stats::PrometheusTextWriter& w) {
+        ca_metrics.Render(w);
+      };
+      inputs.certs_json = [a, &issued_certificates, &time] {
+        return weft::control_plane::ca::CertsJson(a->trust_domain(), a->GetState(),
+                                                  issued_certificates.List(time.SystemNow()));
+      };
+      inputs.rotate_root = [a, &issued_certificates, &time]() -> absl::StatusOr<std::string> {
+        absl::StatusOr<weft::control_plane::ca::RotatingAuthority::State> state =
+            a->BeginRotation();
+        if (!state.ok()) return state.status();
+        return weft::control_plane::ca::CertsJson(a->trust_domain(), *state,
+                                                  issued_certificates.List(time.SystemNow()));
+      };
+    }
     weft::control_plane::InstallMonitoringHandlers(*monitoring, std::move(inputs),
                                                    [&time] { return time.SystemNow(); });
     WEFT_LOG(kInfo, "mesh-control-plane monitoring on http://%s/metrics",

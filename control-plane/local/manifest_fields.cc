@@ -43,6 +43,37 @@ YamlReader::Field OptionalInt32Field(YamlReader& reader, absl::string_view key,
                            }};
 }
 
+bool ReadInt64(YamlReader& reader, const YAML::Node& node, const std::string& path, int64_t& out) {
+  if (node.Type() != YAML::NodeType::Scalar) {
+    reader.Problem(node, path, "expected a number");
+    return false;
+  }
+  int64_t value;
+  if (!absl::SimpleAtoi(node.Scalar(), &value)) {
+    reader.Problem(node, path,
+                   absl::StrCat(config::QuoteForMessage(node.Scalar()), " is not a whole number"));
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+YamlReader::Field Int64Field(YamlReader& reader, absl::string_view key, int64_t& out) {
+  return YamlReader::Field{std::string(key),
+                           [&reader, &out](const YAML::Node& node, const std::string& path) {
+                             ReadInt64(reader, node, path, out);
+                           }};
+}
+
+YamlReader::Field OptionalInt64Field(YamlReader& reader, absl::string_view key,
+                                     std::optional<int64_t>& out) {
+  return YamlReader::Field{std::string(key),
+                           [&reader, &out](const YAML::Node& node, const std::string& path) {
+                             int64_t value;
+                             if (ReadInt64(reader, node, path, value)) out = value;
+                           }};
+}
+
 YamlReader::Field OptionalDurationField(YamlReader& reader, absl::string_view key,
                                         std::optional<absl::Duration>& out) {
   return YamlReader::Field{std::string(key),

@@ -30,6 +30,11 @@ bool ReadInt32(YamlReader& reader, const YAML::Node& node, const std::string& pa
 YamlReader::Field Int32Field(YamlReader& reader, absl::string_view key, int32_t& out);
 YamlReader::Field OptionalInt32Field(YamlReader& reader, absl::string_view key,
                                      std::optional<int32_t>& out);
+// int64 counts (ring sizes, request rates); ranges are BuildModel's business.
+bool ReadInt64(YamlReader& reader, const YAML::Node& node, const std::string& path, int64_t& out);
+YamlReader::Field Int64Field(YamlReader& reader, absl::string_view key, int64_t& out);
+YamlReader::Field OptionalInt64Field(YamlReader& reader, absl::string_view key,
+                                     std::optional<int64_t>& out);
 YamlReader::Field OptionalDurationField(YamlReader& reader, absl::string_view key,
                                         std::optional<absl::Duration>& out);
 // A port given as a number or as a name (Service targetPort).

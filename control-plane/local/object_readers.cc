@@ -65,6 +65,8 @@ void ReadWorkloadSpec(YamlReader& reader, const YAML::Node& node, const std::str
                       reader.ListField<WorkloadPort>("ports", workload.ports, read_port)});
 }
 
+// Field names and enum values are those of api/crds/trafficpolicy.yaml (see also
+// docs/control-plane.md); keep the three in step.
 void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std::string& path,
                            TrafficPolicy& policy) {
   auto read_target = [&reader](const YAML::Node& n, const std::string& p, PolicyTargetRef& t) {
@@ -72,14 +74,26 @@ void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std
                        {reader.StringField("group", t.group), reader.StringField("kind", t.kind),
                         reader.StringField("name", t.name)});
   };
-  auto read_lb = [&reader](const YAML::Node& n, const std::string& p, LoadBalancerPolicy& lb) {
+  auto read_hash_key = [&reader](const YAML::Node& n, const std::string& p, HashKey& key) {
+    reader.ReadMapping(n, p,
+                       {reader.StringField("header", key.header),
+                        reader.StringField("cookie", key.cookie),
+                        reader.BoolField("sourceIP", key.source_ip)});
+  };
+  auto read_lb = [&reader, read_hash_key](const YAML::Node& n, const std::string& p,
+                                          LoadBalancerPolicy& lb) {
     reader.ReadMapping(
         n, p,
         {reader.EnumField<LoadBalancerType>("type", "a load balancer type",
                                             {{"RoundRobin", LoadBalancerType::kRoundRobin},
                                              {"LeastRequest", LoadBalancerType::kLeastRequest},
-                                             {"Random", LoadBalancerType::kRandom}},
-                                            lb.type)});
+                                             {"Random", LoadBalancerType::kRandom},
+                                             {"PeakEwma", LoadBalancerType::kPeakEwma},
+                                             {"RingHash", LoadBalancerType::kRingHash},
+                                             {"Maglev", LoadBalancerType::kMaglev}},
+                                            lb.type),
+         OptionalStructField<HashKey>("hashKey", lb.hash_key, read_hash_key),
+         OptionalInt64Field(reader, "minimumRingSize", lb.minimum_ring_size)});
   };
   auto read_retries = [&reader](const YAML::Node& n, const std::string& p, RetryPolicy& r) {
     auto read_backoff = [&reader](const YAML::Node& bn, const std::string& bp, RetryPolicy& rr) {
@@ -87,11 +101,19 @@ void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std
                          {reader.DurationField("baseInterval", rr.backoff_base_interval),
                           reader.DurationField("maxInterval", rr.backoff_max_interval)});
     };
+    auto read_budget = [&reader](const YAML::Node& bn, const std::string& bp,
+                                 RetryBudgetPolicy& b) {
+      reader.ReadMapping(
+          bn, bp,
+          {reader.DoubleField("percent", "a percentage", 0, 100, b.percent),
+           Int32Field(reader, "minRetryConcurrency", b.min_retry_concurrency)});
+    };
     reader.ReadMapping(n, p,
                        {Int32Field(reader, "attempts", r.attempts),
                         OptionalDurationField(reader, "perTryTimeout", r.per_try_timeout),
                         reader.StringListField("retryOn", r.retry_on),
-                        StructField<RetryPolicy>("backoff", r, read_backoff)});
+                        StructField<RetryPolicy>("backoff", r, read_backoff),
+                        OptionalStructField<RetryBudgetPolicy>("budget", r.budget, read_budget)});
   };
   auto read_timeouts = [&reader](const YAML::Node& n, const std::string& p, TimeoutPolicy& t) {
     reader.ReadMapping(n, p,
@@ -107,12 +129,43 @@ void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std
                         OptionalInt32Field(reader, "maxRetries", c.max_retries)});
   };
   auto read_od = [&reader](const YAML::Node& n, const std::string& p, OutlierDetectionPolicy& o) {
+    reader.ReadMapping(
+        n, p,
+        {Int32Field(reader, "consecutive5xx", o.consecutive_5xx),
+         OptionalInt32Field(reader, "consecutiveGatewayErrors", o.consecutive_gateway_errors),
+         reader.DurationField("interval", o.interval),
+         reader.DurationField("baseEjectionTime", o.base_ejection_time),
+         reader.DurationField("maxEjectionTime", o.max_ejection_time),
+         Int32Field(reader, "maxEjectionPercent", o.max_ejection_percent)});
+  };
+  auto read_rate = [&reader](const YAML::Node& n, const std::string& p, RateLimitPolicy& r) {
     reader.ReadMapping(n, p,
-                       {Int32Field(reader, "consecutive5xx", o.consecutive_5xx),
-                        reader.DurationField("interval", o.interval),
-                        reader.DurationField("baseEjectionTime", o.base_ejection_time),
-                        reader.DurationField("maxEjectionTime", o.max_ejection_time),
-                        Int32Field(reader, "maxEjectionPercent", o.max_ejection_percent)});
+                       {Int64Field(reader, "requestsPerUnit", r.requests_per_unit),
+                        reader.EnumField<absl::Duration>("unit", "a rate limit unit",
+                                                         {{"Second", absl::Seconds(1)},
+                                                          {"Minute", absl::Minutes(1)},
+                                                          {"Hour", absl::Hours(1)}},
+                                                         r.unit),
+                        reader.BoolField("perSource", r.per_source)});
+  };
+  auto read_fault = [&reader](const YAML::Node& n, const std::string& p,
+                              FaultInjectionPolicy& f) {
+    auto read_delay = [&reader](const YAML::Node& dn, const std::string& dp,
+                                FaultDelayPolicy& d) {
+      reader.ReadMapping(dn, dp,
+                         {reader.DoubleField("percent", "a percentage", 0, 100, d.percent),
+                          reader.DurationField("fixedDelay", d.fixed_delay)});
+    };
+    auto read_abort = [&reader](const YAML::Node& an, const std::string& ap,
+                                FaultAbortPolicy& a) {
+      reader.ReadMapping(an, ap,
+                         {reader.DoubleField("percent", "a percentage", 0, 100, a.percent),
+                          OptionalInt32Field(reader, "httpStatus", a.http_status),
+                          OptionalInt32Field(reader, "grpcStatus", a.grpc_status)});
+    };
+    reader.ReadMapping(n, p,
+                       {OptionalStructField<FaultDelayPolicy>("delay", f.delay, read_delay),
+                        OptionalStructField<FaultAbortPolicy>("abort", f.abort, read_abort)});
   };
   reader.ReadMapping(
       node, path,
@@ -122,7 +175,10 @@ void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std
        OptionalStructField<TimeoutPolicy>("timeouts", policy.timeouts, read_timeouts),
        OptionalStructField<CircuitBreakerPolicy>("circuitBreaker", policy.circuit_breaker, read_cb),
        OptionalStructField<OutlierDetectionPolicy>("outlierDetection", policy.outlier_detection,
-                                                   read_od)});
+                                                   read_od),
+       OptionalStructField<RateLimitPolicy>("rateLimit", policy.rate_limit, read_rate),
+       OptionalStructField<FaultInjectionPolicy>("faultInjection", policy.fault_injection,
+                                                 read_fault)});
 }
 
 }  // namespace weft::control_plane::local

@@ -57,10 +57,7 @@ void RenderControlPlaneMetrics(const MonitoringInputs& inputs,
   for (const auto& [state, n] : by_state) {
     writer.Sample("weft_cp_proxies_by_sync_state", {"state"}, {state}, FormatUint(n));
   }
-  writer.Family("weft_cp_certificate_signings_total",
-                "Workload certificates signed (0 until the CA is enabled).", MetricType::kCounter);
-  writer.Sample("weft_cp_certificate_signings_total", {}, {},
-                FormatUint(inputs.certificate_signings));
+  if (inputs.render_ca_metrics) inputs.render_ca_metrics(writer);
 
   if (!inputs.source_state) return;
   const SourceState s = inputs.source_state();
@@ -201,6 +198,29 @@ void InstallMonitoringHandlers(admin::AdminServer& server, MonitoringInputs inpu
                       return ready ? admin::AdminResponse{200, "text/plain", "READY\n"}
                                    : admin::AdminResponse{503, "text/plain", "NO MODEL YET\n"};
                     });
+  if (shared->certs_json) {
+    server.AddHandler("/debug/certs", "CA roots, rotation phase and workload certificates, as JSON",
+                      [shared](const admin::AdminRequest&) {
+                        return admin::AdminResponse{200, "application/json", shared->certs_json()};
+                      });
+  }
+  if (shared->rotate_root) {
+    server.AddHandler(
+        "/debug/certs/rotate-root", "POST: begin a root rotation (meshctl certs rotate-root)",
+        [shared](const admin::AdminRequest& request) {
+          if (request.method != "POST") {
+            return admin::AdminResponse{405, "text/plain", "use POST to begin a root rotation\n"};
+          }
+          absl::StatusOr<std::string> state = shared->rotate_root();
+          if (!state.ok()) {
+            const int code = state.status().code() == absl::StatusCode::kFailedPrecondition ? 409
+                                                                                            : 500;
+            return admin::AdminResponse{code, "text/plain",
+                                        absl::StrCat(state.status().message(), "\n")};
+          }
+          return admin::AdminResponse{200, "application/json", *state};
+        });
+  }
 }
 
 }  // namespace weft::control_plane

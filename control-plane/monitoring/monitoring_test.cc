@@ -63,6 +63,10 @@ TEST(MonitoringTest, MetricsCoverProxiesSourceAndCertificates) {
                                          Proxy("default/b", false, xds::SyncState::kNacked)};
   };
   in.source_state = [] { return State(); };
+  in.render_ca_metrics = [](stats::PrometheusTextWriter& w) {
+    w.Family("weft_cp_certificate_signings_total", "h", stats::MetricType::kCounter);
+    w.Sample("weft_cp_certificate_signings_total", {"result"}, {"issued"}, "3");
+  };
   stats::PrometheusTextWriter w;
   RenderControlPlaneMetrics(in, w);
   const std::string text = w.Release();
@@ -71,7 +75,7 @@ TEST(MonitoringTest, MetricsCoverProxiesSourceAndCertificates) {
            "weft_cp_connected_proxies{api=\"sotw\"} 1\n",
            "weft_cp_proxies_by_sync_state{state=\"NACKED\"} 1\n",
            "weft_cp_proxies_by_sync_state{state=\"STALE\"} 0\n",
-           "weft_cp_certificate_signings_total 0\n",
+           "weft_cp_certificate_signings_total{result=\"issued\"} 3\n",
            "weft_cp_source_models_total{result=\"rejected\"} 1\n",
            "weft_cp_source_in_error 1\n",
            "weft_cp_model_info{version=\"abc123\"} 1\n",

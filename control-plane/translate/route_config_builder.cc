@@ -288,6 +288,8 @@ envoy::config::route::v3::RouteConfiguration BuildRouteConfiguration(
     RouteAction* action = route->mutable_route();
     action->set_cluster(cluster);
     ApplySettings(SettingsFor(nullptr, policy), kind, *action);
+    // The policy's rate limit, faults and hash key apply here as on any route.
+    if (policy != nullptr) ApplyRouteResilience(*policy, kind, "default", *route, warnings);
   }
   return config;
 }

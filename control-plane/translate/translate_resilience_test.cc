@@ -185,3 +185,32 @@ TEST_F(ResilienceTest, RateLimitAndFaultOnRoutes) {
 
 }  // namespace
 }  // namespace weft::control_plane
+
+namespace weft::control_plane {
+namespace {
+
+// A Service without HTTPRoutes gets a catch-all "default" route; its policy's
+// rate limit must reach it like any other route's.
+TEST(ResilienceDefaultRouteTest, ServiceWithoutRoutesKeepsItsRateLimit) {
+  absl::StatusOr<Model> model = testing::ModelFromYaml(testing::kMeshYaml);
+  ASSERT_TRUE(model.ok()) << model.status();
+  TrafficPolicy& policy = model->traffic_policies.begin()->second;
+  policy.target_ref.name = "frontend";  // frontend has no HTTPRoute
+  policy.rate_limit = RateLimitPolicy{.requests_per_unit = 20, .unit = absl::Seconds(1),
+                                      .per_source = false};
+  ResourceMap resources = BuildSidecarResources(
+      *model, {"default/frontend-0", "default", "frontend-0", "default", false});
+  auto rc = Get<RouteConfiguration>(resources, kRouteConfigurationTypeUrl,
+                                    "outbound|80||frontend.default.svc.cluster.local");
+  ASSERT_EQ(rc.virtual_hosts_size(), 1);
+  const Route& route = rc.virtual_hosts(0).routes(0);
+  EXPECT_EQ(route.name(), "default");
+  LocalRateLimit limit;
+  ASSERT_TRUE(route.typed_per_filter_config()
+                  .at("envoy.filters.http.local_ratelimit")
+                  .UnpackTo(&limit));
+  EXPECT_EQ(limit.token_bucket().max_tokens(), 20u);
+}
+
+}  // namespace
+}  // namespace weft::control_plane

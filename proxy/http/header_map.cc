@@ -23,7 +23,7 @@ void HeaderMap::Set(absl::string_view name, absl::string_view value) {
 
 void HeaderMap::Remove(absl::string_view name) {
   for (Entry& e : entries_) {
-    if (!e.removed &&
+    if (!e.removed && e.name_length == name.size() &&
         absl::EqualsIgnoreCase(absl::string_view(arena_.data() + e.name_offset, e.name_length), name)) {
       e.removed = true;
     }
@@ -55,6 +55,24 @@ void HeaderMap::AppendName(const char* data, size_t n) {
 void HeaderMap::AppendValue(const char* data, size_t n) {
   arena_.append(data, n);
   entries_.back().value_length += static_cast<uint32_t>(n);
+}
+
+void HeaderMap::Reserve(size_t fields, size_t bytes) {
+  if (entries_.capacity() < fields) entries_.reserve(fields);
+  if (arena_.capacity() < bytes) arena_.reserve(bytes);
+}
+
+void HeaderMap::RemoveAll(std::initializer_list<absl::string_view> names) {
+  for (Entry& e : entries_) {
+    if (e.removed) continue;
+    const absl::string_view name(arena_.data() + e.name_offset, e.name_length);
+    for (absl::string_view candidate : names) {
+      if (candidate.size() == name.size() && absl::EqualsIgnoreCase(name, candidate)) {
+        e.removed = true;
+        break;
+      }
+    }
+  }
 }
 
 void HeaderMap::Clear() {

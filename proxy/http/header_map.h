@@ -2,6 +2,7 @@
 #define WEFT_PROXY_HTTP_HEADER_MAP_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +25,14 @@ class HeaderMap {
   // The first field named `name`.
   absl::optional<absl::string_view> Get(absl::string_view name) const;
   bool Has(absl::string_view name) const { return Get(name).has_value(); }
+  // Forgets the fields, keeps the memory.
   void Clear();
+  // Room for `fields` fields of `bytes` name+value bytes in all, so that a
+  // codec that knows a typical head's size allocates once.
+  void Reserve(size_t fields, size_t bytes);
+  // Removes every field whose name equals one of `names` (case-insensitive),
+  // in one pass over the fields: cheaper than one Remove() per name.
+  void RemoveAll(std::initializer_list<absl::string_view> names);
 
   // Building a field from pieces, straight into the arena (for the parser):
   // StartField(), then AppendName() and AppendValue() as the bytes arrive.

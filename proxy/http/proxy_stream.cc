@@ -192,8 +192,14 @@ bool ProxyStream::ApplyRateLimit() {
   const config::RateLimit& limit = route_->rate_limit;
   resilience::RateLimiter* limiter = manager_.context().host.rate_limiter();
   if (limit.max_tokens == 0 || limiter == nullptr) return true;
-  std::string key = route_->name.empty() ? absl::StrCat("route@", reinterpret_cast<uintptr_t>(route_))
-                                         : route_->name;
+  // Named routes keep their bucket across config updates; the route
+  // configuration's name keeps equal route names of different services apart.
+  const listener::FilterChainTable::Chain& chain = manager_.chain();
+  std::string key =
+      route_->name.empty()
+          ? absl::StrCat("route@", reinterpret_cast<uintptr_t>(route_))
+          : absl::StrCat(chain.routes != nullptr ? chain.routes->config().name : "", "/",
+                         route_->name);
   if (limit.per_source) absl::StrAppend(&key, "|", manager_.info().peer.ip());
   resilience::TokenBucket::Options options;
   options.max_tokens = limit.max_tokens;

@@ -9,6 +9,9 @@
 namespace weft::http2 {
 namespace {
 
+constexpr size_t kTypicalHeadFields = 16;
+constexpr size_t kTypicalHeadBytes = 512;
+
 class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
  public:
   ClientStream(Http2Session& session, http::ResponseDecoder& decoder)
@@ -21,6 +24,8 @@ class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
       trailers_.Clear();
     } else {
       response_.Clear();
+      // One allocation for a typical head instead of the arena doubling up.
+      response_.headers.Reserve(kTypicalHeadFields, kTypicalHeadBytes);
     }
   }
   void AddHeaderField(absl::string_view name, absl::string_view value) override {
@@ -46,7 +51,8 @@ class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
 
   // http::RequestEncoder
   void EncodeHeaders(const http::RequestHeaders& headers, bool end_stream) override {
-    HeaderList list = RequestHeaderList(headers);
+    HeaderList& list = session_.scratch_headers();
+    BuildRequestHeaderList(headers, list);
     session_.SubmitRequest(*this, list, end_stream);
   }
   void EncodeData(network::Buffer& data, bool end_stream) override {

@@ -1,73 +1,212 @@
 #include "proxy/http2/http2_headers.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 
 namespace weft::http2 {
+namespace {
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+// `name` equals the lower-case literal `lower`, ignoring ASCII case; the
+// lengths are known to be equal.
+bool SameLengthEqualsLower(absl::string_view name, const char* lower) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (Lower(name[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+bool IsHost(absl::string_view name) {
+  return name.size() == 4 && SameLengthEqualsLower(name, "host");
+}
+
+// Decimal status into `buf` (at least 11 bytes); returns the length.
+size_t FormatStatus(int status, char* buf) {
+  if (status >= 100 && status <= 999) {
+    buf[0] = static_cast<char>('0' + status / 100);
+    buf[1] = static_cast<char>('0' + status / 10 % 10);
+    buf[2] = static_cast<char>('0' + status % 10);
+    return 3;
+  }
+  char* end = absl::numbers_internal::FastIntToBuffer(status, buf);
+  return static_cast<size_t>(end - buf);
+}
+
+// True when some byte of [data, data + n) is in 'A'..'Z'. Eight bytes per
+// step: names are short and almost always lower-case already.
+bool HasUpper(const char* data, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, data + i, 8);
+    // Per byte b < 0x80: (b + 0x3F) has bit 7 set iff b >= 'A'; (b + 0x25)
+    // has it set iff b > 'Z'. Bytes >= 0x80 are masked out by ~x.
+    const uint64_t ge_a = x + kOnes * (0x80 - 'A');
+    const uint64_t gt_z = x + kOnes * (0x80 - 'Z' - 1);
+    if ((ge_a & ~gt_z & ~x & kHigh) != 0) return true;
+  }
+  for (; i < n; ++i) {
+    if (data[i] >= 'A' && data[i] <= 'Z') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsUniquePerRequestField(absl::string_view name) {
+  switch (name.size()) {
+    case 2:
+      return name == "b3";
+    case 11:
+      return name == "traceparent" || name == "x-b3-spanid";
+    case 12:
+      return name == "x-b3-traceid" || name == "x-request-id";
+    case 17:
+      return name == "x-b3-parentspanid";
+    default:
+      return false;
+  }
+}
 
 bool IsConnectionSpecificField(absl::string_view name, absl::string_view value) {
-  if (absl::EqualsIgnoreCase(name, "te")) {
-    return !absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(value), "trailers");
+  // One length switch, then at most one compare: this runs for every field of
+  // every HTTP/2 head, in both directions.
+  switch (name.size()) {
+    case 2:
+      if (!SameLengthEqualsLower(name, "te")) return false;
+      return !absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(value), "trailers");
+    case 7:
+      return SameLengthEqualsLower(name, "upgrade");
+    case 10:
+      return SameLengthEqualsLower(name, "connection") ||
+             SameLengthEqualsLower(name, "keep-alive");
+    case 16:
+      return SameLengthEqualsLower(name, "proxy-connection");
+    case 17:
+      return SameLengthEqualsLower(name, "transfer-encoding");
+    default:
+      return false;
   }
-  return absl::EqualsIgnoreCase(name, "connection") ||
-         absl::EqualsIgnoreCase(name, "keep-alive") ||
-         absl::EqualsIgnoreCase(name, "proxy-connection") ||
-         absl::EqualsIgnoreCase(name, "transfer-encoding") ||
-         absl::EqualsIgnoreCase(name, "upgrade");
+}
+
+void HeaderList::Clear() {
+  arena_size_ = 0;
+  fields_.clear();
+  nv_.clear();
+}
+
+void HeaderList::EnsureRoom(size_t n) {
+  if (arena_capacity_ - arena_size_ >= n) return;
+  const size_t capacity = std::max(arena_size_ + n, 2 * arena_capacity_);
+  std::unique_ptr<char[]> grown(new char[capacity]);
+  if (arena_size_ > 0) std::memcpy(grown.get(), arena_.get(), arena_size_);
+  arena_ = std::move(grown);
+  arena_capacity_ = capacity;
+}
+
+void HeaderList::Reserve(size_t fields, size_t bytes) {
+  fields_.reserve(fields);
+  if (bytes > arena_size_) EnsureRoom(bytes - arena_size_);
 }
 
 void HeaderList::Add(absl::string_view name, absl::string_view value) {
-  fields_.emplace_back(absl::AsciiStrToLower(name), std::string(value));
+  EnsureRoom(name.size() + value.size());
+  Field f;
+  f.name_offset = static_cast<uint32_t>(arena_size_);
+  f.name_length = static_cast<uint32_t>(name.size());
+  f.value_offset = static_cast<uint32_t>(arena_size_ + name.size());
+  f.value_length = static_cast<uint32_t>(value.size());
+  char* out = arena_.get() + arena_size_;
+  if (!name.empty()) std::memcpy(out, name.data(), name.size());
+  if (HasUpper(name.data(), name.size())) {
+    // Lower-cased in place after the copy: no temporary string.
+    for (size_t i = 0; i < name.size(); ++i) out[i] = Lower(out[i]);
+  }
+  if (!value.empty()) std::memcpy(out + name.size(), value.data(), value.size());
+  arena_size_ += name.size() + value.size();
+  f.nv_flags = IsUniquePerRequestField(absl::string_view(out, name.size()))
+                   ? NGHTTP2_NV_FLAG_NO_INDEX
+                   : NGHTTP2_NV_FLAG_NONE;
+  fields_.push_back(f);
 }
 
 void HeaderList::AddRegular(const http::HeaderMap& headers, bool drop_host) {
   headers.ForEach([&](absl::string_view name, absl::string_view value) {
     if (name.empty() || name[0] == ':') return;
-    if (drop_host && absl::EqualsIgnoreCase(name, "host")) return;
+    if (drop_host && IsHost(name)) return;
     if (IsConnectionSpecificField(name, value)) return;
     Add(name, value);
   });
 }
 
 const std::vector<nghttp2_nv>& HeaderList::nv() {
-  nv_.clear();
-  nv_.reserve(fields_.size());
-  for (auto& [name, value] : fields_) {
-    nv_.push_back(nghttp2_nv{reinterpret_cast<uint8_t*>(name.data()),
-                             reinterpret_cast<uint8_t*>(value.data()), name.size(),
-                             value.size(), NGHTTP2_NV_FLAG_NONE});
+  nv_.resize(fields_.size());
+  uint8_t* base = reinterpret_cast<uint8_t*>(arena_.get());
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const Field& f = fields_[i];
+    nv_[i] = nghttp2_nv{base + f.name_offset, base + f.value_offset, f.name_length,
+                        f.value_length, f.nv_flags};
   }
   return nv_;
 }
 
+std::pair<absl::string_view, absl::string_view> HeaderList::at(size_t i) const {
+  const Field& f = fields_[i];
+  return {absl::string_view(arena_.get() + f.name_offset, f.name_length),
+          absl::string_view(arena_.get() + f.value_offset, f.value_length)};
+}
+
+void BuildRequestHeaderList(const http::RequestHeaders& headers, HeaderList& out) {
+  out.Clear();
+  absl::string_view authority = headers.authority;
+  if (authority.empty()) {
+    if (auto host = headers.headers.Get("host")) authority = *host;
+  }
+  // Names and values of the regular fields, plus the four pseudo-fields.
+  out.Reserve(headers.headers.size() + 4,
+              headers.headers.byte_size() + headers.method.size() + headers.scheme.size() +
+                  authority.size() + headers.path.size() + 48);
+  out.Add(":method", headers.method);
+  if (headers.method == "CONNECT") {
+    out.Add(":authority", authority);
+  } else {
+    out.Add(":scheme", headers.scheme.empty() ? absl::string_view("http") : headers.scheme);
+    if (!authority.empty()) out.Add(":authority", authority);
+    out.Add(":path", headers.path.empty() ? absl::string_view("/") : headers.path);
+  }
+  out.AddRegular(headers.headers, /*drop_host=*/true);
+}
+
+void BuildResponseHeaderList(const http::ResponseHeaders& headers, HeaderList& out) {
+  out.Clear();
+  out.Reserve(headers.headers.size() + 1, headers.headers.byte_size() + 24);
+  char status[32];
+  out.Add(":status", absl::string_view(status, FormatStatus(headers.status, status)));
+  out.AddRegular(headers.headers, /*drop_host=*/false);
+}
+
 HeaderList RequestHeaderList(const http::RequestHeaders& headers) {
   HeaderList list;
-  std::string authority = headers.authority;
-  if (authority.empty()) {
-    if (auto host = headers.headers.Get("host")) authority = std::string(*host);
-  }
-  list.Add(":method", headers.method);
-  if (headers.method == "CONNECT") {
-    list.Add(":authority", authority);
-  } else {
-    list.Add(":scheme", headers.scheme.empty() ? "http" : headers.scheme);
-    if (!authority.empty()) list.Add(":authority", authority);
-    list.Add(":path", headers.path.empty() ? "/" : headers.path);
-  }
-  list.AddRegular(headers.headers, /*drop_host=*/true);
+  BuildRequestHeaderList(headers, list);
   return list;
 }
 
 HeaderList ResponseHeaderList(const http::ResponseHeaders& headers) {
   HeaderList list;
-  list.Add(":status", std::to_string(headers.status));
-  list.AddRegular(headers.headers, /*drop_host=*/false);
+  BuildResponseHeaderList(headers, list);
   return list;
 }
 
 HeaderList TrailerHeaderList(const http::HeaderMap& trailers) {
   HeaderList list;
+  list.Reserve(trailers.size(), trailers.byte_size());
   list.AddRegular(trailers, /*drop_host=*/false);
   return list;
 }
@@ -76,18 +215,18 @@ void AddDecodedRequestField(absl::string_view name, absl::string_view value,
                             http::RequestHeaders& out) {
   if (!name.empty() && name[0] == ':') {
     if (name == ":method") {
-      out.method = std::string(value);
+      out.method.assign(value.data(), value.size());
     } else if (name == ":scheme") {
-      out.scheme = std::string(value);
+      out.scheme.assign(value.data(), value.size());
     } else if (name == ":authority") {
-      out.authority = std::string(value);
+      out.authority.assign(value.data(), value.size());
     } else if (name == ":path") {
-      out.path = std::string(value);
+      out.path.assign(value.data(), value.size());
     }
     return;  // Other pseudo-header fields (:protocol) are not carried.
   }
-  if (absl::EqualsIgnoreCase(name, "host")) {
-    if (out.authority.empty()) out.authority = std::string(value);
+  if (IsHost(name)) {
+    if (out.authority.empty()) out.authority.assign(value.data(), value.size());
     return;
   }
   if (IsConnectionSpecificField(name, value)) return;
@@ -99,7 +238,13 @@ void AddDecodedResponseField(absl::string_view name, absl::string_view value,
   if (!name.empty() && name[0] == ':') {
     if (name == ":status") {
       int status = 0;
-      out.status = absl::SimpleAtoi(value, &status) ? status : 0;
+      if (value.size() == 3 && absl::ascii_isdigit(value[0]) && absl::ascii_isdigit(value[1]) &&
+          absl::ascii_isdigit(value[2])) {
+        status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+      } else if (!absl::SimpleAtoi(value, &status)) {
+        status = 0;
+      }
+      out.status = status;
     }
     return;
   }

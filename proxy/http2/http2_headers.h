@@ -4,7 +4,14 @@
 // Conversion between the codec's protocol-neutral heads and HTTP/2 header
 // lists (RFC 9113 8.2, 8.3): pseudo-header fields, lower-case names, and no
 // connection-specific fields.
+//
+// This is on the per-request path of every HTTP/2 hop, so a HeaderList keeps
+// all names and values in one arena string (no std::string per field) and is
+// meant to be reused: Clear() keeps the capacity, and the session hands its
+// streams one scratch list (see Http2Session::scratch_headers()).
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,22 +28,49 @@ namespace weft::http2 {
 // unless its value is "trailers" (RFC 9113 8.2.2). Case-insensitive.
 bool IsConnectionSpecificField(absl::string_view name, absl::string_view value);
 
+// Fields whose value is new on every request (trace and span ids, request
+// ids): indexing them in the HPACK dynamic table only evicts useful entries
+// and costs an insertion per request, so they are sent without indexing
+// (RFC 7541 6.2.2). The name must be lower-case.
+bool IsUniquePerRequestField(absl::string_view lower_name);
+
 // An owned header list ready for nghttp2_submit_*. nghttp2 copies the list
 // when a frame is submitted, so it only has to outlive that call.
+// Thread-compatible.
 class HeaderList {
  public:
+  // Forgets the fields, keeps the memory.
+  void Clear();
+  // Room for `fields` fields of `bytes` name+value bytes in all.
+  void Reserve(size_t fields, size_t bytes);
   // Adds a field; the name is lower-cased.
   void Add(absl::string_view name, absl::string_view value);
   // Adds the regular fields of `headers` minus connection-specific ones,
   // pseudo-header names and (when `drop_host`) host.
   void AddRegular(const http::HeaderMap& headers, bool drop_host);
-  // The nghttp2 view; valid until the next Add.
+  // The nghttp2 view; valid until the next Add, Reserve or Clear.
   const std::vector<nghttp2_nv>& nv();
   size_t size() const { return fields_.size(); }
-  const std::pair<std::string, std::string>& at(size_t i) const { return fields_[i]; }
+  // Views valid until the next Add, Reserve or Clear.
+  std::pair<absl::string_view, absl::string_view> at(size_t i) const;
 
  private:
-  std::vector<std::pair<std::string, std::string>> fields_;
+  struct Field {
+    uint32_t name_offset;
+    uint32_t name_length;
+    uint32_t value_offset;
+    uint32_t value_length;
+    uint8_t nv_flags;
+  };
+  // Room for `n` more bytes at arena_ + arena_size_.
+  void EnsureRoom(size_t n);
+
+  // A plain buffer rather than std::string: appends are an inline memcpy,
+  // which matters at a dozen fields per head.
+  std::unique_ptr<char[]> arena_;
+  size_t arena_size_ = 0;
+  size_t arena_capacity_ = 0;
+  std::vector<Field> fields_;
   std::vector<nghttp2_nv> nv_;
 };
 
@@ -47,6 +81,9 @@ HeaderList RequestHeaderList(const http::RequestHeaders& headers);
 // :status, then the regular fields.
 HeaderList ResponseHeaderList(const http::ResponseHeaders& headers);
 HeaderList TrailerHeaderList(const http::HeaderMap& trailers);
+// The same, into a list that is cleared first (its memory is reused).
+void BuildRequestHeaderList(const http::RequestHeaders& headers, HeaderList& out);
+void BuildResponseHeaderList(const http::ResponseHeaders& headers, HeaderList& out);
 
 // Moves one decoded request field into `out`: pseudo-header fields to their
 // members, host to authority (when there is no :authority), connection-specific

@@ -7,7 +7,7 @@ namespace {
 
 std::vector<std::pair<std::string, std::string>> Fields(const HeaderList& list) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (size_t i = 0; i < list.size(); ++i) out.push_back(list.at(i));
+  for (size_t i = 0; i < list.size(); ++i) out.emplace_back(list.at(i));
   return out;
 }
 
@@ -83,6 +83,95 @@ TEST(Http2HeadersTest, DecodeResponseStatus) {
   EXPECT_EQ(out.headers.Get("x-weft-error"), "no_healthy_upstream");
   AddDecodedResponseField(":status", "abc", out);
   EXPECT_EQ(out.status, 0);
+}
+
+}  // namespace
+}  // namespace weft::http2
+
+namespace weft::http2 {
+namespace {
+
+TEST(Http2HeadersTest, ConnectionSpecificFieldsAnyCaseAndNearMisses) {
+  EXPECT_TRUE(IsConnectionSpecificField("TRANSFER-ENCODING", "chunked"));
+  EXPECT_TRUE(IsConnectionSpecificField("Keep-Alive", "timeout=5"));
+  EXPECT_TRUE(IsConnectionSpecificField("UPGRADE", "websocket"));
+  EXPECT_TRUE(IsConnectionSpecificField("Te", " gzip "));
+  EXPECT_FALSE(IsConnectionSpecificField("te", " trailers "));
+  EXPECT_FALSE(IsConnectionSpecificField("connectio", "close"));
+  EXPECT_FALSE(IsConnectionSpecificField("connections", "close"));
+  EXPECT_FALSE(IsConnectionSpecificField("upgrade-insecure-requests", "1"));
+  EXPECT_FALSE(IsConnectionSpecificField("tf", "x"));
+  EXPECT_FALSE(IsConnectionSpecificField("", ""));
+}
+
+TEST(Http2HeadersTest, ReusedListHoldsOnlyTheLatestHeadWithLowerCaseNames) {
+  HeaderList list;
+  http::RequestHeaders request;
+  request.method = "POST";
+  request.path = "/upload";
+  request.authority = "a.test";
+  for (int i = 0; i < 40; ++i) request.headers.Add("X-Long-Header-Name", std::string(100, 'v'));
+  BuildRequestHeaderList(request, list);
+  EXPECT_EQ(list.size(), 44u);
+  EXPECT_EQ(list.at(4).first, "x-long-header-name");
+  http::ResponseHeaders response;
+  response.status = 204;
+  response.headers.Add("Server", "weft");
+  response.headers.Add("Transfer-Encoding", "chunked");
+  BuildResponseHeaderList(response, list);
+  EXPECT_EQ(Fields(list), (std::vector<std::pair<std::string, std::string>>{
+                              {":status", "204"}, {"server", "weft"}}));
+  const std::vector<nghttp2_nv>& nv = list.nv();
+  ASSERT_EQ(nv.size(), 2u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(nv[1].name), nv[1].namelen), "server");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(nv[1].value), nv[1].valuelen), "weft");
+  // Statuses outside 100..999 are still written as decimal.
+  response.status = 0;
+  response.headers.Clear();
+  BuildResponseHeaderList(response, list);
+  EXPECT_EQ(list.at(0).second, "0");
+  response.status = 1000;
+  BuildResponseHeaderList(response, list);
+  EXPECT_EQ(list.at(0).second, "1000");
+}
+
+TEST(Http2HeadersTest, DecodedStatusAcceptsOnlyDigits) {
+  http::ResponseHeaders out;
+  AddDecodedResponseField(":status", "200", out);
+  EXPECT_EQ(out.status, 200);
+  AddDecodedResponseField(":status", "2x0", out);
+  EXPECT_EQ(out.status, 0);
+  AddDecodedResponseField(":status", "1000", out);
+  EXPECT_EQ(out.status, 1000);
+  AddDecodedResponseField(":status", "", out);
+  EXPECT_EQ(out.status, 0);
+}
+
+}  // namespace
+}  // namespace weft::http2
+
+namespace weft::http2 {
+namespace {
+
+TEST(Http2HeadersTest, PerRequestIdsAreNotIndexedAndNamesOfAnyLengthAreLowered) {
+  HeaderList list;
+  list.Add("TraceParent", "00-1-2-01");
+  list.Add("x-request-id", "abc");
+  list.Add("Content-Type", "text/plain");
+  list.Add("ABCDEFGHIJKLMNOPQRSTUVWXYZ-@[`{", "v");  // bytes around 'A'..'Z'
+  list.Add("already-lower-case-and-long-name", "v");
+  list.Add(std::string("x\xC1y", 3), "v");  // a non-ASCII byte is left alone
+  const std::vector<nghttp2_nv>& nv = list.nv();
+  ASSERT_EQ(nv.size(), 6u);
+  EXPECT_EQ(list.at(0).first, "traceparent");
+  EXPECT_EQ(nv[0].flags, NGHTTP2_NV_FLAG_NO_INDEX);
+  EXPECT_EQ(nv[1].flags, NGHTTP2_NV_FLAG_NO_INDEX);
+  EXPECT_EQ(nv[2].flags, NGHTTP2_NV_FLAG_NONE);
+  EXPECT_EQ(list.at(3).first, "abcdefghijklmnopqrstuvwxyz-@[`{");
+  EXPECT_EQ(list.at(4).first, "already-lower-case-and-long-name");
+  EXPECT_EQ(list.at(5).first, std::string("x\xC1y", 3));
+  EXPECT_TRUE(IsUniquePerRequestField("x-b3-parentspanid"));
+  EXPECT_FALSE(IsUniquePerRequestField("tracestate"));
 }
 
 }  // namespace

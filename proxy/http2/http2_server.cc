@@ -9,6 +9,9 @@
 namespace weft::http2 {
 namespace {
 
+constexpr size_t kTypicalHeadFields = 16;
+constexpr size_t kTypicalHeadBytes = 512;
+
 class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
  public:
   ServerStream(Http2Session& session, http::ServerConnectionCallbacks& callbacks)
@@ -17,7 +20,13 @@ class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
   // Http2Session::Stream
   http::StreamEventHandler* handler() override { return decoder_; }
   void BeginHeaderBlock() override {
-    if (head_received_) trailers_.Clear();
+    if (head_received_) {
+      trailers_.Clear();
+    } else {
+      // One allocation for a typical head (and the trace fields the proxy
+      // adds), instead of the arena doubling its way up.
+      request_.headers.Reserve(kTypicalHeadFields, kTypicalHeadBytes);
+    }
   }
   void AddHeaderField(absl::string_view name, absl::string_view value) override {
     if (!head_received_) {
@@ -42,11 +51,13 @@ class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
 
   // http::ResponseEncoder
   void Encode1xxHeaders(const http::ResponseHeaders& headers) override {
-    HeaderList list = ResponseHeaderList(headers);
+    HeaderList& list = session_.scratch_headers();
+    BuildResponseHeaderList(headers, list);
     session_.Submit1xx(*this, list);
   }
   void EncodeHeaders(const http::ResponseHeaders& headers, bool end_stream) override {
-    HeaderList list = ResponseHeaderList(headers);
+    HeaderList& list = session_.scratch_headers();
+    BuildResponseHeaderList(headers, list);
     session_.SubmitResponse(*this, list, end_stream);
   }
   void EncodeData(network::Buffer& data, bool end_stream) override {

@@ -114,7 +114,7 @@ Http2Session::Stream* Http2Session::FindBySerial(uint64_t serial) {
 
 Http2Session::Stream* Http2Session::FindById(int32_t id) {
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : FindBySerial(it->second);
+  return it == by_id_.end() ? nullptr : it->second;
 }
 
 Http2Session::Stream& Http2Session::AddStream(std::unique_ptr<Stream> stream) {
@@ -341,7 +341,7 @@ void Http2Session::SubmitRequest(Stream& stream, HeaderList& headers, bool end_s
     return;
   }
   stream.id = id;
-  by_id_[id] = stream.serial;
+  by_id_[id] = &stream;
   stream.has_provider = !end_stream;
   stream.local_end = end_stream;
   Flush();
@@ -448,7 +448,7 @@ int Http2Session::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, v
     if (created == nullptr) return 0;
     stream = &self.AddStream(std::move(created));
     stream->id = frame->hd.stream_id;
-    self.by_id_[stream->id] = stream->serial;
+    self.by_id_[stream->id] = stream;
   } else {
     stream = self.FindById(frame->hd.stream_id);
     if (stream == nullptr) return 0;
@@ -590,10 +590,9 @@ int Http2Session::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t er
   Http2Session& self = Self(user);
   auto it = self.by_id_.find(stream_id);
   if (it == self.by_id_.end()) return 0;
-  const uint64_t serial = it->second;
+  Stream* stream = it->second;
   self.by_id_.erase(it);
-  Stream* stream = self.FindBySerial(serial);
-  if (stream == nullptr) return 0;
+  const uint64_t serial = stream->serial;
   if (!stream->done) {
     http::StreamResetReason reason = http::StreamResetReason::kProtocolError;
     if (stream->header_overflow) {

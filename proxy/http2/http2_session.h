@@ -101,6 +101,10 @@ class Http2Session {
   void SubmitRequest(Stream& stream, HeaderList& headers, bool end_stream);
   // The user now has a decoder for the stream.
   void MakeVisible(Stream& stream);
+  // One list for building a head right before a Submit*() call, so that its
+  // memory is reused from request to request. nghttp2 copies the fields at
+  // submission, so user code that runs later (from Flush) may reuse it.
+  HeaderList& scratch_headers() { return scratch_headers_; }
 
  protected:
   // Server only: a peer-initiated stream begins.
@@ -151,7 +155,10 @@ class Http2Session {
 
   uint64_t next_serial_ = 1;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Stream>> owned_;
-  absl::flat_hash_map<int32_t, uint64_t> by_id_;
+  // Streams that have an id; every entry is also in owned_ (and is removed
+  // from here before it leaves owned_).
+  absl::flat_hash_map<int32_t, Stream*> by_id_;
+  HeaderList scratch_headers_;
   std::vector<uint64_t> unsubmitted_garbage_;  // reset before they had an id
   std::vector<uint64_t> below_low_;            // drained below the low watermark in mem_send
   size_t active_ = 0;

@@ -4,21 +4,43 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "proxy/network/socket.h"
 
 namespace weft::network {
 
 Connection::Connection(event::Dispatcher& dispatcher, int fd, bool connecting,
                        uint32_t buffer_limit)
-    : dispatcher_(dispatcher), fd_(fd), buffer_limit_(buffer_limit), connecting_(connecting) {
+    : Connection(dispatcher, fd, connecting, buffer_limit, nullptr) {}
+
+Connection::Connection(event::Dispatcher& dispatcher, int fd, bool connecting,
+                       uint32_t buffer_limit, std::unique_ptr<TransportSocket> transport)
+    : dispatcher_(dispatcher),
+      fd_(fd),
+      owned_transport_(std::move(transport)),
+      transport_(owned_transport_ != nullptr ? owned_transport_.get() : &raw_transport_),
+      buffer_limit_(buffer_limit),
+      connecting_(connecting) {
   file_event_ = dispatcher_.CreateFileEvent(
       fd_, [this](uint32_t ready) { OnReady(ready); }, 0);
+  transport_->Init(fd_);
+  if (!connecting_) {
+    // Accepted (or already connected) socket: no callbacks are set yet, so a
+    // plaintext transport is simply ready and a TLS server waits for its peer.
+    IoResult result = transport_->OnTcpConnected();
+    if (!ApplyIoResult(result, /*from_read=*/false)) return;
+    if (result.connected) transport_ready_ = true;
+  }
   UpdateEvents();
 }
 
 Connection::~Connection() {
   file_event_.reset();
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) {
+    transport_->OnFdClosing(/*graceful=*/false);
+    ::close(fd_);
+  }
 }
 
 void Connection::UpdateEvents() {
@@ -27,17 +49,41 @@ void Connection::UpdateEvents() {
     events = 0;
   } else if (connecting_) {
     events = event::kWritable;
+  } else if (!transport_ready_) {
+    // Handshaking: the transport reads whatever the peer sends, whatever the
+    // application's read state, and writes only its own messages.
+    events = event::kReadable;
+    if (transport_wants_write_) events |= event::kWritable;
   } else {
     if (state_ == State::kOpen && !read_eof_ && read_disable_count_ == 0 &&
         read_buffer_.size() < buffer_limit_) {
       events |= event::kReadable;
     }
-    if (!write_buffer_.empty()) events |= event::kWritable;
+    if (!write_buffer_.empty() || transport_wants_write_) events |= event::kWritable;
   }
   if (events != enabled_events_) {
     enabled_events_ = events;
     file_event_->SetEnabled(events);
   }
+}
+
+bool Connection::ApplyIoResult(IoResult& result, bool from_read) {
+  transport_wants_write_ = result.wants_write;
+  if (from_read) transport_read_pending_ = result.read_pending;
+  if (result.close) {
+    close_detail_ = std::move(result.close_detail);
+    CloseSocket(result.close_reason, /*notify=*/true);
+    return false;
+  }
+  return true;
+}
+
+void Connection::FireConnected() {
+  transport_ready_ = true;
+  UpdateEvents();
+  if (callbacks_ != nullptr) callbacks_->OnConnected(*this);
+  if (state_ == State::kClosed) return;
+  DoWrite();  // whatever was queued while connecting
 }
 
 void Connection::OnReady(uint32_t ready) {
@@ -48,10 +94,13 @@ void Connection::OnReady(uint32_t ready) {
       return;
     }
     connecting_ = false;
-    UpdateEvents();
-    if (callbacks_ != nullptr) callbacks_->OnConnected(*this);
-    if (state_ == State::kClosed) return;
-    DoWrite();
+    IoResult io = transport_->OnTcpConnected();
+    if (!ApplyIoResult(io, /*from_read=*/false)) return;
+    if (io.connected) {
+      FireConnected();
+    } else {
+      UpdateEvents();
+    }
     return;
   }
   if (ready & event::kWritable) {
@@ -62,54 +111,52 @@ void Connection::OnReady(uint32_t ready) {
 }
 
 void Connection::DoRead() {
-  bool eof = false;
-  bool got = false;
-  // Read what is there now, but stop at the buffer limit so that a fast sender
-  // cannot grow our memory when the other side is slow.
-  while (read_buffer_.size() < buffer_limit_) {
-    ssize_t n = read_buffer_.ReadFrom(fd_, 64 * 1024);
-    if (n > 0) {
-      bytes_received_ += n;
-      got = true;
-      if (static_cast<size_t>(n) < 64 * 1024) break;  // drained the socket
-      continue;
-    }
-    if (n == 0) {
-      eof = true;
-      break;
-    }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    if (errno == EINTR) continue;
-    CloseSocket(CloseReason::kRemoteReset, /*notify=*/true);
+  const bool was_ready = transport_ready_;
+  IoResult result = transport_->DoRead(read_buffer_, buffer_limit_);
+  bytes_received_ += result.bytes;
+  if (!ApplyIoResult(result, /*from_read=*/true)) return;
+  if (result.connected) {
+    FireConnected();
+    if (state_ == State::kClosed) return;
+  }
+  if (!was_ready && !transport_ready_) {  // still handshaking
+    UpdateEvents();
     return;
   }
-  if (eof) read_eof_ = true;
-  if ((got || eof) && callbacks_ != nullptr) callbacks_->OnData(*this, read_buffer_, eof);
-  if (state_ != State::kClosed) UpdateEvents();
+  if (result.end_stream) read_eof_ = true;
+  if ((result.bytes > 0 || result.end_stream) && callbacks_ != nullptr) {
+    callbacks_->OnData(*this, read_buffer_, result.end_stream);
+  }
+  if (state_ == State::kClosed) return;
+  UpdateEvents();
+  MaybeScheduleRead();
+}
+
+void Connection::MaybeScheduleRead() {
+  // A TLS socket may hold decodable bytes that the fd will not signal again.
+  if (!transport_read_pending_ || read_posted_ || state_ != State::kOpen || read_eof_ ||
+      read_disable_count_ > 0 || read_buffer_.size() >= buffer_limit_) {
+    return;
+  }
+  read_posted_ = true;
+  dispatcher_.Post([this, alive = alive_token()] {
+    if (alive.expired()) return;
+    read_posted_ = false;
+    if (state_ == State::kOpen && transport_ready_ && !read_eof_ && read_disable_count_ == 0 &&
+        read_buffer_.size() < buffer_limit_) {
+      DoRead();
+    }
+  });
 }
 
 void Connection::DoWrite() {
-  while (!write_buffer_.empty()) {
-    ssize_t n = write_buffer_.WriteTo(fd_);
-    if (n > 0) {
-      bytes_sent_ += n;
-      continue;
-    }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    if (n < 0 && errno == EINTR) continue;
-    CloseSocket(CloseReason::kRemoteReset, /*notify=*/true);
+  IoResult result = transport_->DoWrite(write_buffer_, write_shutdown_requested_);
+  bytes_sent_ += result.bytes;
+  if (!ApplyIoResult(result, /*from_read=*/false)) return;
+  if (write_buffer_.empty() && !transport_wants_write_ && state_ == State::kClosing) {
+    // A flushing Close() finished: tell whoever holds the connection now.
+    CloseSocket(CloseReason::kLocal, /*notify=*/true, /*graceful=*/true);
     return;
-  }
-  if (write_buffer_.empty()) {
-    if (state_ == State::kClosing) {
-      // A flushing Close() finished: tell whoever holds the connection now.
-      CloseSocket(CloseReason::kLocal, /*notify=*/true);
-      return;
-    }
-    if (write_shutdown_requested_ && !write_shutdown_done_) {
-      ::shutdown(fd_, SHUT_WR);
-      write_shutdown_done_ = true;
-    }
   }
   CheckWatermarks();
   if (state_ != State::kClosed) UpdateEvents();
@@ -128,7 +175,7 @@ void Connection::CheckWatermarks() {
 void Connection::Write(absl::string_view bytes) {
   if (state_ != State::kOpen || write_shutdown_requested_ || bytes.empty()) return;
   write_buffer_.Append(bytes);
-  if (!connecting_) DoWrite();
+  if (transport_ready_) DoWrite();
   else CheckWatermarks();
 }
 
@@ -138,23 +185,22 @@ void Connection::Write(Buffer& bytes) {
     return;
   }
   write_buffer_.Move(bytes);
-  if (!connecting_) DoWrite();
+  if (transport_ready_) DoWrite();
   else CheckWatermarks();
 }
 
 void Connection::ShutdownWrite() {
   if (state_ != State::kOpen || write_shutdown_requested_) return;
   write_shutdown_requested_ = true;
-  if (!connecting_ && write_buffer_.empty()) {
-    ::shutdown(fd_, SHUT_WR);
-    write_shutdown_done_ = true;
-  }
+  // With bytes queued, the pending write sends the end of stream after them.
+  if (transport_ready_ && write_buffer_.empty()) DoWrite();
 }
 
 void Connection::Close(CloseMode mode) {
   if (state_ == State::kClosed) return;
-  if (mode == CloseMode::kFlush && !write_buffer_.empty() && !connecting_) {
-    state_ = State::kClosing;  // DoWrite closes once the buffer is empty
+  if (mode == CloseMode::kFlush && !connecting_ &&
+      (!write_buffer_.empty() || (transport_ready_ && transport_wants_write_))) {
+    state_ = State::kClosing;  // DoWrite closes once everything is out
     UpdateEvents();
     return;
   }
@@ -162,7 +208,8 @@ void Connection::Close(CloseMode mode) {
     linger lin{1, 0};
     setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
   }
-  CloseSocket(CloseReason::kLocal, /*notify=*/false);
+  CloseSocket(CloseReason::kLocal, /*notify=*/false,
+              /*graceful=*/mode != CloseMode::kReset && transport_ready_);
 }
 
 void Connection::ReadDisable(bool disable) {
@@ -170,23 +217,29 @@ void Connection::ReadDisable(bool disable) {
   if (read_disable_count_ < 0) read_disable_count_ = 0;
   if (state_ == State::kClosed) return;
   UpdateEvents();
+  if (disable || read_disable_count_ != 0) return;
   // Data that was held back while disabled is delivered once reading resumes.
-  if (!disable && read_disable_count_ == 0 && !read_buffer_.empty() && callbacks_ != nullptr) {
+  if (!read_buffer_.empty() && callbacks_ != nullptr) {
     dispatcher_.Post([this, alive = alive_token()] {
       if (!alive.expired() && state_ != State::kClosed && read_disable_count_ == 0 &&
           !read_buffer_.empty() && callbacks_ != nullptr) {
         callbacks_->OnData(*this, read_buffer_, false);
-        if (state_ != State::kClosed) UpdateEvents();
+        if (state_ != State::kClosed) {
+          UpdateEvents();
+          MaybeScheduleRead();
+        }
       }
     });
   }
+  MaybeScheduleRead();
 }
 
-void Connection::CloseSocket(CloseReason reason, bool notify) {
+void Connection::CloseSocket(CloseReason reason, bool notify, bool graceful) {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   file_event_->SetEnabled(0);
   enabled_events_ = 0;
+  transport_->OnFdClosing(graceful);
   ::close(fd_);
   fd_ = -1;
   if (notify && callbacks_ != nullptr) callbacks_->OnClose(*this, reason);

@@ -3,20 +3,17 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "common/event/dispatcher.h"
 #include "proxy/network/buffer.h"
+#include "proxy/network/raw_transport_socket.h"
+#include "proxy/network/transport_socket.h"
 
 namespace weft::network {
 
 class Connection;
-
-enum class CloseReason {
-  kLocal,          // we called Close()
-  kRemoteReset,    // the peer reset (or the socket failed)
-  kConnectFailed,  // an outgoing connect did not succeed
-};
 
 // Events of one Connection. All are called on the connection's dispatcher thread.
 // After OnClose nothing else is called; the owner then destroys the connection
@@ -24,6 +21,10 @@ enum class CloseReason {
 class ConnectionCallbacks {
  public:
   virtual ~ConnectionCallbacks() = default;
+  // An outgoing connection is ready for data: after the TCP connect for plaintext,
+  // after the handshake for TLS. Accepted TLS connections get it too, once their
+  // handshake completes (peer_info() is then filled in); accepted plaintext
+  // connections do not.
   virtual void OnConnected(Connection& connection) {}
   // New bytes arrived (appended to `data`, which keeps whatever the callee does
   // not drain). `end_stream` is set once when the peer has half-closed.
@@ -36,12 +37,17 @@ class ConnectionCallbacks {
 
 // A non-blocking TCP connection driven by a Dispatcher: read and write buffers,
 // half-close, and watermarks so that a slow peer slows its counterpart instead of
-// growing memory. Owns the file descriptor.
+// growing memory. Owns the file descriptor and its TransportSocket (plaintext
+// by default, TLS when one is given). Bytes written before a TLS handshake has
+// finished wait in the write buffer and go out right after it.
 // Thread-compatible: use on the owning dispatcher's thread only.
 class Connection {
  public:
-  // `connecting`: the fd has a non-blocking connect() in flight.
+  // `connecting`: the fd has a non-blocking connect() in flight. Plaintext.
   Connection(event::Dispatcher& dispatcher, int fd, bool connecting, uint32_t buffer_limit);
+  // The same over `transport` (e.g. a tls::TlsTransportSocket); null means plaintext.
+  Connection(event::Dispatcher& dispatcher, int fd, bool connecting, uint32_t buffer_limit,
+             std::unique_ptr<TransportSocket> transport);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -66,7 +72,16 @@ class Connection {
   void ReadDisable(bool disable);
   bool read_disabled() const { return read_disable_count_ > 0; }
 
+  // True until the TCP connect has finished (not the TLS handshake: see
+  // handshake_complete()).
   bool connecting() const { return connecting_; }
+  bool handshake_complete() const { return transport_ready_; }
+  // What the transport learned about the peer (ALPN, SPIFFE identity); defaults
+  // for plaintext.
+  const PeerInfo& peer_info() const { return transport_->peer_info(); }
+  // Why the connection closed, beyond the CloseReason: for kTlsHandshakeFailed
+  // "<reason>: <explanation>", e.g. "mtls_wrong_identity: ...". Empty otherwise.
+  const std::string& close_detail() const { return close_detail_; }
   bool closed() const { return state_ == State::kClosed; }
   bool closing() const { return state_ == State::kClosing; }
   bool write_shutdown() const { return write_shutdown_requested_; }
@@ -84,12 +99,21 @@ class Connection {
   void DoRead();
   void DoWrite();
   void UpdateEvents();
-  void CloseSocket(CloseReason reason, bool notify);
+  void CloseSocket(CloseReason reason, bool notify, bool graceful = false);
+  // Records the transport's state (read_pending only from reads); false if the
+  // result closed the connection.
+  bool ApplyIoResult(IoResult& result, bool from_read);
+  void FireConnected();
+  void MaybeScheduleRead();
   void CheckWatermarks();
   std::weak_ptr<bool> alive_token() const { return alive_; }
 
   event::Dispatcher& dispatcher_;
   int fd_;
+  // Plaintext connections use the embedded socket, so they allocate nothing extra.
+  RawTransportSocket raw_transport_;
+  std::unique_ptr<TransportSocket> owned_transport_;
+  TransportSocket* transport_;
   ConnectionCallbacks* callbacks_ = nullptr;
   std::unique_ptr<event::FileEvent> file_event_;
   Buffer read_buffer_;
@@ -99,7 +123,13 @@ class Connection {
   bool connecting_;
   bool read_eof_ = false;
   bool write_shutdown_requested_ = false;
-  bool write_shutdown_done_ = false;
+  // The transport is ready for application data (TCP connected and, for TLS,
+  // handshake done).
+  bool transport_ready_ = false;
+  bool transport_wants_write_ = false;
+  bool transport_read_pending_ = false;
+  bool read_posted_ = false;
+  std::string close_detail_;
   bool above_high_watermark_ = false;
   int read_disable_count_ = 0;
   uint32_t enabled_events_ = 0;

@@ -127,5 +127,52 @@ TEST_F(ConnectionTest, ReadDisableHoldsBackDataUntilReenabled) {
   EXPECT_EQ(rec.received, "held");
 }
 
+// A transport that fails its "handshake" on the first read: the connection must
+// close with the transport's reason and detail, and never deliver data.
+class RefusingTransport : public TransportSocket {
+ public:
+  void Init(int fd) override {}
+  IoResult OnTcpConnected() override { return IoResult(); }  // handshake pending
+  IoResult DoRead(Buffer&, size_t) override {
+    IoResult r;
+    r.close = true;
+    r.close_reason = CloseReason::kTlsHandshakeFailed;
+    r.close_detail = "mtls_wrong_identity: test";
+    return r;
+  }
+  IoResult DoWrite(Buffer&, bool) override { return IoResult(); }
+  void OnFdClosing(bool graceful) override { ++closing; }
+  bool handshake_complete() const override { return false; }
+  const PeerInfo& peer_info() const override { return info; }
+  PeerInfo info;
+  int closing = 0;
+};
+
+TEST_F(ConnectionTest, TransportFailureClosesWithReasonAndDetail) {
+  Recorder rec;
+  auto transport = std::make_unique<RefusingTransport>();
+  RefusingTransport* t = transport.get();
+  Connection conn(dispatcher_, fds_[0], false, 1 << 20, std::move(transport));
+  conn.SetCallbacks(&rec);
+  conn.Write("queued until the handshake");  // must never reach the peer
+  EXPECT_FALSE(conn.handshake_complete());
+  ASSERT_EQ(write(fds_[1], "hello", 5), 5);
+  dispatcher_.RunUntilIdle();
+  EXPECT_TRUE(rec.closed);
+  EXPECT_EQ(rec.close_reason, CloseReason::kTlsHandshakeFailed);
+  EXPECT_EQ(conn.close_detail(), "mtls_wrong_identity: test");
+  EXPECT_EQ(rec.received, "");
+  EXPECT_EQ(t->closing, 1);
+  EXPECT_EQ(ReadPeer(), "");
+}
+
+TEST_F(ConnectionTest, PlaintextConnectionIsReadyAtOnceAndHasNoPeerInfo) {
+  Connection conn(dispatcher_, fds_[0], false, 1 << 20);
+  EXPECT_TRUE(conn.handshake_complete());
+  EXPECT_FALSE(conn.peer_info().tls);
+  EXPECT_FALSE(conn.peer_info().peer_identity.has_value());
+  EXPECT_TRUE(conn.close_detail().empty());
+}
+
 }  // namespace
 }  // namespace weft::network

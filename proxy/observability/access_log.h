@@ -72,6 +72,16 @@ bool IsErrorRecord(const AccessLogRecord& record);
 
 // One JSON object and a trailing '\n'.
 std::string FormatAccessLogJson(const AccessLogRecord& record, bool include_query);
+// The same line appended to `out` (for a buffer reused from line to line).
+void AppendAccessLogJson(const AccessLogRecord& record, bool include_query, std::string* out);
+
+// Pieces of the line, exposed for tests. "2023-11-14T22:13:20.123Z" (UTC,
+// milliseconds truncated toward the past; absl::FormatTime's text).
+void AppendRfc3339Millis(absl::Time t, std::string* out);
+// Milliseconds with 3 decimals ("12.345"), like printf("%.3f").
+void AppendMillisWith3Decimals(absl::Duration d, std::string* out);
+// Gregorian date of `days` since 1970-01-01; false when out of range.
+bool CivilFromUnixDays(int64_t days, int64_t* year, int* month, int* day);
 
 class AccessLogger {
  public:
@@ -99,6 +109,7 @@ class AccessLogger {
   RandomGenerator& random_;
   uint64_t logged_ = 0;
   uint64_t sampled_out_ = 0;
+  std::string line_;  // reused for every line
 };
 
 }  // namespace weft::observability

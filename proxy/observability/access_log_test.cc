@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace weft::observability {
@@ -150,6 +152,62 @@ TEST(AccessLogTest, RejectsBadOptions) {
   options.sample_ratio = std::nan("");
   EXPECT_FALSE(AccessLogger::Create(options, std::make_unique<MemorySink>(&lines), random).ok());
   EXPECT_FALSE(AccessLogger::Create(AccessLogOptions{}, nullptr, random).ok());
+}
+
+}  // namespace
+}  // namespace weft::observability
+
+namespace weft::observability {
+namespace {
+
+TEST(AccessLogTest, TimestampsMatchAbslFormatTime) {
+  // Across centuries, leap days, both sides of the epoch and every hour of a
+  // day: the arithmetic formatter must print what absl::FormatTime prints.
+  const int64_t starts[] = {-2208988800000, -86400001, -1, 0, 951782400000, 1700000000123,
+                            4102444799999, 253402300799999};
+  for (int64_t start : starts) {
+    for (int64_t step = 0; step < 200; ++step) {
+      const absl::Time t = absl::FromUnixMillis(start + step * 3601007);
+      std::string got;
+      AppendRfc3339Millis(t, &got);
+      EXPECT_EQ(got, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone()))
+          << absl::ToUnixMillis(t);
+    }
+  }
+  std::string inf;
+  AppendRfc3339Millis(absl::InfiniteFuture(), &inf);
+  EXPECT_EQ(inf, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::InfiniteFuture(),
+                                  absl::UTCTimeZone()));
+}
+
+TEST(AccessLogTest, DurationsMatchPrintfWithThreeDecimals) {
+  const int64_t micros[] = {0, 1, 999, 1000, 12345, 999999, 1000000, 86400000000, -2500};
+  for (int64_t us : micros) {
+    std::string got;
+    AppendMillisWith3Decimals(absl::Microseconds(us), &got);
+    EXPECT_EQ(got, absl::StrFormat("%.3f", static_cast<double>(us) / 1000.0)) << us;
+  }
+  std::string rounded;
+  AppendMillisWith3Decimals(absl::Nanoseconds(1234567), &rounded);
+  EXPECT_EQ(rounded, "1.235");
+}
+
+TEST(AccessLogTest, ReusedLineBufferNeverLeaksAnEarlierLine) {
+  FixedRandom random({0});
+  std::vector<std::string> lines;
+  auto logger = AccessLogger::Create({}, std::make_unique<MemorySink>(&lines), random);
+  ASSERT_TRUE(logger.ok());
+  AccessLogRecord full = FullRecord();
+  AccessLogRecord small;
+  small.response_code = 200;
+  ASSERT_TRUE((*logger)->Log(full));
+  ASSERT_TRUE((*logger)->Log(small));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], FormatAccessLogJson(full, false));
+  EXPECT_EQ(lines[1], FormatAccessLogJson(small, false));
+  std::string appended = "prefix";
+  AppendAccessLogJson(small, false, &appended);
+  EXPECT_EQ(appended, "prefix" + lines[1]);
 }
 
 }  // namespace

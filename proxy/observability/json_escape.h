@@ -12,6 +12,7 @@
 //
 // Pure functions; thread-safe.
 
+#include <cstddef>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -20,6 +21,15 @@ namespace weft::observability {
 
 // Appends `value` as a quoted JSON string.
 void AppendJsonString(std::string* out, absl::string_view value);
+
+// The most bytes WriteJsonString() writes for an `n`-byte value: every input
+// byte becomes at most 6 output bytes (\u00XX, or \ufffd for an invalid
+// byte; a 3-byte U+2028 becomes 6), plus the quotes.
+constexpr size_t JsonStringMaxSize(size_t n) { return 6 * n + 2; }
+// Writes `value` as a quoted JSON string at `out`, which has room for
+// JsonStringMaxSize(value.size()) bytes; returns the end of what it wrote.
+// For formatters that size their buffer once per line.
+char* WriteJsonString(absl::string_view value, char* out);
 
 }  // namespace weft::observability
 

@@ -1,6 +1,9 @@
 #include "proxy/observability/request_metrics.h"
 
 #include <iterator>
+#include <utility>
+
+#include "absl/hash/hash.h"
 #include <vector>
 
 namespace weft::observability {
@@ -61,19 +64,42 @@ absl::StatusOr<RequestMetrics> RequestMetrics::Register(stats::MetricRegistry& r
   return m;
 }
 
+size_t WorkerRequestMetrics::KeyHash::operator()(const KeyView& key) const {
+  return absl::Hash<KeyView>{}(key);
+}
+
+size_t WorkerRequestMetrics::KeyHash::operator()(const Key& key) const {
+  KeyView view;
+  for (size_t i = 0; i < key.size(); ++i) view[i] = key[i];
+  return (*this)(view);
+}
+
+WorkerRequestMetrics::KeyView WorkerRequestMetrics::ViewOf(const RequestLabels& l) {
+  return {l.direction,     l.source_workload, l.destination_service, l.route,
+          l.response_code, l.grpc_status,     l.reason};
+}
+
 WorkerRequestMetrics::Series WorkerRequestMetrics::Resolve(const RequestLabels& l) {
-  Key key = {
-      std::string(l.direction), std::string(l.source_workload), std::string(l.destination_service),
-      std::string(l.route),     std::string(l.response_code),   std::string(l.grpc_status),
-      std::string(l.reason)};
-  auto it = cache_.find(key);
-  if (it != cache_.end()) return it->second;
-  const absl::string_view values[] = {key[0], key[1], key[2], key[3], key[4], key[5], key[6]};
-  Series s{&worker_.counter(families_.requests(), values),
-           &worker_.histogram(families_.duration(), values),
-           &worker_.counter(families_.request_bytes(), values),
-           &worker_.counter(families_.response_bytes(), values)};
-  if (cache_.size() <= families_.max_series()) cache_.emplace(std::move(key), s);
+  const KeyView view = ViewOf(l);
+  if (last_key_ != nullptr && KeyEq{}(*last_key_, view)) return last_series_;
+  auto it = cache_.find(view);
+  if (it != cache_.end()) {
+    last_key_ = &it->first;
+    last_series_ = it->second;
+    return it->second;
+  }
+  Series s{&worker_.counter(families_.requests(), view),
+           &worker_.histogram(families_.duration(), view),
+           &worker_.counter(families_.request_bytes(), view),
+           &worker_.counter(families_.response_bytes(), view)};
+  if (cache_.size() <= families_.max_series()) {
+    Key key;
+    for (size_t i = 0; i < key.size(); ++i) key[i] = std::string(view[i]);
+    // Inserting may rehash and move every key: the last-hit pointer is re-aimed.
+    auto inserted = cache_.emplace(std::move(key), s).first;
+    last_key_ = &inserted->first;
+    last_series_ = s;
+  }
   return s;
 }
 

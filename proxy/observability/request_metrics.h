@@ -93,13 +93,37 @@ class WorkerRequestMetrics {
     stats::Counter* response_bytes;
   };
   using Key = std::array<std::string, RequestMetrics::kNumLabels>;
+  using KeyView = std::array<absl::string_view, RequestMetrics::kNumLabels>;
+  // Heterogeneous hashing/equality, so a lookup needs no owned key: the
+  // label views are hashed and compared as they are.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const KeyView& key) const;
+    size_t operator()(const Key& key) const;
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      for (size_t i = 0; i < RequestMetrics::kNumLabels; ++i) {
+        if (absl::string_view(a[i]) != absl::string_view(b[i])) return false;
+      }
+      return true;
+    }
+  };
+  static KeyView ViewOf(const RequestLabels& labels);
   Series Resolve(const RequestLabels& labels);
 
   const RequestMetrics& families_;
   stats::WorkerMetrics& worker_;
   // Bounded by families_.max_series() + 1 entries: past that (label sets that
   // overflow anyway) lookups go to the registry each time instead of growing.
-  absl::flat_hash_map<Key, Series> cache_;
+  absl::flat_hash_map<Key, Series, KeyHash, KeyEq> cache_;
+  // The series of the last Record(): consecutive requests mostly share their
+  // labels, and comparing seven short strings is cheaper than hashing them.
+  // Points into cache_; re-aimed after every insertion (a rehash moves keys).
+  const Key* last_key_ = nullptr;
+  Series last_series_{};
 };
 
 }  // namespace weft::observability

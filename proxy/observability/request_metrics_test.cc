@@ -1,6 +1,7 @@
 #include "proxy/observability/request_metrics.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -71,6 +72,48 @@ TEST(RequestMetricsTest, CardinalityAndCacheStayBounded) {
   EXPECT_TRUE(absl::StrContains(text, "route=\"__overflow__\""));
   EXPECT_TRUE(absl::StrContains(
       text, "weft_metric_series_overflow_total{family=\"weft_requests_total\"} 46\n"));
+}
+
+}  // namespace
+}  // namespace weft::observability
+
+namespace weft::observability {
+namespace {
+
+TEST(RequestMetricsTest, AlternatingAndGrowingLabelSetsLandInTheirOwnSeries) {
+  // Exercises the last-hit shortcut and cache rehashes: every label set must
+  // keep its own count whatever order the requests come in.
+  stats::MetricRegistry registry;
+  auto families = RequestMetrics::Register(registry, {});
+  ASSERT_TRUE(families.ok());
+  WorkerRequestMetrics w(*families, registry.CreateWorkerMetrics());
+  std::vector<std::string> routes;
+  for (int i = 0; i < 40; ++i) routes.push_back(absl::StrCat("r", i));
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      // Route i gets i + 1 requests per round, two label sets interleaved.
+      for (int k = 0; k <= i; ++k) {
+        w.Record(Labels(k % 2 == 0 ? "200" : "503", routes[i]), absl::Milliseconds(1), 0, 0);
+      }
+    }
+  }
+  EXPECT_EQ(w.cached_series(), 79u);  // route r0 only ever saw "200"
+  const std::string text = registry.RenderPrometheus();
+  for (int i : {0, 1, 17, 39}) {
+    const int ok = 3 * ((i + 2) / 2);
+    const int failed = 3 * ((i + 1) / 2);
+    const std::string prefix =
+        absl::StrCat("weft_requests_total{direction=\"outbound\",source_workload=\"web\","
+                     "destination_service=\"reviews.default\",route=\"r", i, "\",response_code=\"");
+    EXPECT_TRUE(absl::StrContains(
+        text, absl::StrCat(prefix, "200\",grpc_status=\"\",reason=\"\"} ", ok, "\n")))
+        << i;
+    if (failed > 0) {
+      EXPECT_TRUE(absl::StrContains(
+          text, absl::StrCat(prefix, "503\",grpc_status=\"\",reason=\"\"} ", failed, "\n")))
+          << i;
+    }
+  }
 }
 
 }  // namespace

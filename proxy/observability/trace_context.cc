@@ -116,12 +116,147 @@ uint64_t NonZero(RandomGenerator& random) {
   return 1;  // a generator stuck at zero (tests) still yields a valid id
 }
 
-std::string Hex16(uint64_t v) { return absl::StrCat(absl::Hex(v, absl::kZeroPad16)); }
+constexpr char kHexDigits[] = "0123456789abcdef";
 
-std::string B3TraceIdHex(const TraceContext& c) {
-  if (c.b3_64bit_trace_id && c.trace_id_high == 0) return Hex16(c.trace_id_low);
-  return TraceIdHex(c);
+// 16 lower-case hex digits of `v` at `out`; returns out + 16.
+char* PutHex16(uint64_t v, char* out) {
+  for (int i = 15; i >= 0; --i) {
+    out[i] = kHexDigits[v & 0xF];
+    v >>= 4;
+  }
+  return out + 16;
 }
+
+char* PutHex2(uint8_t v, char* out) {
+  out[0] = kHexDigits[v >> 4];
+  out[1] = kHexDigits[v & 0xF];
+  return out + 2;
+}
+
+char* PutTraceId(const TraceContext& c, char* out) {
+  return PutHex16(c.trace_id_low, PutHex16(c.trace_id_high, out));
+}
+
+bool B3TraceIdIs64Bit(const TraceContext& c) {
+  return c.b3_64bit_trace_id && c.trace_id_high == 0;
+}
+
+char* PutB3TraceId(const TraceContext& c, char* out) {
+  return B3TraceIdIs64Bit(c) ? PutHex16(c.trace_id_low, out) : PutTraceId(c, out);
+}
+
+std::string Hex16(uint64_t v) {
+  char buf[16];
+  PutHex16(v, buf);
+  return std::string(buf, sizeof(buf));
+}
+
+// "00-<32>-<16>-<2>" into `out` (kTraceparentSize bytes).
+constexpr size_t kTraceparentSize = 55;
+void PutTraceparent(const TraceContext& c, char* out) {
+  const uint8_t flags = static_cast<uint8_t>(c.w3c_other_flags | (c.sampled() ? 1 : 0));
+  out[0] = '0';
+  out[1] = '0';
+  out[2] = '-';
+  char* p = PutTraceId(c, out + 3);
+  *p++ = '-';
+  p = PutHex16(c.span_id, p);
+  *p++ = '-';
+  PutHex2(flags, p);
+}
+
+// The b3 single header into `out` (kB3SingleMaxSize bytes); returns the length.
+constexpr size_t kB3SingleMaxSize = 32 + 1 + 16 + 2 + 1 + 16;
+size_t PutB3Single(const TraceContext& c, char* out) {
+  char* p = PutB3TraceId(c, out);
+  *p++ = '-';
+  p = PutHex16(c.span_id, p);
+  char sampling;
+  switch (c.sampling) {
+    case Sampling::kDebug:
+      sampling = 'd';
+      break;
+    case Sampling::kSampled:
+      sampling = '1';
+      break;
+    case Sampling::kNotSampled:
+      sampling = '0';
+      break;
+    case Sampling::kUnknown:
+    default:
+      // The parent field needs a sampling field before it; the parent is optional.
+      return static_cast<size_t>(p - out);
+  }
+  *p++ = '-';
+  *p++ = sampling;
+  if (c.parent_span_id != 0) {
+    *p++ = '-';
+    p = PutHex16(c.parent_span_id, p);
+  }
+  return static_cast<size_t>(p - out);
+}
+
+char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// `name` equals the lower-case `lower` ignoring ASCII case (lengths equal).
+bool SameLengthEqualsLower(absl::string_view name, absl::string_view lower) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (LowerAscii(name[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+// The trace fields of a request, found in one pass over its header map
+// (first occurrence of each, as HeaderMap::Get would return).
+struct TraceFields {
+  absl::optional<absl::string_view> traceparent;
+  absl::optional<absl::string_view> b3;
+  absl::optional<absl::string_view> b3_trace_id;
+  absl::optional<absl::string_view> b3_span_id;
+  absl::optional<absl::string_view> b3_parent_span_id;
+  absl::optional<absl::string_view> b3_sampled;
+  absl::optional<absl::string_view> b3_flags;
+};
+
+void Keep(absl::optional<absl::string_view>& slot, absl::string_view value) {
+  if (!slot.has_value()) slot = value;
+}
+
+TraceFields ScanTraceFields(const http::HeaderMap& headers) {
+  TraceFields f;
+  headers.ForEach([&f](absl::string_view name, absl::string_view value) {
+    switch (name.size()) {
+      case 2:
+        if (SameLengthEqualsLower(name, "b3")) Keep(f.b3, value);
+        break;
+      case 10:
+        if (SameLengthEqualsLower(name, "x-b3-flags")) Keep(f.b3_flags, value);
+        break;
+      case 11:
+        if (SameLengthEqualsLower(name, "traceparent")) {
+          Keep(f.traceparent, value);
+        } else if (SameLengthEqualsLower(name, "x-b3-spanid")) {
+          Keep(f.b3_span_id, value);
+        }
+        break;
+      case 12:
+        if (SameLengthEqualsLower(name, "x-b3-traceid")) {
+          Keep(f.b3_trace_id, value);
+        } else if (SameLengthEqualsLower(name, "x-b3-sampled")) {
+          Keep(f.b3_sampled, value);
+        }
+        break;
+      case 17:
+        if (SameLengthEqualsLower(name, "x-b3-parentspanid")) Keep(f.b3_parent_span_id, value);
+        break;
+      default:
+        break;
+    }
+  });
+  return f;
+}
+
+absl::StatusOr<TraceContext> ParseB3MultiFields(const TraceFields& f);
 
 }  // namespace
 
@@ -195,30 +330,37 @@ absl::StatusOr<TraceContext> ParseB3Single(absl::string_view value) {
 }
 
 absl::StatusOr<TraceContext> ParseB3Multi(const http::HeaderMap& headers) {
+  return ParseB3MultiFields(ScanTraceFields(headers));
+}
+
+namespace {
+
+absl::StatusOr<TraceContext> ParseB3MultiFields(const TraceFields& f) {
   constexpr absl::string_view kWhat = "x-b3-traceid";
-  absl::optional<absl::string_view> trace_id = headers.Get("x-b3-traceid");
-  if (!trace_id.has_value()) return absl::NotFoundError("no x-b3-traceid");
+  if (!f.b3_trace_id.has_value()) return absl::NotFoundError("no x-b3-traceid");
   TraceContext c;
-  absl::Status st = ParseB3TraceId(kWhat, absl::StripAsciiWhitespace(*trace_id), &c);
+  absl::Status st = ParseB3TraceId(kWhat, absl::StripAsciiWhitespace(*f.b3_trace_id), &c);
   if (!st.ok()) return st;
-  absl::optional<absl::string_view> span_id = headers.Get("x-b3-spanid");
-  if (!span_id.has_value()) return Invalid("x-b3-spanid", "missing");
-  st = ParseSpanId("x-b3-spanid", absl::StripAsciiWhitespace(*span_id), &c.span_id);
+  if (!f.b3_span_id.has_value()) return Invalid("x-b3-spanid", "missing");
+  st = ParseSpanId("x-b3-spanid", absl::StripAsciiWhitespace(*f.b3_span_id), &c.span_id);
   if (!st.ok()) return st;
-  if (absl::optional<absl::string_view> parent = headers.Get("x-b3-parentspanid")) {
-    st = ParseSpanId("x-b3-parentspanid", absl::StripAsciiWhitespace(*parent), &c.parent_span_id);
+  if (f.b3_parent_span_id.has_value()) {
+    st = ParseSpanId("x-b3-parentspanid", absl::StripAsciiWhitespace(*f.b3_parent_span_id),
+                     &c.parent_span_id);
     if (!st.ok()) return st;
   }
-  if (absl::optional<absl::string_view> sampled = headers.Get("x-b3-sampled")) {
+  if (f.b3_sampled.has_value()) {
     // An unknown value defers the decision rather than discarding the ids.
-    ParseSamplingFlag(absl::StripAsciiWhitespace(*sampled), false, &c.sampling);
+    ParseSamplingFlag(absl::StripAsciiWhitespace(*f.b3_sampled), false, &c.sampling);
   }
-  if (absl::optional<absl::string_view> flags = headers.Get("x-b3-flags")) {
-    if (absl::StripAsciiWhitespace(*flags) == "1") c.sampling = Sampling::kDebug;
+  if (f.b3_flags.has_value()) {
+    if (absl::StripAsciiWhitespace(*f.b3_flags) == "1") c.sampling = Sampling::kDebug;
   }
   c.formats = kFormatB3Multi;
   return c;
 }
+
+}  // namespace
 
 ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
   ExtractedTrace out;
@@ -231,13 +373,15 @@ ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
       out.context = *std::move(parsed);
     }
   };
-  if (absl::optional<absl::string_view> tp = headers.Get("traceparent")) {
-    take(ParseTraceparent(*tp));
+  // The common case, a request with no trace fields at all, costs one pass.
+  const TraceFields fields = ScanTraceFields(headers);
+  if (fields.traceparent.has_value()) {
+    take(ParseTraceparent(*fields.traceparent));
     if (out.found) out.context.tracestate = CollectTracestate(headers);
   }
-  absl::optional<absl::string_view> b3 = headers.Get("b3");
+  const absl::optional<absl::string_view>& b3 = fields.b3;
   if (b3.has_value()) take(ParseB3Single(*b3));
-  take(ParseB3Multi(headers));
+  if (fields.b3_trace_id.has_value()) take(ParseB3MultiFields(fields));
   if (out.found) {
     out.context.formats = formats;
     return out;
@@ -248,11 +392,11 @@ ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
     out.sampling_hint = s;
     out.hint_formats |= kFormatB3Single;
   }
-  if (absl::optional<absl::string_view> flags = headers.Get("x-b3-flags");
+  if (const absl::optional<absl::string_view>& flags = fields.b3_flags;
       flags.has_value() && absl::StripAsciiWhitespace(*flags) == "1") {
     if (out.sampling_hint == Sampling::kUnknown) out.sampling_hint = Sampling::kDebug;
     out.hint_formats |= kFormatB3Multi;
-  } else if (absl::optional<absl::string_view> sampled = headers.Get("x-b3-sampled");
+  } else if (const absl::optional<absl::string_view>& sampled = fields.b3_sampled;
              sampled.has_value() &&
              ParseSamplingFlag(absl::StripAsciiWhitespace(*sampled), false, &s)) {
     if (out.sampling_hint == Sampling::kUnknown) out.sampling_hint = s;
@@ -281,24 +425,27 @@ TraceContext ContinueOrStartTrace(const http::HeaderMap& headers, RandomGenerato
 }
 
 void InjectTraceContext(const TraceContext& c, http::HeaderMap& headers) {
-  headers.Set("traceparent", FormatTraceparent(c));
-  if (!c.tracestate.empty()) {
-    headers.Set("tracestate", c.tracestate);
-  } else {
-    headers.Remove("tracestate");
-  }
+  // One pass removes every trace field, then the new ones are appended: the
+  // same result as Set()/Remove() per name, without a pass per name. Values
+  // are formatted on the stack and copied once, into the map's arena.
+  headers.RemoveAll({"traceparent", "tracestate", "b3", "x-b3-traceid", "x-b3-spanid",
+                     "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags"});
+  char traceparent[kTraceparentSize];
+  PutTraceparent(c, traceparent);
+  headers.Add("traceparent", absl::string_view(traceparent, sizeof(traceparent)));
+  if (!c.tracestate.empty()) headers.Add("tracestate", c.tracestate);
   if ((c.formats & kFormatB3Single) != 0) {
-    headers.Set("b3", FormatB3Single(c));
-  } else {
-    headers.Remove("b3");
+    char b3[kB3SingleMaxSize];
+    headers.Add("b3", absl::string_view(b3, PutB3Single(c, b3)));
   }
-  constexpr absl::string_view kB3Multi[] = {"x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid",
-                                            "x-b3-sampled", "x-b3-flags"};
-  for (absl::string_view name : kB3Multi) headers.Remove(name);
   if ((c.formats & kFormatB3Multi) == 0) return;
-  headers.Add("x-b3-traceid", B3TraceIdHex(c));
-  headers.Add("x-b3-spanid", Hex16(c.span_id));
-  if (c.parent_span_id != 0) headers.Add("x-b3-parentspanid", Hex16(c.parent_span_id));
+  char id[32];
+  headers.Add("x-b3-traceid", absl::string_view(id, static_cast<size_t>(PutB3TraceId(c, id) - id)));
+  headers.Add("x-b3-spanid", absl::string_view(id, static_cast<size_t>(PutHex16(c.span_id, id) - id)));
+  if (c.parent_span_id != 0) {
+    headers.Add("x-b3-parentspanid",
+                absl::string_view(id, static_cast<size_t>(PutHex16(c.parent_span_id, id) - id)));
+  }
   switch (c.sampling) {
     case Sampling::kDebug:
       headers.Add("x-b3-flags", "1");  // implies sampled
@@ -315,35 +462,31 @@ void InjectTraceContext(const TraceContext& c, http::HeaderMap& headers) {
 }
 
 std::string FormatTraceparent(const TraceContext& c) {
-  const uint8_t flags = static_cast<uint8_t>(c.w3c_other_flags | (c.sampled() ? 1 : 0));
-  return absl::StrCat("00-", TraceIdHex(c), "-", Hex16(c.span_id), "-",
-                      absl::Hex(flags, absl::kZeroPad2));
+  char buf[kTraceparentSize];
+  PutTraceparent(c, buf);
+  return std::string(buf, sizeof(buf));
 }
 
 std::string FormatB3Single(const TraceContext& c) {
-  std::string out = absl::StrCat(B3TraceIdHex(c), "-", Hex16(c.span_id));
-  absl::string_view sampling;
-  switch (c.sampling) {
-    case Sampling::kDebug:
-      sampling = "d";
-      break;
-    case Sampling::kSampled:
-      sampling = "1";
-      break;
-    case Sampling::kNotSampled:
-      sampling = "0";
-      break;
-    case Sampling::kUnknown:
-      // The parent field needs a sampling field before it; the parent is optional.
-      return out;
-  }
-  absl::StrAppend(&out, "-", sampling);
-  if (c.parent_span_id != 0) absl::StrAppend(&out, "-", Hex16(c.parent_span_id));
-  return out;
+  char buf[kB3SingleMaxSize];
+  return std::string(buf, PutB3Single(c, buf));
 }
 
 std::string TraceIdHex(const TraceContext& c) {
-  return absl::StrCat(Hex16(c.trace_id_high), Hex16(c.trace_id_low));
+  char buf[32];
+  PutTraceId(c, buf);
+  return std::string(buf, sizeof(buf));
+}
+
+absl::string_view TraceIdHexInto(const TraceContext& c, char* out) {
+  PutTraceId(c, out);
+  return absl::string_view(out, kTraceIdHexSize);
+}
+
+void AppendTraceIdHex(const TraceContext& c, std::string* out) {
+  char buf[32];
+  PutTraceId(c, buf);
+  out->append(buf, sizeof(buf));
 }
 
 std::string SpanIdHex(uint64_t span_id) { return Hex16(span_id); }

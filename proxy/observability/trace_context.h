@@ -99,6 +99,12 @@ std::string FormatTraceparent(const TraceContext& context);
 std::string FormatB3Single(const TraceContext& context);
 // 32 lowercase hex digits (64-bit ids left-padded with zeros), for logs.
 std::string TraceIdHex(const TraceContext& context);
+// The same 32 digits appended to `out` (no temporary string).
+void AppendTraceIdHex(const TraceContext& context, std::string* out);
+inline constexpr size_t kTraceIdHexSize = 32;
+// The same 32 digits written to out[0, kTraceIdHexSize), returned as a view of
+// them: no allocation (for the access log record, which takes views).
+absl::string_view TraceIdHexInto(const TraceContext& context, char* out);
 // 16 lowercase hex digits.
 std::string SpanIdHex(uint64_t span_id);
 

@@ -269,3 +269,77 @@ TEST(TraceHopTest, TracestateIsCappedAtMemberBoundaries) {
 
 }  // namespace
 }  // namespace weft::observability
+
+namespace weft::observability {
+namespace {
+
+// Every name and value in order, so that a test sees removals and duplicates.
+std::vector<std::pair<std::string, std::string>> AllFields(const http::HeaderMap& h) {
+  std::vector<std::pair<std::string, std::string>> out;
+  h.ForEach([&](absl::string_view name, absl::string_view value) {
+    out.emplace_back(std::string(name), std::string(value));
+  });
+  return out;
+}
+
+TEST(TraceHopTest, InjectReplacesEveryTraceFieldWhateverItsCaseAndKeepsTheRest) {
+  FixedRandom random({0x4444444444444444});
+  http::HeaderMap h = Headers({{"Accept", "*/*"},
+                               {"TraceParent", kTraceparent},
+                               {"TRACESTATE", "a=1"},
+                               {"X-B3-TraceId", "a3953bb6124abcde"},
+                               {"X-B3-SpanId", "a2fb4a1d1a96d312"},
+                               {"X-B3-ParentSpanId", "1111111111111111"},
+                               {"X-B3-Sampled", "1"},
+                               {"X-B3-Flags", "0"},
+                               {"B3", "0"},
+                               {"traceparent", "00-ffffffffffffffffffffffffffffffff-1111111111111111-00"},
+                               {"user-agent", "t"}});
+  TraceContext c = ContinueOrStartTrace(h, random, Sampling::kNotSampled);
+  // Upper-case names are found: the first traceparent wins.
+  EXPECT_EQ(TraceIdHex(c), kTraceId);
+  EXPECT_EQ(c.tracestate, "a=1");
+  EXPECT_EQ(c.formats, kFormatW3C | kFormatB3Multi);
+  InjectTraceContext(c, h);
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"Accept", "*/*"},
+      {"user-agent", "t"},
+      {"traceparent", std::string("00-") + kTraceId + "-4444444444444444-01"},
+      {"tracestate", "a=1"},
+      {"x-b3-traceid", kTraceId},
+      {"x-b3-spanid", "4444444444444444"},
+      {"x-b3-parentspanid", kSpanId},
+      {"x-b3-sampled", "1"}};
+  EXPECT_EQ(AllFields(h), want);
+}
+
+TEST(TraceHopTest, FormattedIdsMatchPrintfHex) {
+  TraceContext c;
+  c.trace_id_high = 0x0123456789abcdef;
+  c.trace_id_low = 0xfedcba9876543210;
+  c.span_id = 0x000000000000000a;
+  c.parent_span_id = 0xa000000000000000;
+  c.sampling = Sampling::kDebug;
+  c.w3c_other_flags = 0xf0;
+  EXPECT_EQ(TraceIdHex(c), "0123456789abcdeffedcba9876543210");
+  std::string appended = "x";
+  AppendTraceIdHex(c, &appended);
+  EXPECT_EQ(appended, "x0123456789abcdeffedcba9876543210");
+  char buf[kTraceIdHexSize];
+  EXPECT_EQ(TraceIdHexInto(c, buf), "0123456789abcdeffedcba9876543210");
+  EXPECT_EQ(SpanIdHex(c.span_id), "000000000000000a");
+  EXPECT_EQ(FormatTraceparent(c),
+            "00-0123456789abcdeffedcba9876543210-000000000000000a-f1");
+  EXPECT_EQ(FormatB3Single(c),
+            "0123456789abcdeffedcba9876543210-000000000000000a-d-a000000000000000");
+  c.sampling = Sampling::kUnknown;
+  EXPECT_EQ(FormatB3Single(c), "0123456789abcdeffedcba9876543210-000000000000000a");
+  c.trace_id_high = 0;
+  c.b3_64bit_trace_id = true;
+  c.sampling = Sampling::kNotSampled;
+  c.parent_span_id = 0;
+  EXPECT_EQ(FormatB3Single(c), "fedcba9876543210-000000000000000a-0");
+}
+
+}  // namespace
+}  // namespace weft::observability

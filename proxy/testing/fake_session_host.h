@@ -4,11 +4,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/testing/fake_dispatcher.h"
 #include "proxy/listener/session.h"
 #include "proxy/network/closing_connections.h"
+#include "proxy/resilience/rate_limiter.h"
 #include "proxy/stats/stats.h"
 #include "proxy/upstream/cluster.h"
 
@@ -18,10 +20,26 @@ namespace weft::testing {
 // (simulated time, real sockets), with the clusters of a given config.
 class FakeSessionHost : public listener::SessionHost {
  public:
+  struct Options {
+    // The values random() returns, in turn (load balancers, backoff jitter,
+    // fault injection).
+    std::vector<uint64_t> random = {0, 7, 3, 9, 1};
+    // Hand sessions a RateLimiter on the dispatcher's simulated time (the
+    // worker does); without it routes' rate limits are not enforced.
+    bool rate_limiter = false;
+  };
   FakeSessionHost(FakeDispatcher& dispatcher, const config::ProxyConfig& config)
+      : FakeSessionHost(dispatcher, config, Options()) {}
+  FakeSessionHost(FakeDispatcher& dispatcher, const config::ProxyConfig& config,
+                  const Options& options)
       : dispatcher_(dispatcher),
+        random_(options.random),
         clusters_(dispatcher, config, scope_, random_),
-        closing_(dispatcher, absl::Seconds(10)) {}
+        closing_(dispatcher, absl::Seconds(10)) {
+    if (options.rate_limiter) {
+      rate_limiter_ = std::make_unique<resilience::RateLimiter>(dispatcher.time_source());
+    }
+  }
   ~FakeSessionHost() override {
     sessions_.clear();
     dispatcher_.RunUntilIdle();
@@ -45,6 +63,7 @@ class FakeSessionHost : public listener::SessionHost {
     return scope_.counter(absl::StrCat("proxy.errors.", reason));
   }
   RandomGenerator& random() override { return random_; }
+  resilience::RateLimiter* rate_limiter() override { return rate_limiter_.get(); }
   void CloseLater(std::unique_ptr<network::Connection> c) override {
     closing_.Adopt(std::move(c));
   }
@@ -64,9 +83,10 @@ class FakeSessionHost : public listener::SessionHost {
  private:
   FakeDispatcher& dispatcher_;
   stats::Scope scope_;
-  FixedRandom random_{{0, 7, 3, 9, 1}};  // before clusters_, which use it
+  FixedRandom random_;  // before clusters_, which use it
   upstream::ClusterManager clusters_;
   network::ClosingConnections closing_;
+  std::unique_ptr<resilience::RateLimiter> rate_limiter_;
   std::map<listener::Session*, std::unique_ptr<listener::Session>> sessions_;
   bool draining_ = false;
 };

@@ -7,7 +7,8 @@
 # Reports requests/s of each (best of --repeat), the ratio observed/plain, and
 # callgrind instructions per request for both.
 #   tools/bench/observability_cost.sh [--duration 10] [--repeat 2] [--no-callgrind] ...
-# (the options of tools/bench/proxy_bench.py --help; --peers is fixed here)
+# (the options of tools/bench/proxy_bench.py --help; --peers is fixed here;
+# --keep-workdir keeps the access log and both callgrind dumps)
 dir="$(cd "$(dirname "$0")" && pwd)"
 exec /usr/bin/python3 - "$dir" "$@" <<'PY'
 import os, sys, shutil, tempfile
@@ -63,6 +64,10 @@ if plain.get("instructions_per_request") and observed.get("instructions_per_requ
     print("instructions observed/plain: %.3f" % (observed["instructions_per_request"] /
                                                  plain["instructions_per_request"]))
 print("access log lines written: %d" % (sum(1 for _ in open(log_path)) if os.path.exists(log_path) else 0))
-shutil.rmtree(workdir, ignore_errors=True)
+if args.keep_workdir:
+    # Callgrind dumps: mesh-proxy.callgrind.<pid>.1, plain first, then observed.
+    print("work directory kept: %s" % workdir)
+else:
+    shutil.rmtree(workdir, ignore_errors=True)
 sys.exit(0 if ratio >= 0.9 else 1)
 PY

@@ -100,7 +100,7 @@ if (( quick == 0 )); then
   run_bazel_tests "tsan" --config=tsan \
     "--test_env=TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/ci/tsan.supp" \
     --test_tag_filters=-e2e,-fuzz,-no_tsan \
-    //common/... //proxy/stats/... //proxy/xds/... //control-plane/xds/... //certs/...
+    //common/... //proxy/stats/... //proxy/xds/... //control-plane/xds/... //certs/... //proxy/tls:tls_context_provider_test
 
   stage "fuzz targets (${FUZZ_SECONDS}s each)"
   mapfile -t fuzzers < <(bazel query 'attr(tags, "\bfuzz\b", kind(cc_binary, //...))' 2>/dev/null)

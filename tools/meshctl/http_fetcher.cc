@@ -40,6 +40,17 @@ int RemainingMs(std::chrono::steady_clock::time_point deadline) {
 
 absl::StatusOr<std::string> SocketHttpFetcher::Get(const std::string& host_port,
                                                    const std::string& path) {
+  return Request("GET", host_port, path);
+}
+
+absl::StatusOr<std::string> SocketHttpFetcher::Post(const std::string& host_port,
+                                                    const std::string& path) {
+  return Request("POST", host_port, path);
+}
+
+absl::StatusOr<std::string> SocketHttpFetcher::Request(const std::string& method,
+                                                       const std::string& host_port,
+                                                       const std::string& path) {
   const size_t colon = host_port.rfind(':');
   int port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(host_port.substr(colon + 1), &port) ||
@@ -79,8 +90,9 @@ absl::StatusOr<std::string> SocketHttpFetcher::Get(const std::string& host_port,
   getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &err_len);
   if (err != 0) return absl::UnavailableError(absl::StrCat("connect ", host_port, ": ", strerror(err)));
 
-  const std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nhost: ", host_port,
-                                           "\r\nconnection: close\r\n\r\n");
+  const std::string request =
+      absl::StrCat(method, " ", path, " HTTP/1.1\r\nhost: ", host_port,
+                   method == "POST" ? "\r\ncontent-length: 0" : "", "\r\nconnection: close\r\n\r\n");
   size_t sent = 0;
   while (sent < request.size()) {
     pollfd w{fd.get(), POLLOUT, 0};
@@ -115,8 +127,13 @@ absl::StatusOr<std::string> SocketHttpFetcher::Get(const std::string& host_port,
   }
   const std::string status = response.substr(9, 3);
   if (status != "200") {
+    std::string detail;
+    if (method != "GET") {
+      const std::string body = response.substr(head_end + 4);
+      detail = absl::StrCat(": ", body.substr(0, body.find('\n')));
+    }
     return absl::FailedPreconditionError(
-        absl::StrCat("GET http://", host_port, path, ": HTTP ", status));
+        absl::StrCat(method, " http://", host_port, path, ": HTTP ", status, detail));
   }
   // Admin servers answer with content-length and close; the body is the rest.
   return response.substr(head_end + 4);
@@ -139,6 +156,23 @@ absl::StatusOr<std::string> FakeHttpFetcher::Get(const std::string& host_port,
   const std::string& body = it->second[std::min(next, it->second.size() - 1)];
   ++next;
   return body;
+}
+
+void FakeHttpFetcher::SetPost(const std::string& host_port, const std::string& path,
+                              absl::StatusOr<std::string> result) {
+  post_results_.insert_or_assign(absl::StrCat(host_port, " ", path), std::move(result));
+}
+
+absl::StatusOr<std::string> FakeHttpFetcher::Post(const std::string& host_port,
+                                                  const std::string& path) {
+  ++calls_;
+  const std::string key = absl::StrCat(host_port, " ", path);
+  posts_.push_back(key);
+  auto it = post_results_.find(key);
+  if (it == post_results_.end()) {
+    return absl::UnavailableError(absl::StrCat("connect ", host_port, ": connection refused"));
+  }
+  return it->second;
 }
 
 }  // namespace weft::meshctl

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -25,6 +26,11 @@ class HttpFetcher {
   // GET http://<host_port><path>; the body of a 200 response.
   virtual absl::StatusOr<std::string> Get(const std::string& host_port,
                                           const std::string& path) = 0;
+  // POST http://<host_port><path> with an empty body (admin actions such as
+  // /debug/certs/rotate-root); kFailedPrecondition carries the non-200 status
+  // and the first line of the response body.
+  virtual absl::StatusOr<std::string> Post(const std::string& host_port,
+                                           const std::string& path) = 0;
 };
 
 // Plain HTTP/1.1 over a blocking socket with an overall deadline per request.
@@ -32,8 +38,11 @@ class SocketHttpFetcher : public HttpFetcher {
  public:
   explicit SocketHttpFetcher(absl::Duration timeout) : timeout_(timeout) {}
   absl::StatusOr<std::string> Get(const std::string& host_port, const std::string& path) override;
+  absl::StatusOr<std::string> Post(const std::string& host_port, const std::string& path) override;
 
  private:
+  absl::StatusOr<std::string> Request(const std::string& method, const std::string& host_port,
+                                      const std::string& path);
   const absl::Duration timeout_;
 };
 
@@ -43,9 +52,16 @@ class FakeHttpFetcher : public HttpFetcher {
  public:
   void Add(const std::string& host_port, const std::string& path, std::string body);
   absl::StatusOr<std::string> Get(const std::string& host_port, const std::string& path) override;
+  // Post() answers with `result` (once set; else kUnavailable) and records the call.
+  void SetPost(const std::string& host_port, const std::string& path,
+               absl::StatusOr<std::string> result);
+  absl::StatusOr<std::string> Post(const std::string& host_port, const std::string& path) override;
   int calls() const { return calls_; }
+  const std::vector<std::string>& posts() const { return posts_; }
 
  private:
+  std::map<std::string, absl::StatusOr<std::string>> post_results_;
+  std::vector<std::string> posts_;
   std::map<std::string, std::vector<std::string>> bodies_;
   std::map<std::string, size_t> next_;
   int calls_ = 0;

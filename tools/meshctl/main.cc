@@ -8,6 +8,7 @@
 
 #include "common/time/real_time_source.h"
 #include "tools/meshctl/apply_command.h"
+#include "tools/meshctl/certs_command.h"
 #include "tools/meshctl/command.h"
 #include "tools/meshctl/delete_command.h"
 #include "tools/meshctl/get_command.h"
@@ -36,6 +37,7 @@ constexpr char kHelp[] =
     "  stat <service|workload>     requests/s, success rate, p50/p95/p99 latency\n"
     "  top                         the busiest routes, refreshed a few times\n"
     "  check                       control plane, proxies in sync, no NACKs, certificates\n"
+    "  certs                       CA roots and workload certificates (rotate-root, token)\n"
     "  completion bash             a bash completion script (source <(meshctl completion bash))\n"
     "\n"
     "Run 'meshctl <command> --help' for a command's flags.\n"
@@ -46,7 +48,7 @@ _meshctl() {
   local cur prev words cword
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
-  local commands="apply get delete proxy-status proxy-config stat top check completion"
+  local commands="apply get delete proxy-status proxy-config stat top check certs completion"
   if [[ ${COMP_CWORD} -eq 1 ]]; then
     COMPREPLY=($(compgen -W "${commands} --help" -- "${cur}"))
     return
@@ -54,6 +56,8 @@ _meshctl() {
   case "${COMP_WORDS[1]}" in
     get|delete)
       [[ ${COMP_CWORD} -eq 2 ]] && COMPREPLY=($(compgen -W "services workloads httproutes grpcroutes trafficpolicies" -- "${cur}")) ;;
+    certs)
+      [[ ${COMP_CWORD} -eq 2 ]] && COMPREPLY=($(compgen -W "rotate-root token" -- "${cur}")) ;;
     proxy-config)
       [[ ${COMP_CWORD} -eq 3 ]] && COMPREPLY=($(compgen -W "listeners routes clusters endpoints secrets" -- "${cur}")) ;;
     completion)
@@ -114,6 +118,7 @@ int main(int argc, char** argv) {
   if (command == "stat") return weft::meshctl::RunStat(rest, env);
   if (command == "top") return weft::meshctl::RunTop(rest, env);
   if (command == "check") return weft::meshctl::RunCheck(rest, env);
+  if (command == "certs") return weft::meshctl::RunCerts(rest, env);
   std::cerr << "meshctl: unknown command \"" << command << "\"\n"
             << "Run 'meshctl --help' for the commands.\n";
   return weft::meshctl::kExitUsage;

@@ -1,0 +1,37 @@
+#ifndef WEFT_PROXY_IDENTITY_IDENTITY_FLAGS_H_
+#define WEFT_PROXY_IDENTITY_IDENTITY_FLAGS_H_
+
+// mesh-proxy's workload identity flags, defined here so that main.cc only wires:
+//
+//   --ca_address=HOST:PORT      the control plane's CA (local mode: <cp>:15010).
+//                               Empty (default): no workload certificate.
+//   --identity_token_file=PATH  the join token (local mode) to prove who we are
+//   --trust_domain=NAME         SPIFFE trust domain (default cluster.local)
+//   --identity_cert_ttl=DUR     lifetime to ask for (default 0: the CA's, 24 h)
+//
+// The namespace and service account come from the bootstrap (node metadata
+// NAMESPACE / SERVICE_ACCOUNT), which main.cc already reads.
+//
+// Thread-compatible; call from main only.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "proxy/identity/certificate_client.h"
+#include "proxy/identity/grpc_ca_client.h"
+
+namespace weft::identity {
+
+struct IdentityFlags {
+  GrpcCaClient::Options ca;            // ca.time is left null: main sets it
+  CertificateClient::Options client;   // namespace_name / service_account left empty
+};
+
+// std::nullopt when --ca_address is empty (identity off). kInvalidArgument
+// naming the flag when --ca_address is set but --identity_token_file is not.
+absl::StatusOr<std::optional<IdentityFlags>> IdentityFlagsFromCommandLine();
+
+}  // namespace weft::identity
+
+#endif  // WEFT_PROXY_IDENTITY_IDENTITY_FLAGS_H_
