@@ -82,14 +82,32 @@ bool WantsJson(const std::string& query) {
   return false;
 }
 
-std::string ClustersJson(const config::ProxyConfig& config, const StatsSnapshot& stats) {
+namespace {
+
+EndpointState StateOf(const EndpointStates* states, const std::string& cluster,
+                      const std::string& endpoint) {
+  if (states == nullptr) return EndpointState{};
+  auto c = states->find(cluster);
+  if (c == states->end()) return EndpointState{};
+  auto e = c->second.find(endpoint);
+  return e == c->second.end() ? EndpointState{} : e->second;
+}
+
+}  // namespace
+
+std::string ClustersJson(const config::ProxyConfig& config, const StatsSnapshot& stats,
+                         const EndpointStates* states) {
   std::vector<std::string> clusters;
   for (const config::Cluster& c : config.clusters) {
     std::vector<std::string> endpoints;
     for (const config::Endpoint& e : c.endpoints) {
+      const std::string address = HostPort(e.address, e.port);
+      const EndpointState s = StateOf(states, c.name, address);
       endpoints.push_back(absl::StrCat(
-          "{\"address\": ", JsonQuote(HostPort(e.address, e.port)), ", \"weight\": ", e.weight,
-          ", \"health\": \"healthy\", \"ejected\": false, \"ejections_total\": 0}"));
+          "{\"address\": ", JsonQuote(address), ", \"weight\": ", e.weight,
+          ", \"health\": \"", s.healthy ? "healthy" : "unhealthy", "\", \"ejected\": ",
+          s.ejected ? "true" : "false", ", \"active_requests\": ", s.active_requests,
+          ", \"ejections_total\": ", s.ejections_total, "}"));
     }
     clusters.push_back(absl::StrCat(
         "    {\"name\": ", JsonQuote(c.name), ", \"type\": ", JsonQuote(ClusterTypeName(c.type)),
@@ -104,7 +122,8 @@ std::string ClustersJson(const config::ProxyConfig& config, const StatsSnapshot&
   return absl::StrCat("{\"clusters\": [\n", absl::StrJoin(clusters, ",\n"), "\n]}\n");
 }
 
-std::string ClustersText(const config::ProxyConfig& config, const StatsSnapshot& stats) {
+std::string ClustersText(const config::ProxyConfig& config, const StatsSnapshot& stats,
+                         const EndpointStates* states) {
   std::string out;
   for (const config::Cluster& c : config.clusters) {
     const std::string& n = c.name;
@@ -114,9 +133,13 @@ std::string ClustersText(const config::ProxyConfig& config, const StatsSnapshot&
                     "::requests_total::", Stat(stats, n, "upstream_rq_total"), "\n", n,
                     "::connect_failures::", Stat(stats, n, "upstream_cx_connect_fail"), "\n");
     for (const config::Endpoint& e : c.endpoints) {
-      const std::string ep = absl::StrCat(n, "::", HostPort(e.address, e.port));
-      absl::StrAppend(&out, ep, "::weight::", e.weight, "\n", ep, "::health::healthy\n", ep,
-                      "::ejected::-\n");
+      const std::string address = HostPort(e.address, e.port);
+      const EndpointState s = StateOf(states, n, address);
+      const std::string ep = absl::StrCat(n, "::", address);
+      absl::StrAppend(&out, ep, "::weight::", e.weight, "\n", ep, "::health::",
+                      s.healthy ? "healthy" : "unhealthy", "\n", ep, "::ejected::",
+                      s.ejected ? "true" : "false", "\n", ep, "::active_requests::",
+                      s.active_requests, "\n");
     }
   }
   return out;

@@ -6,9 +6,8 @@
 // Envoy's "cluster::endpoint::field::value" style) or JSON (?format=json).
 //
 // Live numbers come from the stats store (per cluster: active requests, connect
-// failures); the endpoint columns for health and ejection report "healthy" and
-// not ejected until active health checking and outlier detection feed them, but
-// the JSON shape already carries them so that clients need not change then.
+// failures) and from the workers' endpoint sets (per endpoint: health from
+// active checks, outlier ejection, active requests).
 //
 //   std::string body = ClustersJson(*config, store.Snapshot());
 //
@@ -24,11 +23,24 @@ namespace weft::admin {
 
 using StatsSnapshot = std::map<std::string, stats::Store::Value>;
 
+// What the workers see of each endpoint right now, merged over workers: keyed
+// by cluster name, then by "ip:port".
+struct EndpointState {
+  bool healthy = true;        // false when active health checks failed it (on any worker)
+  bool ejected = false;       // ejected by outlier detection (on any worker)
+  uint64_t active_requests = 0;  // summed over workers
+  uint64_t ejections_total = 0;  // summed over workers
+};
+using EndpointStates = std::map<std::string, std::map<std::string, EndpointState>>;
+
 // {"clusters": [{"name", "type", "lb_policy", "active_requests", "requests_total",
 //   "connections_total", "connect_failures", "endpoints": [{"address", "weight",
 //   "health", "ejected", "ejections_total"}]}]}
-std::string ClustersJson(const config::ProxyConfig& config, const StatsSnapshot& stats);
-std::string ClustersText(const config::ProxyConfig& config, const StatsSnapshot& stats);
+// `states` (may be null) gives the live endpoint columns.
+std::string ClustersJson(const config::ProxyConfig& config, const StatsSnapshot& stats,
+                         const EndpointStates* states = nullptr);
+std::string ClustersText(const config::ProxyConfig& config, const StatsSnapshot& stats,
+                         const EndpointStates* states = nullptr);
 
 // {"listeners": [{"name", "address", "protocol", "original_dst", "route_config",
 //   "default_cluster", "filter_chains": [{"name", "destination_prefixes",

@@ -49,13 +49,32 @@ TEST(InspectionTest, ClustersJsonCarriesEndpointsAndLiveNumbers) {
             "\"round_robin\", \"active_requests\": 2, \"requests_total\": 40, "
             "\"connections_total\": 0, \"connect_failures\": 1, \"endpoints\": ["
             "{\"address\": \"10.0.0.1:8080\", \"weight\": 3, \"health\": \"healthy\", "
-            "\"ejected\": false, \"ejections_total\": 0}, "
+            "\"ejected\": false, \"active_requests\": 0, \"ejections_total\": 0}, "
             "{\"address\": \"[fd00::2]:8080\", \"weight\": 1, \"health\": \"healthy\", "
-            "\"ejected\": false, \"ejections_total\": 0}]},\n"
+            "\"ejected\": false, \"active_requests\": 0, \"ejections_total\": 0}]},\n"
             "    {\"name\": \"passthrough\", \"type\": \"original_dst\", \"lb_policy\": "
             "\"round_robin\", \"active_requests\": 0, \"requests_total\": 0, "
             "\"connections_total\": 0, \"connect_failures\": 0, \"endpoints\": []}\n"
             "]}\n");
+}
+
+TEST(InspectionTest, EndpointColumnsComeFromTheWorkersStates) {
+  EndpointStates states;
+  EndpointState& s = states["outbound|80||reviews.default"]["10.0.0.1:8080"];
+  s.healthy = false;
+  s.ejected = true;
+  s.active_requests = 4;
+  s.ejections_total = 2;
+  const std::string json = ClustersJson(TwoClusters(), Stats(), &states);
+  EXPECT_NE(json.find("{\"address\": \"10.0.0.1:8080\", \"weight\": 3, \"health\": "
+                      "\"unhealthy\", \"ejected\": true, \"active_requests\": 4, "
+                      "\"ejections_total\": 2}"),
+            std::string::npos)
+      << json;
+  const std::string text = ClustersText(TwoClusters(), Stats(), &states);
+  EXPECT_NE(text.find("outbound|80||reviews.default::10.0.0.1:8080::ejected::true\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(InspectionTest, ClustersTextIsOneFactPerLine) {

@@ -151,6 +151,22 @@ absl::Status Server::Run() {
   return absl::OkStatus();
 }
 
+admin::EndpointStates Server::CollectEndpointStates() {
+  admin::EndpointStates merged;
+  for (auto& worker : workers_) {
+    for (const auto& [cluster, endpoints] : worker->EndpointStatus()) {
+      for (const auto& [address, s] : endpoints) {
+        admin::EndpointState& m = merged[cluster][address];
+        m.healthy = m.healthy && s.healthy;
+        m.ejected = m.ejected || s.ejected;
+        m.active_requests += s.active_requests;
+        m.ejections_total += s.times_ejected;
+      }
+    }
+  }
+  return merged;
+}
+
 admin::AdminResponse Server::RenderMetrics() {
   stats::PrometheusTextWriter writer;
   telemetry_.registry.Render(writer);
@@ -174,12 +190,13 @@ void Server::InstallReadOnlyHandlers(admin::AdminServer& server) {
   server.AddHandler("/clusters", "clusters, endpoints, load and health; ?format=json",
                     [this](const admin::AdminRequest& r) {
                       const config::ProxyConfigPtr config = CurrentConfig();
+                      const admin::EndpointStates states = CollectEndpointStates();
                       if (admin::WantsJson(r.query)) {
                         return admin::AdminResponse{
                             200, "application/json",
-                            admin::ClustersJson(*config, store_.Snapshot())};
+                            admin::ClustersJson(*config, store_.Snapshot(), &states)};
                       }
-                      return Text(200, admin::ClustersText(*config, store_.Snapshot()));
+                      return Text(200, admin::ClustersText(*config, store_.Snapshot(), &states));
                     });
   server.AddHandler("/listeners", "listeners and their filter chains; ?format=json",
                     [this](const admin::AdminRequest& r) {

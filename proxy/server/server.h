@@ -12,6 +12,7 @@
 #include "common/event/libevent_dispatcher.h"
 #include "common/event/signal_event.h"
 #include "proxy/admin/admin_server.h"
+#include "proxy/admin/inspection.h"
 #include "proxy/server/telemetry.h"
 #include "proxy/config/model.h"
 #include "proxy/server/worker.h"
@@ -71,6 +72,8 @@ class Server {
   // (which is reachable from outside the pod, so never /drain or /quitquitquit).
   void InstallReadOnlyHandlers(admin::AdminServer& server);
   admin::AdminResponse RenderMetrics();
+  // Every worker's view of the endpoints, merged (main thread; waits for workers).
+  admin::EndpointStates CollectEndpointStates();
   void StartDrain(bool then_exit);
   void CheckDrained();
   void Shutdown();

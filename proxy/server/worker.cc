@@ -66,6 +66,17 @@ absl::Status Worker::Start() {
   return absl::OkStatus();
 }
 
+std::map<std::string, std::map<std::string, upstream::ClusterManager::EndpointStatus>>
+Worker::EndpointStatus() {
+  using Result =
+      std::map<std::string, std::map<std::string, upstream::ClusterManager::EndpointStatus>>;
+  if (!thread_.joinable()) return clusters_->Status();
+  std::promise<Result> done;
+  std::future<Result> result = done.get_future();
+  dispatcher_->Post([this, &done] { done.set_value(clusters_->Status()); });
+  return result.get();
+}
+
 absl::Status Worker::ApplyConfig(config::ProxyConfigPtr config) {
   if (!thread_.joinable()) return ApplyOnThread(config);
   std::promise<absl::Status> done;

@@ -46,6 +46,10 @@ class Worker final : public listener::SessionHost {
   // Ends the loop and joins the thread; remaining connections are closed.
   void Stop();
   int64_t active_sessions() const { return active_sessions_.load(std::memory_order_relaxed); }
+  // The endpoints' state on this worker (see ClusterManager::Status), read on
+  // the worker's thread. Thread-safe; waits for the worker.
+  std::map<std::string, std::map<std::string, upstream::ClusterManager::EndpointStatus>>
+  EndpointStatus();
 
   // listener::SessionHost
   event::Dispatcher& dispatcher() override { return *dispatcher_; }

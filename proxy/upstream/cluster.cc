@@ -251,6 +251,26 @@ void ClusterManager::Update(const config::ProxyConfig& config) {
   clusters_ = std::move(next);
 }
 
+std::map<std::string, std::map<std::string, ClusterManager::EndpointStatus>>
+ClusterManager::Status() const {
+  std::map<std::string, std::map<std::string, EndpointStatus>> out;
+  for (const auto& [name, cluster] : clusters_) {
+    auto& endpoints = out[name];
+    const EndpointSet& set = cluster->endpoints();
+    for (size_t i = 0; i < set.size(); ++i) {
+      const int index = static_cast<int>(i);
+      EndpointStatus& s = endpoints[set.info(index).name];
+      s.healthy = set.healthy(index);
+      s.ejected = set.ejected(index);
+      s.active_requests = set.active_requests(index);
+      if (const OutlierDetector* od = cluster->outlier_detector()) {
+        s.times_ejected = od->times_ejected(set.info(index).name);
+      }
+    }
+  }
+  return out;
+}
+
 void ClusterManager::CloseIdle() {
   for (auto& [name, c] : clusters_) c->CloseIdle();
 }

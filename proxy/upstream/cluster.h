@@ -1,6 +1,7 @@
 #ifndef WEFT_PROXY_UPSTREAM_CLUSTER_H_
 #define WEFT_PROXY_UPSTREAM_CLUSTER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -96,6 +97,15 @@ class ClusterManager {
   // cluster they started with.
   void Update(const config::ProxyConfig& config);
   void CloseIdle();
+  // Every endpoint's state on this worker, for the admin views: cluster name
+  // -> "ip:port" -> state.
+  struct EndpointStatus {
+    bool healthy = true;
+    bool ejected = false;
+    uint32_t active_requests = 0;
+    uint32_t times_ejected = 0;
+  };
+  std::map<std::string, std::map<std::string, EndpointStatus>> Status() const;
   template <typename F>
   void ForEach(F&& f) const {
     for (const auto& [name, cluster] : clusters_) f(*cluster);
