@@ -71,6 +71,11 @@ HttpConnectionManager::~HttpConnectionManager() {
   context_->stats.cx_active.Sub(1);
 }
 
+const std::string& HttpConnectionManager::peer_text() {
+  if (peer_text_.empty()) peer_text_ = info_.peer.ToString();
+  return peer_text_;
+}
+
 absl::Time HttpConnectionManager::Now() const {
   return context_->host.dispatcher().time_source().MonotonicNow();
 }

@@ -47,6 +47,8 @@ class HttpConnectionManager final : public listener::Session,
   const listener::FilterChainTable::Chain& chain();
   const std::shared_ptr<const listener::FilterChainTable>& chains();
   absl::Time Now() const;
+  // The client's "ip:port", formatted once per connection (for access logs).
+  const std::string& peer_text();
   // A stream's response must start by `deadline`.
   void ScheduleDeadline(absl::Time deadline);
   // The stream ended; it is destroyed once the current callback returns.
@@ -92,6 +94,7 @@ class HttpConnectionManager final : public listener::Session,
   absl::Time deadline_timer_fires_at_ = absl::InfinitePast();
   std::unique_ptr<event::Timer> idle_timer_;
   absl::Time last_activity_;
+  std::string peer_text_;
   bool remote_closed_ = false;
   bool draining_ = false;
   bool finished_session_ = false;

@@ -710,10 +710,12 @@ void ProxyStream::Record() {
     metrics->Record(labels, duration, bytes_received_, bytes_sent_);
   }
   if (log != nullptr && request_ != nullptr) {
-    const std::string trace_id = host.tracing() ? observability::TraceIdHex(trace_) : std::string();
-    const std::string peer = manager_.info().peer.ToString();
-    const std::string endpoint =
-        !pools_.empty() ? pools_.back()->address().ToString() : std::string();
+    char trace_buf[observability::kTraceIdHexSize];
+    const absl::string_view trace_id =
+        host.tracing() ? observability::TraceIdHexInto(trace_, trace_buf) : absl::string_view();
+    const absl::string_view peer = manager_.peer_text();
+    const absl::string_view endpoint =
+        !pools_.empty() ? absl::string_view(pools_.back()->address_text()) : absl::string_view();
     observability::AccessLogRecord r;
     r.start_time = start_system_;
     r.duration = duration;

@@ -19,6 +19,7 @@ ConnectionPool::ConnectionPool(event::Dispatcher& dispatcher, network::Address a
                                resilience::CircuitBreaker* breaker)
     : dispatcher_(dispatcher),
       address_(std::move(address)),
+      address_text_(address_.ToString()),
       options_(options),
       stats_(stats),
       breaker_(breaker) {

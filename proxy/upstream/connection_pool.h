@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -62,6 +63,8 @@ class ConnectionPool final : private CodecClient::Owner {
   void CloseIdle();
 
   const network::Address& address() const { return address_; }
+  // "ip:port", formatted once.
+  const std::string& address_text() const { return address_text_; }
   size_t idle_count() const { return h1_idle_.size(); }
   size_t connection_count() const { return clients_.size(); }
 
@@ -74,6 +77,7 @@ class ConnectionPool final : private CodecClient::Owner {
 
   event::Dispatcher& dispatcher_;
   const network::Address address_;
+  const std::string address_text_;
   const Options options_;
   ClusterStats stats_;
   resilience::CircuitBreaker* breaker_;
