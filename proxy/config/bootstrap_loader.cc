@@ -297,6 +297,7 @@ void ReadListener(YamlReader& r, const YAML::Node& node, const std::string& path
                                   ReadFilterChain(r, n, p, c);
                                 }),
        r.DurationField("idle_timeout", listener.idle_timeout),
+       r.DurationField("stream_idle_timeout", listener.stream_idle_timeout),
        r.Uint32Field("max_request_headers_bytes", "a byte count", kMinRequestHeadersBytes,
                      kMaxRequestHeadersBytes, listener.max_request_headers_bytes),
        r.Uint32Field("buffer_limit_bytes", "a byte count", kMinBufferLimitBytes,

@@ -255,6 +255,7 @@ std::string ToJson(const ProxyConfig& config) {
               ", \"cluster\": ", JsonQuote(fc.cluster), "}");
         }),
         ", \"idle_timeout\": ", Dur(l.idle_timeout),
+        ", \"stream_idle_timeout\": ", Dur(l.stream_idle_timeout),
         ", \"max_request_headers_bytes\": ", l.max_request_headers_bytes,
         ", \"buffer_limit_bytes\": ", l.buffer_limit_bytes, "}");
   });

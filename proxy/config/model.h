@@ -351,6 +351,10 @@ struct Listener {
   std::string route_config;
   std::string default_cluster;
   absl::Duration idle_timeout = absl::Seconds(300);
+  // An HTTP stream (request or response in progress) with no bytes either way
+  // for this long is ended (504 stream_idle_timeout before the response, a
+  // reset after it). Zero: none.
+  absl::Duration stream_idle_timeout = absl::Seconds(300);
   // Per-destination handling; see FilterChain. The fields above (protocol,
   // route_config, default_cluster) apply to connections that match no chain.
   std::vector<FilterChain> filter_chains;

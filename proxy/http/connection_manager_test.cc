@@ -308,5 +308,23 @@ TEST_F(ConnectionManagerTest, HeadResponseHasNoBodyAndKeepsConnection) {
   EXPECT_EQ(Exchange(client, up, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", kOk), kOk);
 }
 
+TEST_F(ConnectionManagerTest, StreamIdleTimeoutEndsAStalledResponse) {
+  // The route timeout (15 s by default) only covers the wait for the response
+  // head; a response that then stalls is ended by the stream idle timeout.
+  context_->config.stream_idle_timeout = absl::Seconds(30);
+  SocketPeer client = StartSession();
+  client.Write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+  SocketPeer up = AcceptUpstream();
+  up.ReadAvailable();
+  up.Write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345");
+  dispatcher_.AdvanceTime(absl::Seconds(29));
+  EXPECT_EQ(client.ReadAvailable(), "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345");
+  EXPECT_FALSE(client.PeerClosed());
+  dispatcher_.AdvanceTime(absl::Seconds(1));
+  EXPECT_TRUE(client.PeerClosed());  // the cut is visible: 5 of 10 bytes
+  EXPECT_TRUE(up.PeerClosed());
+  EXPECT_EQ(host_->counter("proxy.errors.stream_idle_timeout"), 1u);
+}
+
 }  // namespace
 }  // namespace weft::http

@@ -82,6 +82,11 @@ void ProxyStream::DecodeHeaders(RequestHeaders& headers, bool end_stream) {
   if (manager_.context().host.access_logger() != nullptr) start_system_ = time.SystemNow();
   request_ = &headers;
   request_complete_ = end_stream;
+  last_activity_ = start_;
+  stream_idle_timeout_ = manager_.context().config.stream_idle_timeout;
+  if (stream_idle_timeout_ > absl::ZeroDuration()) {
+    manager_.ScheduleDeadline(start_ + stream_idle_timeout_);
+  }
   grpc_ = IsGrpcRequest(headers);
   manager_.context().stats.http_rq_total.Inc();
   if (manager_.context().host.tracing()) {
@@ -95,6 +100,7 @@ void ProxyStream::DecodeHeaders(RequestHeaders& headers, bool end_stream) {
 void ProxyStream::DecodeData(network::Buffer& data, bool end_stream) {
   if (done_) return;
   bytes_received_ += data.size();
+  if (stream_idle_timeout_ > absl::ZeroDuration()) last_activity_ = Now();
   if (end_stream) request_complete_ = true;
   if (retry_policy_.has_value() && body_replayable_) {
     if (replay_.size() + data.size() > route_->retry.max_replay_bytes) {
@@ -451,16 +457,31 @@ void ProxyStream::OnAttemptFailed(const resilience::AttemptOutcome& outcome,
 // ---- Timers -----------------------------------------------------------------
 
 absl::Time ProxyStream::deadline() const {
+  const absl::Time idle = stream_idle_timeout_ > absl::ZeroDuration()
+                              ? last_activity_ + stream_idle_timeout_
+                              : absl::InfiniteFuture();
+  if (response_started_) return idle;
   absl::Time next = std::min(request_deadline_, std::min(retry_at_, fault_delay_until_));
   if (attempt_ != nullptr && attempt_->encoder != nullptr) {
     next = std::min(next, attempt_->per_try_deadline);
   }
-  return response_started_ ? absl::InfiniteFuture() : next;
+  return std::min(next, idle);
 }
 
 void ProxyStream::OnDeadline() {
-  if (done_ || response_started_) return;
+  if (done_) return;
   const absl::Time now = Now();
+  if (stream_idle_timeout_ > absl::ZeroDuration() && now >= last_activity_ + stream_idle_timeout_) {
+    WEFT_LOG(kDebug, "stream idle for %s: ended", absl::FormatDuration(stream_idle_timeout_));
+    ReportAttempt(upstream::UpstreamResult::kSuccess);  // not the endpoint's fault
+    EndAttempt(/*reset=*/true);
+    LocalReply(504, "stream_idle_timeout");  // a reset if the response had started
+    return;
+  }
+  if (response_started_) {
+    manager_.ScheduleDeadline(deadline());  // idle check again later
+    return;
+  }
   if (now >= request_deadline_) {
     request_deadline_ = absl::InfiniteFuture();
     cluster_->stats().upstream_rq_timeout.Inc();
@@ -540,6 +561,7 @@ void ProxyStream::Attempt::OnBelowWriteBufferLowWatermark() {
 }
 
 void ProxyStream::OnResponseHeaders(ResponseHeaders& headers, bool end_stream) {
+  if (stream_idle_timeout_ > absl::ZeroDuration()) last_activity_ = Now();
   resilience::AttemptOutcome outcome;
   outcome.kind = resilience::AttemptOutcome::Kind::kResponse;
   outcome.http_status = headers.status;
@@ -558,6 +580,7 @@ void ProxyStream::OnResponseHeaders(ResponseHeaders& headers, bool end_stream) {
 }
 
 void ProxyStream::OnResponseData(network::Buffer& data, bool end_stream) {
+  if (stream_idle_timeout_ > absl::ZeroDuration()) last_activity_ = Now();
   if (end_stream) EndAttempt(/*reset=*/false);
   bytes_sent_ += data.size();
   downstream_.EncodeData(data, end_stream);

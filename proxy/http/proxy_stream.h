@@ -150,6 +150,10 @@ class ProxyStream final : public RequestDecoder {
   absl::string_view retry_blocked_reason_;
 
   absl::Time request_deadline_ = absl::InfiniteFuture();
+  // No bytes either way since `last_activity_` + the listener's stream idle
+  // timeout ends the stream (checked lazily when the connection's timer fires).
+  absl::Time last_activity_;
+  absl::Duration stream_idle_timeout_ = absl::ZeroDuration();
   absl::Time start_;         // monotonic, for the duration
   absl::Time start_system_;  // wall clock, for the access log
   observability::TraceContext trace_;

@@ -71,7 +71,7 @@ bool Connection::ApplyIoResult(IoResult& result, bool from_read) {
   transport_wants_write_ = result.wants_write;
   if (from_read) transport_read_pending_ = result.read_pending;
   if (result.close) {
-    close_detail_ = std::move(result.close_detail);
+    close_detail_ = transport_->close_detail();
     CloseSocket(result.close_reason, /*notify=*/true);
     return false;
   }
@@ -112,7 +112,7 @@ void Connection::OnReady(uint32_t ready) {
 
 void Connection::DoRead() {
   const bool was_ready = transport_ready_;
-  IoResult result = transport_->DoRead(read_buffer_, buffer_limit_);
+  IoResult result = TransportRead();
   bytes_received_ += result.bytes;
   if (!ApplyIoResult(result, /*from_read=*/true)) return;
   if (result.connected) {
@@ -150,7 +150,7 @@ void Connection::MaybeScheduleRead() {
 }
 
 void Connection::DoWrite() {
-  IoResult result = transport_->DoWrite(write_buffer_, write_shutdown_requested_);
+  IoResult result = TransportWrite();
   bytes_sent_ += result.bytes;
   if (!ApplyIoResult(result, /*from_read=*/false)) return;
   if (write_buffer_.empty() && !transport_wants_write_ && state_ == State::kClosing) {

@@ -104,6 +104,16 @@ class Connection {
   // result closed the connection.
   bool ApplyIoResult(IoResult& result, bool from_read);
   void FireConnected();
+  // The transport's DoRead/DoWrite; plaintext is called directly (inlined).
+  IoResult TransportRead() {
+    return owned_transport_ == nullptr ? raw_transport_.DoRead(read_buffer_, buffer_limit_)
+                                       : owned_transport_->DoRead(read_buffer_, buffer_limit_);
+  }
+  IoResult TransportWrite() {
+    return owned_transport_ == nullptr
+               ? raw_transport_.DoWrite(write_buffer_, write_shutdown_requested_)
+               : owned_transport_->DoWrite(write_buffer_, write_shutdown_requested_);
+  }
   void MaybeScheduleRead();
   void CheckWatermarks();
   std::weak_ptr<bool> alive_token() const { return alive_; }

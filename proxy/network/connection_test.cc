@@ -137,9 +137,9 @@ class RefusingTransport : public TransportSocket {
     IoResult r;
     r.close = true;
     r.close_reason = CloseReason::kTlsHandshakeFailed;
-    r.close_detail = "mtls_wrong_identity: test";
     return r;
   }
+  std::string close_detail() const override { return "mtls_wrong_identity: test"; }
   IoResult DoWrite(Buffer&, bool) override { return IoResult(); }
   void OnFdClosing(bool graceful) override { ++closing; }
   bool handshake_complete() const override { return false; }

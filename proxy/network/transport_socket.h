@@ -59,10 +59,10 @@ struct IoResult {
   bool end_stream = false;
   // The handshake completed during this call (TLS only; raw never sets it).
   bool connected = false;
-  // The connection must close; `close_reason` and `close_detail` say why.
+  // The connection must close; `close_reason` says why, and the transport's
+  // close_detail() explains it.
   bool close = false;
   CloseReason close_reason = CloseReason::kRemoteReset;
-  std::string close_detail;
   // State after the call, so that the Connection can choose its events without
   // asking again: the transport has bytes of its own to write (handshake
   // messages, ciphertext the fd did not take yet)...
@@ -104,6 +104,11 @@ class TransportSocket {
   virtual bool handshake_complete() const = 0;
 
   virtual const PeerInfo& peer_info() const = 0;
+
+  // After a result with `close`: "<reason>: <explanation>" (e.g.
+  // "mtls_wrong_identity: ..."), or empty when the CloseReason says it all.
+  // Kept out of IoResult so that the data path never builds a string.
+  virtual std::string close_detail() const { return std::string(); }
 };
 
 }  // namespace weft::network

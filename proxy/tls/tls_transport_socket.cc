@@ -244,7 +244,7 @@ void TlsTransportSocket::Fail(IoResult& result, CloseReason reason, std::string 
   ERR_clear_error();
   result.close = true;
   result.close_reason = reason;
-  result.close_detail = std::move(detail);
+  close_detail_ = std::move(detail);
 }
 
 void TlsTransportSocket::FinishResult(IoResult& result) const {

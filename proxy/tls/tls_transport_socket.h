@@ -87,6 +87,7 @@ class TlsTransportSocket final : public network::TransportSocket {
   void OnFdClosing(bool graceful) override;
   bool handshake_complete() const override { return handshake_done_; }
   const network::PeerInfo& peer_info() const override { return peer_info_; }
+  std::string close_detail() const override { return close_detail_; }
 
   const TlsContext& context() const { return *context_; }
 
@@ -131,6 +132,7 @@ class TlsTransportSocket final : public network::TransportSocket {
   std::string session_key_;
   // Set by VerifyPeer when it rejects, so that the handshake error names it.
   std::string verify_failure_;
+  std::string close_detail_;
   network::PeerInfo peer_info_;
 };
 
