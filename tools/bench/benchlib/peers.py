@@ -140,4 +140,7 @@ clusters:
     endpoints:
       - {{address: 127.0.0.1, port: {up}}}
 """.format(admin=admin_port, port=port, up=upstream_port))
-    return [binary, "--config=" + conf, "--concurrency=1", "--log_level=warn"]
+    # WEFT_BENCH_PROXY_ARGS adds flags, e.g. "--tracing=false --request_metrics=false"
+    # to compare with peers that do no telemetry.
+    extra = os.environ.get("WEFT_BENCH_PROXY_ARGS", "").split()
+    return [binary, "--config=" + conf, "--concurrency=1", "--log_level=warn"] + extra
