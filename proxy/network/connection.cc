@@ -67,15 +67,10 @@ void Connection::UpdateEvents() {
   }
 }
 
-bool Connection::ApplyIoResult(IoResult& result, bool from_read) {
-  transport_wants_write_ = result.wants_write;
-  if (from_read) transport_read_pending_ = result.read_pending;
-  if (result.close) {
-    close_detail_ = transport_->close_detail();
-    CloseSocket(result.close_reason, /*notify=*/true);
-    return false;
-  }
-  return true;
+void Connection::CloseFromTransport(CloseReason reason) {
+  transport_wants_write_ = false;
+  close_detail_ = transport_->close_detail();
+  CloseSocket(reason, /*notify=*/true);
 }
 
 void Connection::FireConnected() {
@@ -132,9 +127,9 @@ void Connection::DoRead() {
   MaybeScheduleRead();
 }
 
-void Connection::MaybeScheduleRead() {
+void Connection::ScheduleRead() {
   // A TLS socket may hold decodable bytes that the fd will not signal again.
-  if (!transport_read_pending_ || read_posted_ || state_ != State::kOpen || read_eof_ ||
+  if (read_posted_ || state_ != State::kOpen || read_eof_ ||
       read_disable_count_ > 0 || read_buffer_.size() >= buffer_limit_) {
     return;
   }

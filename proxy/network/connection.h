@@ -101,9 +101,22 @@ class Connection {
   void UpdateEvents();
   void CloseSocket(CloseReason reason, bool notify, bool graceful = false);
   // Records the transport's state (read_pending only from reads); false if the
-  // result closed the connection.
-  bool ApplyIoResult(IoResult& result, bool from_read);
+  // result closed the connection. Inline: it runs after every syscall batch.
+  bool ApplyIoResult(const IoResult& result, bool from_read) {
+    if (result.close) {
+      CloseFromTransport(result.close_reason);
+      return false;
+    }
+    transport_wants_write_ = result.wants_write;
+    if (from_read) transport_read_pending_ = result.read_pending;
+    return true;
+  }
+  void CloseFromTransport(CloseReason reason);
   void FireConnected();
+  void MaybeScheduleRead() {
+    if (transport_read_pending_) ScheduleRead();
+  }
+  void ScheduleRead();
   // The transport's DoRead/DoWrite; plaintext is called directly (inlined).
   IoResult TransportRead() {
     return owned_transport_ == nullptr ? raw_transport_.DoRead(read_buffer_, buffer_limit_)
@@ -114,7 +127,6 @@ class Connection {
                ? raw_transport_.DoWrite(write_buffer_, write_shutdown_requested_)
                : owned_transport_->DoWrite(write_buffer_, write_shutdown_requested_);
   }
-  void MaybeScheduleRead();
   void CheckWatermarks();
   std::weak_ptr<bool> alive_token() const { return alive_; }
 
