@@ -33,6 +33,15 @@ class HeaderMap {
   // Removes every field whose name equals one of `names` (case-insensitive),
   // in one pass over the fields: cheaper than one Remove() per name.
   void RemoveAll(std::initializer_list<absl::string_view> names);
+  // Removes every field whose name satisfies `pred(name)`, in one pass.
+  template <typename Pred>
+  void RemoveIf(Pred&& pred) {
+    for (Entry& e : entries_) {
+      if (!e.removed && pred(absl::string_view(arena_.data() + e.name_offset, e.name_length))) {
+        e.removed = true;
+      }
+    }
+  }
 
   // Building a field from pieces, straight into the arena (for the parser):
   // StartField(), then AppendName() and AppendValue() as the bytes arrive.

@@ -161,22 +161,29 @@ void RemoveHopByHopFields(HeaderMap& headers) {
     if (IsHopByHopField(name)) any = true;
   });
   if (!any) return;
+  // Fields the Connection field names are this hop's too (besides the usual
+  // "keep-alive" and "close" tokens, which name no field).
+  absl::InlinedVector<absl::string_view, 4> named;
   if (auto connection = headers.Get("connection")) {
-    std::vector<std::string> named;
     for (absl::string_view token : absl::StrSplit(*connection, ',')) {
       token = absl::StripAsciiWhitespace(token);
-      if (!token.empty()) named.emplace_back(token);
+      if (!token.empty() && !absl::EqualsIgnoreCase(token, "keep-alive") &&
+          !absl::EqualsIgnoreCase(token, "close")) {
+        named.push_back(token);
+      }
     }
-    for (const std::string& n : named) headers.Remove(n);
-  }
-  for (absl::string_view name : {"connection", "keep-alive", "proxy-connection",
-                                 "transfer-encoding", "upgrade", "trailer"}) {
-    headers.Remove(name);
   }
   // te: only "trailers" may cross a hop (HTTP/2 allows nothing else).
-  if (auto te = headers.Get("te"); te.has_value() && !absl::EqualsIgnoreCase(*te, "trailers")) {
-    headers.Remove("te");
-  }
+  auto te = headers.Get("te");
+  const bool drop_te = te.has_value() && !absl::EqualsIgnoreCase(*te, "trailers");
+  // One pass; the views above point into the arena, which removal leaves alone.
+  headers.RemoveIf([&](absl::string_view name) {
+    if (IsHopByHopField(name)) return name.size() != 2 || drop_te;  // size 2: "te"
+    for (absl::string_view n : named) {
+      if (absl::EqualsIgnoreCase(n, name)) return true;
+    }
+    return false;
+  });
 }
 
 void EncodeChunk(absl::string_view data, network::Buffer& out) {

@@ -50,3 +50,42 @@ TEST(Http1EncoderTest, LocalReplyCarriesReason) {
 
 }  // namespace
 }  // namespace weft::http
+
+namespace weft::http {
+namespace {
+
+std::string Names(const HeaderMap& h) {
+  std::string out;
+  h.ForEach([&](absl::string_view name, absl::string_view value) {
+    out += std::string(name) + "=" + std::string(value) + ";";
+  });
+  return out;
+}
+
+TEST(RemoveHopByHopFieldsTest, DropsConnectionFieldsAndTheOnesConnectionNames) {
+  HeaderMap h;
+  h.Add("Connection", "keep-alive, X-Drop");
+  h.Add("X-Drop", "1");
+  h.Add("Keep-Alive", "timeout=5");
+  h.Add("Transfer-Encoding", "chunked");
+  h.Add("Upgrade", "websocket");
+  h.Add("TE", "trailers");
+  h.Add("X-Keep", "2");
+  RemoveHopByHopFields(h);
+  EXPECT_EQ(Names(h), "TE=trailers;X-Keep=2;");  // te: trailers may cross a hop
+}
+
+TEST(RemoveHopByHopFieldsTest, TeOtherThanTrailersIsDroppedAndPlainHeadersStay) {
+  HeaderMap h;
+  h.Add("te", "gzip");
+  h.Add("content-type", "text/plain");
+  RemoveHopByHopFields(h);
+  EXPECT_EQ(Names(h), "content-type=text/plain;");
+  HeaderMap plain;
+  plain.Add("host", "a");
+  RemoveHopByHopFields(plain);
+  EXPECT_EQ(Names(plain), "host=a;");
+}
+
+}  // namespace
+}  // namespace weft::http
