@@ -1,7 +1,7 @@
 # The two commands (run as root on Debian 12; each installs what is missing and builds):
 #   make demo   - the local mesh demo
 #   make test   - every test (unit, e2e in network namespaces, sanitizers, fuzzing)
-.PHONY: demo test test-quick setup build bench clean-stale
+.PHONY: demo test test-quick test-full setup build bench clean-stale
 
 demo: setup
 	/usr/bin/python3 e2e/demo.py
@@ -11,6 +11,9 @@ test:
 
 test-quick:
 	tools/ci/test_all.sh --quick
+
+test-full:
+	tools/ci/test_all.sh --full
 
 setup:
 	tools/bootstrap/setup.sh
