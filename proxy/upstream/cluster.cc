@@ -128,7 +128,10 @@ Cluster::Cluster(event::Dispatcher& dispatcher, const config::Cluster& config,
   }
 }
 
-Cluster::~Cluster() = default;
+Cluster::~Cluster() {
+  // This worker's share of the gauge leaves with the cluster.
+  stats_.outlier_ejections_active.Sub(outlier_active_reported_);
+}
 
 void Cluster::UpdateEndpoints(const std::vector<config::Endpoint>& endpoints) {
   config_.endpoints = endpoints;
@@ -209,11 +212,28 @@ void Cluster::OnAttemptEnd(const Pick& pick, UpstreamResult result, absl::Durati
   if (i < 0) return;
   endpoints_.OnRequestEnd(i);
   if (result == UpstreamResult::kSuccess) lb_->OnRequestComplete(i, latency);
-  if (outlier_ != nullptr) outlier_->OnResult(i, result, dispatcher_.time_source().MonotonicNow());
+  if (outlier_ != nullptr) {
+    outlier_->OnResult(i, result, dispatcher_.time_source().MonotonicNow());
+    SyncOutlierStats();
+  }
+}
+
+void Cluster::SyncOutlierStats() {
+  const OutlierDetector::Stats& s = outlier_->stats();
+  if (s.ejections_total > outlier_ejections_reported_) {
+    stats_.outlier_ejections_total.Inc(s.ejections_total - outlier_ejections_reported_);
+    outlier_ejections_reported_ = s.ejections_total;
+  }
+  const int64_t active = static_cast<int64_t>(s.ejections_active);
+  if (active != outlier_active_reported_) {
+    stats_.outlier_ejections_active.Add(active - outlier_active_reported_);
+    outlier_active_reported_ = active;
+  }
 }
 
 void Cluster::OnOutlierTimer() {
   outlier_->Evaluate(dispatcher_.time_source().MonotonicNow());
+  SyncOutlierStats();
   outlier_timer_->Enable(config_.outlier_detection.interval);
 }
 

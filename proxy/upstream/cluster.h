@@ -70,6 +70,8 @@ class Cluster {
   // The index of the pick's endpoint now (endpoints may have changed since).
   int CurrentIndex(const Pick& pick) const;
   void OnOutlierTimer();
+  // Brings the outlier gauges and counters up to the detector's numbers.
+  void SyncOutlierStats();
 
   event::Dispatcher& dispatcher_;
   config::Cluster config_;
@@ -79,6 +81,8 @@ class Cluster {
   std::unique_ptr<LbPolicy> lb_;
   std::unique_ptr<OutlierDetector> outlier_;
   std::unique_ptr<HealthChecker> health_checker_;
+  uint64_t outlier_ejections_reported_ = 0;
+  int64_t outlier_active_reported_ = 0;
   std::unique_ptr<event::Timer> outlier_timer_;
   std::unique_ptr<resilience::CircuitBreaker> breaker_;
   absl::flat_hash_map<std::string, std::shared_ptr<ConnectionPool>> pools_;

@@ -67,3 +67,33 @@ TEST_F(ClusterManagerTest, OtherChangesReplaceTheClusterButHoldersKeepTheOld) {
 
 }  // namespace
 }  // namespace weft::upstream
+
+namespace weft::upstream {
+namespace {
+
+TEST(ClusterOutlierStatsTest, EjectionsShowInTheClusterStats) {
+  testing::FakeDispatcher dispatcher;
+  stats::Scope scope;
+  FixedRandom random({0, 1, 2, 3});
+  config::Cluster c = MakeCluster("svc", {1001, 1002, 1003});
+  c.outlier_detection.enabled = true;
+  c.outlier_detection.consecutive_5xx = 2;
+  c.outlier_detection.max_ejection_percent = 50;
+  Cluster cluster(dispatcher, c, scope, random, "");
+  Cluster::Pick pick = cluster.PickEndpoint(nullptr, LbContext{});
+  ASSERT_GE(pick.endpoint, 0);
+  for (int i = 0; i < 2; ++i) {
+    cluster.OnAttemptStart(pick);
+    cluster.OnAttemptEnd(pick, UpstreamResult::kHttp5xx, absl::Milliseconds(1));
+  }
+  EXPECT_EQ(scope.gauge("cluster.svc.outlier_ejections_active").value(), 1);
+  EXPECT_EQ(scope.counter("cluster.svc.outlier_ejections_total").value(), 1u);
+  EXPECT_TRUE(cluster.endpoints().ejected(pick.endpoint));
+  // The ejection ends by itself (base ejection time 30 s) at the next evaluation.
+  dispatcher.AdvanceTime(absl::Seconds(40));
+  EXPECT_EQ(scope.gauge("cluster.svc.outlier_ejections_active").value(), 0);
+  EXPECT_EQ(scope.counter("cluster.svc.outlier_ejections_total").value(), 1u);
+}
+
+}  // namespace
+}  // namespace weft::upstream

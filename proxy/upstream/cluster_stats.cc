@@ -16,6 +16,12 @@ ClusterStats::ClusterStats(stats::Scope& scope, const std::string& name)
           scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_retry_overflow"))),
       upstream_rq_timeout(scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_timeout"))),
       upstream_rq_per_try_timeout(
-          scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_per_try_timeout"))) {}
+          scope.counter(absl::StrCat("cluster.", name, ".upstream_rq_per_try_timeout"))),
+      upstream_cx_active(scope.gauge(absl::StrCat("cluster.", name, ".upstream_cx_active"))),
+      upstream_cx_overflow(scope.counter(absl::StrCat("cluster.", name, ".upstream_cx_overflow"))),
+      outlier_ejections_active(
+          scope.gauge(absl::StrCat("cluster.", name, ".outlier_ejections_active"))),
+      outlier_ejections_total(
+          scope.counter(absl::StrCat("cluster.", name, ".outlier_ejections_total"))) {}
 
 }  // namespace weft::upstream

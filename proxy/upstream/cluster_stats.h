@@ -21,6 +21,10 @@ struct ClusterStats {
   stats::Counter& upstream_rq_retry_overflow;  // retries refused by the budget / max_retries
   stats::Counter& upstream_rq_timeout;         // request timeouts (504)
   stats::Counter& upstream_rq_per_try_timeout;
+  stats::Gauge& upstream_cx_active;              // pooled connections open
+  stats::Counter& upstream_cx_overflow;          // refused: max_connections reached
+  stats::Gauge& outlier_ejections_active;        // endpoints ejected now
+  stats::Counter& outlier_ejections_total;
 };
 
 }  // namespace weft::upstream

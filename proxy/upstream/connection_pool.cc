@@ -28,6 +28,7 @@ ConnectionPool::ConnectionPool(event::Dispatcher& dispatcher, network::Address a
 
 ConnectionPool::~ConnectionPool() {
   slots_.clear();  // give the slots back while the breaker surely exists
+  stats_.upstream_cx_active.Sub(static_cast<int64_t>(clients_.size()));
   clients_.clear();
 }
 
@@ -63,7 +64,10 @@ absl::StatusOr<CodecClient*> ConnectionPool::NewClient(HttpVersion version) {
   std::optional<resilience::CircuitBreaker::Handle> slot;
   if (breaker_ != nullptr) {
     slot = breaker_->TryAcquire(resilience::CircuitBreaker::Resource::kConnection);
-    if (!slot.has_value()) return absl::ResourceExhaustedError("circuit_open");
+    if (!slot.has_value()) {
+      stats_.upstream_cx_overflow.Inc();
+      return absl::ResourceExhaustedError("circuit_open");
+    }
   }
   stats_.upstream_cx_total.Inc();
   absl::StatusOr<std::unique_ptr<network::Connection>> connection = Connect(options_.buffer_limit);
@@ -79,6 +83,7 @@ absl::StatusOr<CodecClient*> ConnectionPool::NewClient(HttpVersion version) {
   auto client = std::make_unique<CodecClient>(dispatcher_, owner, std::move(*connection), o);
   CodecClient* raw = client.get();
   clients_[raw] = std::move(client);
+  stats_.upstream_cx_active.Add(1);
   if (slot.has_value()) slots_.emplace(raw, std::move(*slot));
   if (version == HttpVersion::kHttp2) h2_.push_back(raw);
   ArmIdleTimer();
@@ -109,6 +114,7 @@ void ConnectionPool::OnClientClosed(CodecClient& client) {
   slots_.erase(&client);
   auto it = clients_.find(&client);
   if (it == clients_.end()) return;
+  stats_.upstream_cx_active.Sub(1);
   std::unique_ptr<CodecClient> owned = std::move(it->second);
   clients_.erase(it);
   dispatcher_.DeferDelete(std::move(owned));  // we may be inside its callback
