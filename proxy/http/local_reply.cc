@@ -1,6 +1,7 @@
 #include "proxy/http/local_reply.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "proxy/http/http1_encoder.h"
 
@@ -24,6 +25,13 @@ int GrpcStatusForHttpStatus(int http_status) {
     case 504: return 4;   // DEADLINE_EXCEEDED
     default: return 2;    // UNKNOWN
   }
+}
+
+std::optional<int> GrpcStatusOf(const HeaderMap& fields) {
+  auto status = fields.Get("grpc-status");
+  int value;
+  if (!status.has_value() || !absl::SimpleAtoi(*status, &value)) return std::nullopt;
+  return value;
 }
 
 LocalReply MakeLocalReply(int status, absl::string_view reason, bool grpc) {

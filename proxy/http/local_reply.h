@@ -8,6 +8,7 @@
 //
 // Stateless functions.
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -22,6 +23,9 @@ bool IsGrpcRequest(const RequestHeaders& request);
 // UNAVAILABLE, 404/501 -> UNIMPLEMENTED, 403 -> PERMISSION_DENIED, 401 ->
 // UNAUTHENTICATED, 429 -> RESOURCE_EXHAUSTED, 400 -> INTERNAL, else UNKNOWN.
 int GrpcStatusForHttpStatus(int http_status);
+
+// The grpc-status of a header or trailer block, if it has a valid one.
+std::optional<int> GrpcStatusOf(const HeaderMap& fields);
 
 struct LocalReply {
   ResponseHeaders headers;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -30,10 +29,9 @@ class Fd {
   int fd_;
 };
 
-int RemainingMs(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+int RemainingMs(const TimeSource& time, absl::Time deadline) {
+  const int64_t left = absl::ToInt64Milliseconds(deadline - time.MonotonicNow());
+  return left < 0 ? 0 : static_cast<int>(left);
 }
 
 }  // namespace
@@ -74,15 +72,14 @@ absl::StatusOr<std::string> SocketHttpFetcher::Request(const std::string& method
   } else {
     return absl::InvalidArgumentError(absl::StrCat("\"", host, "\" is not an IP address"));
   }
-  // The one place meshctl reads the clock for a network deadline: a CLI call.
-  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout_);
+  const absl::Time deadline = time_.MonotonicNow() + timeout_;
   Fd fd(::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return absl::UnavailableError(absl::StrCat("socket: ", strerror(errno)));
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0 && errno != EINPROGRESS) {
     return absl::UnavailableError(absl::StrCat("connect ", host_port, ": ", strerror(errno)));
   }
   pollfd p{fd.get(), POLLOUT, 0};
-  if (::poll(&p, 1, RemainingMs(deadline)) != 1) {
+  if (::poll(&p, 1, RemainingMs(time_, deadline)) != 1) {
     return absl::UnavailableError(absl::StrCat("connect ", host_port, ": timed out"));
   }
   int err = 0;
@@ -96,7 +93,7 @@ absl::StatusOr<std::string> SocketHttpFetcher::Request(const std::string& method
   size_t sent = 0;
   while (sent < request.size()) {
     pollfd w{fd.get(), POLLOUT, 0};
-    if (::poll(&w, 1, RemainingMs(deadline)) != 1) {
+    if (::poll(&w, 1, RemainingMs(time_, deadline)) != 1) {
       return absl::UnavailableError(absl::StrCat(host_port, ": timed out sending"));
     }
     const ssize_t n = ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
@@ -110,7 +107,7 @@ absl::StatusOr<std::string> SocketHttpFetcher::Request(const std::string& method
   char buf[16384];
   while (response.size() < kMaxResponse) {
     pollfd r{fd.get(), POLLIN, 0};
-    if (::poll(&r, 1, RemainingMs(deadline)) != 1) {
+    if (::poll(&r, 1, RemainingMs(time_, deadline)) != 1) {
       return absl::UnavailableError(absl::StrCat(host_port, path, ": timed out reading"));
     }
     const ssize_t n = ::recv(fd.get(), buf, sizeof(buf), 0);

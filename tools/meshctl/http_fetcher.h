@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/time/time_source.h"
 
 namespace weft::meshctl {
 
@@ -33,10 +34,12 @@ class HttpFetcher {
                                            const std::string& path) = 0;
 };
 
-// Plain HTTP/1.1 over a blocking socket with an overall deadline per request.
+// Plain HTTP/1.1 over a blocking socket with an overall deadline per request,
+// measured on `time` (which must outlive the fetcher).
 class SocketHttpFetcher : public HttpFetcher {
  public:
-  explicit SocketHttpFetcher(absl::Duration timeout) : timeout_(timeout) {}
+  SocketHttpFetcher(absl::Duration timeout, const TimeSource& time)
+      : timeout_(timeout), time_(time) {}
   absl::StatusOr<std::string> Get(const std::string& host_port, const std::string& path) override;
   absl::StatusOr<std::string> Post(const std::string& host_port, const std::string& path) override;
 
@@ -44,6 +47,7 @@ class SocketHttpFetcher : public HttpFetcher {
   absl::StatusOr<std::string> Request(const std::string& method, const std::string& host_port,
                                       const std::string& path);
   const absl::Duration timeout_;
+  const TimeSource& time_;
 };
 
 // Canned bodies keyed by "host_port path"; a missing key is kUnavailable. Each

@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
     return weft::meshctl::kExitOk;
   }
   // Every command below reads HTTP endpoints of the proxies or the control plane.
-  weft::meshctl::SocketHttpFetcher http(absl::Seconds(5));
+  weft::meshctl::SocketHttpFetcher http(absl::Seconds(5), weft::RealTimeSource::Instance());
   env.http = &http;
   env.sleep = [](absl::Duration d) { absl::SleepFor(d); };
   if (command == "proxy-config") return weft::meshctl::RunProxyConfig(rest, env);
