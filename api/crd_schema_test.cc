@@ -1,7 +1,8 @@
 // Checks the mesh.weft.dev CustomResourceDefinitions in api/crds/ and validates the
 // example manifests in api/examples/ against their OpenAPI v3 schemas with a small
 // validator covering the schema keywords the CRDs use (type, properties, required,
-// items, enum, minimum/maximum, minLength/maxLength, maxProperties, pattern).
+// items, enum, minimum/maximum, minLength/maxLength, maxProperties, pattern,
+// additionalProperties).
 
 #include <regex>
 #include <string>
@@ -21,8 +22,13 @@ void Validate(const YAML::Node& schema, const YAML::Node& value, const std::stri
   if (type == "object") {
     if (!value.IsMap()) return fail("expected an object");
     const YAML::Node properties = schema["properties"];
+    const YAML::Node additional = schema["additionalProperties"];
     for (const auto& entry : value) {
       const std::string key = entry.first.as<std::string>();
+      if ((!properties || !properties[key]) && additional) {
+        Validate(additional, entry.second, path + "." + key, errors);
+        continue;
+      }
       if (!properties || !properties[key]) {
         fail("unknown field \"" + key + "\"");
         continue;
@@ -86,6 +92,7 @@ void ExpectStructural(const YAML::Node& schema, const std::string& path) {
     }
   }
   if (schema["items"]) ExpectStructural(schema["items"], path + "[]");
+  if (schema["additionalProperties"]) ExpectStructural(schema["additionalProperties"], path + ".*");
 }
 
 struct Case {
@@ -99,6 +106,10 @@ const Case kCases[] = {
     {"api/crds/trafficpolicy.yaml", "api/examples/trafficpolicy.yaml", "TrafficPolicy",
      "trafficpolicies"},
     {"api/crds/workload.yaml", "api/examples/workload.yaml", "Workload", "workloads"},
+    {"api/crds/peerauthentication.yaml", "api/examples/peerauthentication.yaml",
+     "PeerAuthentication", "peerauthentications"},
+    {"api/crds/authorizationpolicy.yaml", "api/examples/authorizationpolicy.yaml",
+     "AuthorizationPolicy", "authorizationpolicies"},
 };
 
 YAML::Node SchemaOf(const YAML::Node& crd) {
@@ -169,6 +180,35 @@ colour: blue
            YAML::Load("{address: 10.0.0.1}"), "spec", &missing);
   ASSERT_EQ(missing.size(), 1u);
   EXPECT_EQ(missing[0], "spec: missing \"serviceAccount\"");
+}
+
+TEST(CrdSchemaTest, InvalidSecurityPoliciesAreRejected) {
+  std::vector<std::string> errors;
+  Validate(SchemaOf(YAML::LoadFile("api/crds/peerauthentication.yaml"))["properties"]["spec"],
+           YAML::Load("{mtls: {mode: OFF}, portLevelMtls: {9090: {mode: LOOSE}}}"), "spec",
+           &errors);
+  std::string all = ::testing::PrintToString(errors);
+  EXPECT_EQ(errors.size(), 2u) << all;
+  EXPECT_NE(all.find("spec.mtls.mode"), std::string::npos) << all;
+  EXPECT_NE(all.find("spec.portLevelMtls.9090.mode"), std::string::npos) << all;
+
+  errors.clear();
+  Validate(SchemaOf(YAML::LoadFile("api/crds/authorizationpolicy.yaml"))["properties"]["spec"],
+           YAML::Load(R"(
+action: AUDIT
+rules:
+- from: [{source: {principals: ["frontend"]}}]
+  to: [{operation: {ports: [70000]}}]
+  when: [{key: source.ip, values: ["10.0.0.1"]}]
+)"),
+           "spec", &errors);
+  all = ::testing::PrintToString(errors);
+  EXPECT_EQ(errors.size(), 4u) << all;
+  EXPECT_NE(all.find("spec.action"), std::string::npos) << all;
+  EXPECT_NE(all.find("spec.rules[0].from[0].source.principals[0]"), std::string::npos) << all;
+  EXPECT_NE(all.find("spec.rules[0].to[0].operation.ports[0]: above maximum"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.rules[0].when[0].key"), std::string::npos) << all;
 }
 
 }  // namespace

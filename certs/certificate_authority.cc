@@ -383,5 +383,39 @@ absl::StatusOr<std::string> CertificateAuthority::Sign(absl::string_view csr_pem
   return absl::StrCat(*leaf_pem, intermediate_cert_pem_);
 }
 
+absl::StatusOr<std::string> CertificateAuthority::IssueServingCertificate(
+    EVP_PKEY* subject_key, const std::vector<std::string>& dns_names, absl::Duration ttl) const {
+  if (subject_key == nullptr || dns_names.empty()) {
+    return absl::InvalidArgumentError("a serving certificate needs a key and at least one DNS name");
+  }
+  for (const std::string& name : dns_names) {
+    if (name.empty() || std::any_of(name.begin(), name.end(), [](char c) {
+          return c <= ' ' || c > '~';
+        })) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", absl::CHexEscape(name.substr(0, 300)), "' is not a DNS name"));
+    }
+  }
+  if (ttl <= absl::ZeroDuration()) ttl = options_.default_leaf_ttl;
+  const absl::Time now = time_.SystemNow();
+  if (now >= not_after_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "CA certificate expired at ", absl::FormatTime(not_after_), "; cannot sign"));
+  }
+  CertificateSpec spec;
+  spec.subject_key = subject_key;
+  spec.common_name = dns_names.front();
+  spec.issuer_cert = intermediate_ != nullptr ? intermediate_.get() : root_.get();
+  spec.issuer_key = signing_key_->key();
+  spec.not_before = now - options_.backdate;
+  spec.not_after = std::min(now + ttl, not_after_);
+  spec.dns_sans = dns_names;
+  absl::StatusOr<bssl::UniquePtr<X509>> leaf = BuildCertificate(spec);
+  if (!leaf.ok()) return leaf.status();
+  absl::StatusOr<std::string> leaf_pem = CertificateToPem(leaf->get());
+  if (!leaf_pem.ok()) return leaf_pem.status();
+  return absl::StrCat(*leaf_pem, intermediate_cert_pem_);
+}
+
 }  // namespace certs
 }  // namespace weft

@@ -28,6 +28,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -106,6 +107,15 @@ class CertificateAuthority {
   //   kFailedPrecondition: the CA's certificate has expired.
   absl::StatusOr<std::string> Sign(absl::string_view csr_pem, const SpiffeId& granted,
                                    absl::Duration ttl = absl::ZeroDuration()) const;
+
+  // Issues a TLS serving certificate for `dns_names` (e.g. the injection
+  // webhook's "<svc>.<ns>.svc") with the public half of `subject_key`. Returns
+  // leaf PEM followed by the intermediate PEM, if any. kInvalidArgument when
+  // `dns_names` is empty or holds an empty or non-printable name;
+  // kFailedPrecondition when the CA's certificate has expired.
+  absl::StatusOr<std::string> IssueServingCertificate(EVP_PKEY* subject_key,
+                                                      const std::vector<std::string>& dns_names,
+                                                      absl::Duration ttl) const;
 
   const std::string& trust_domain() const { return options_.trust_domain; }
   const std::string& root_cert_pem() const { return root_cert_pem_; }

@@ -25,17 +25,27 @@ absl::Status AddConfExtension(X509V3_CTX* ctx, X509* cert, int nid, const char* 
 
 // Built as a GENERAL_NAME rather than config text, so that no byte of the URI
 // can be read as config syntax.
-absl::Status AddUriSan(X509* cert, const std::string& uri, bool critical) {
+absl::Status AddSubjectAltNames(X509* cert, const std::string& uri,
+                                const std::vector<std::string>& dns_names, bool critical) {
   bssl::UniquePtr<GENERAL_NAMES> names(GENERAL_NAMES_new());
-  bssl::UniquePtr<GENERAL_NAME> name(GENERAL_NAME_new());
-  bssl::UniquePtr<ASN1_IA5STRING> value(ASN1_IA5STRING_new());
-  if (names == nullptr || name == nullptr || value == nullptr ||
-      !ASN1_STRING_set(value.get(), uri.data(), static_cast<int>(uri.size()))) {
+  if (names == nullptr) return SslStatus(absl::StatusCode::kInternal, "building subjectAltName");
+  auto push = [&names](int type, const std::string& text) {
+    bssl::UniquePtr<GENERAL_NAME> name(GENERAL_NAME_new());
+    bssl::UniquePtr<ASN1_IA5STRING> value(ASN1_IA5STRING_new());
+    if (name == nullptr || value == nullptr ||
+        !ASN1_STRING_set(value.get(), text.data(), static_cast<int>(text.size()))) {
+      return false;
+    }
+    GENERAL_NAME_set0_value(name.get(), type, value.release());
+    return bssl::PushToStack(names.get(), std::move(name));
+  };
+  if (!uri.empty() && !push(GEN_URI, uri)) {
     return SslStatus(absl::StatusCode::kInternal, "building subjectAltName");
   }
-  GENERAL_NAME_set0_value(name.get(), GEN_URI, value.release());
-  if (!bssl::PushToStack(names.get(), std::move(name)) ||
-      !X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), critical ? 1 : 0,
+  for (const std::string& dns : dns_names) {
+    if (!push(GEN_DNS, dns)) return SslStatus(absl::StatusCode::kInternal, "building subjectAltName");
+  }
+  if (!X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), critical ? 1 : 0,
                          X509V3_ADD_DEFAULT)) {
     return SslStatus(absl::StatusCode::kInternal, "adding subjectAltName");
   }
@@ -120,9 +130,13 @@ absl::StatusOr<bssl::UniquePtr<X509>> BuildCertificate(const CertificateSpec& sp
       return s;
     }
   }
-  if (!spec.uri_san.empty()) {
+  if (!spec.uri_san.empty() || !spec.dns_sans.empty()) {
     const bool empty_subject = spec.common_name.empty() && spec.organization.empty();
-    if (absl::Status s = AddUriSan(cert.get(), spec.uri_san, empty_subject); !s.ok()) return s;
+    if (absl::Status s = AddSubjectAltNames(cert.get(), spec.uri_san, spec.dns_sans,
+                                            empty_subject);
+        !s.ok()) {
+      return s;
+    }
   }
   EVP_PKEY* signer = self_signed ? spec.subject_key : spec.issuer_key;
   if (!X509_sign(cert.get(), signer, EVP_sha256())) {

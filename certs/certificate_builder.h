@@ -10,6 +10,7 @@
 // Thread-safe; the spec's pointers are borrowed for the duration of the call.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -32,7 +33,8 @@ struct CertificateSpec {
   absl::Time not_after;
   bool is_ca = false;
   int path_length = -1;              // CA only; < 0 means unlimited.
-  std::string uri_san;               // The only subjectAltName; empty for none.
+  std::string uri_san;               // The URI subjectAltName; empty for none.
+  std::vector<std::string> dns_sans;  // DNS subjectAltNames (serving certificates).
 };
 
 // kInvalidArgument on an inconsistent spec, kInternal if BoringSSL fails.

@@ -24,14 +24,28 @@
 #include "control-plane/ca/join_token_store.h"
 #include "control-plane/ca/join_token_verifier.h"
 #include "control-plane/ca/rotating_authority.h"
+#include "control-plane/kube/create_kube_source.h"
 #include "control-plane/local/local_source.h"
 #include "control-plane/monitoring/monitoring.h"
 #include "control-plane/xds/xds_metrics.h"
+#include "control-plane/webhook/webhook_flags.h"
 #include "proxy/admin/admin_server.h"
 #include "proxy/network/address.h"
 #include "control-plane/xds/xds_server.h"
 
 ABSL_FLAG(std::string, mode, "local", "Where the mesh's config comes from: local.");
+ABSL_FLAG(std::string, source, "local",
+          "Where the service model comes from: local (--manifests) or kubernetes (the API "
+          "server: Services, EndpointSlices, Pods, Namespaces, TrafficPolicies, HTTPRoutes, "
+          "GRPCRoutes; see docs/kubernetes.md).");
+ABSL_FLAG(std::string, kubeconfig, "",
+          "--source=kubernetes: the kubeconfig file to use (its current-context). Empty: "
+          "in-cluster (the pod's service-account token and CA).");
+ABSL_FLAG(bool, kube_allow_insecure, false,
+          "--source=kubernetes: accept a kubeconfig with insecure-skip-tls-verify (the API "
+          "server is then not authenticated; throwaway clusters only).");
+ABSL_FLAG(int64_t, kube_page_size, 500,
+          "--source=kubernetes: objects per LIST page (limit/continue).");
 ABSL_FLAG(std::string, manifests, "/var/lib/weft/manifests",
           "Local mode: the directory of YAML manifests to serve (watched for changes).");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(1),
@@ -78,17 +92,23 @@ absl::StatusOr<weft::network::Address> ParseIpPort(const std::string& text) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Weft's control plane.\n\n"
-      "  mesh-control-plane --manifests=DIR [--xds_address=0.0.0.0:15010]\n\n"
+      "  mesh-control-plane --manifests=DIR [--xds_address=0.0.0.0:15010]\n"
+      "  mesh-control-plane --source=kubernetes [--kubeconfig=PATH]\n\n"
       "Local mode serves the Services, Workloads, HTTPRoutes, GRPCRoutes and\n"
       "TrafficPolicies of a directory of manifests to every proxy over xDS v3 (ADS,\n"
       "state-of-the-world and delta), and to proxyless gRPC clients (xds:///name).\n"
       "Invalid manifests are rejected with every problem named; the last good\n"
       "config stays in force. `meshctl proxy-status` shows each proxy's sync state.\n"
+      "--source=kubernetes lists and watches the same kinds (workloads from Pods)\n"
+      "from the API server, in-cluster or with --kubeconfig (docs/kubernetes.md).\n"
       "Monitoring (--monitoring_address, default 127.0.0.1:15014): /metrics,\n"
       "/debug/model, /debug/proxies, /ready (and /debug/certs with the CA).\n"
       "Certificates: --ca_dir=DIR turns on the CA (weft.ca.v1.CertificateService on\n"
       "the xDS port); local mode's proof of identity is a join token from\n"
       "`meshctl certs token --ca_dir=DIR <ns>/<workload>`.\n"
+      "Sidecar injection: --webhook_port=15017 (with --ca_dir) serves the mutating\n"
+      "admission webhook over HTTPS (docs/injection.md; its --webhook_* and\n"
+      "injection flags are listed by --helpfull).\n"
       "Exit status: 0 after SIGTERM, 2 for a bad command line, 1 when it cannot start.");
   absl::ParseCommandLine(argc, argv);
   weft::log::Level level;
@@ -99,6 +119,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   weft::log::SetLevel(level);
+  if (const std::string src = absl::GetFlag(FLAGS_source); src != "local" && src != "kubernetes") {
+    std::fprintf(stderr, "mesh-control-plane: --source: '%s' is not local or kubernetes\n",
+                 src.c_str());
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_mode) != "local") {
     std::fprintf(stderr, "mesh-control-plane: --mode: only 'local' is available (Kubernetes "
                          "mode comes with its own source)\n");
@@ -155,6 +180,15 @@ int main(int argc, char** argv) {
              ca_dir);
   }
 
+  // The sidecar injection webhook (--webhook_port; off by default), its
+  // certificate from the CA above.
+  absl::StatusOr<std::unique_ptr<weft::webhook::Webhook>> webhook =
+      weft::webhook::StartWebhookFromFlags(authority.get(), time);
+  if (!webhook.ok()) {
+    std::fprintf(stderr, "mesh-control-plane: webhook: %s\n", webhook.status().ToString().c_str());
+    return webhook.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+
   weft::xds::XdsServer::Options server_options;
   server_options.address = absl::GetFlag(FLAGS_xds_address);
   server_options.debounce = absl::GetFlag(FLAGS_debounce);
@@ -171,12 +205,48 @@ int main(int argc, char** argv) {
   snapshots.set_time_source(&time);
   (*server)->cache().SetSource(&snapshots);
   model_for_ca.store(&snapshots);
+  // With the CA on, sidecars talk mTLS; the trust bundle changes during a root
+  // rotation (a root added, later one retired) and every change is pushed by SDS.
+  std::unique_ptr<weft::event::Timer> bundle_timer;
+  if (authority != nullptr) {
+    auto publish = [&snapshots, &authority] {
+      weft::control_plane::MeshSecurity security;
+      security.enabled = true;
+      security.trust_domain = authority->trust_domain();
+      security.trust_bundle_pem = authority->TrustBundlePem();
+      snapshots.SetMeshSecurity(security);
+    };
+    publish();
+    bundle_timer = dispatcher.CreateTimer([&bundle_timer, publish] {
+      publish();
+      bundle_timer->Enable(absl::Seconds(1));
+    });
+    bundle_timer->Enable(absl::Seconds(1));
+  }
 
   weft::control_plane::local::LocalSource::Options source_options;
   source_options.directory = absl::GetFlag(FLAGS_manifests);
   source_options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
-  weft::control_plane::local::LocalSource source(source_options, dispatcher);
-  source.Start(&snapshots);
+  std::unique_ptr<weft::control_plane::ConfigSource> source;
+  if (absl::GetFlag(FLAGS_source) == "kubernetes") {
+    weft::control_plane::kube::KubeSourceFlags kube_flags;
+    kube_flags.kubeconfig = absl::GetFlag(FLAGS_kubeconfig);
+    kube_flags.allow_insecure = absl::GetFlag(FLAGS_kube_allow_insecure);
+    kube_flags.source.debounce = absl::GetFlag(FLAGS_debounce);
+    kube_flags.source.reflector.page_size = absl::GetFlag(FLAGS_kube_page_size);
+    absl::StatusOr<std::unique_ptr<weft::control_plane::kube::KubeSource>> kube =
+        weft::control_plane::kube::CreateKubeSource(kube_flags, dispatcher);
+    if (!kube.ok()) {
+      std::fprintf(stderr, "mesh-control-plane: --source=kubernetes: %s\n",
+                   kube.status().ToString().c_str());
+      return kube.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    source = std::move(*kube);
+    source_options.directory = "the Kubernetes API";  // for the log line below
+  } else {
+    source = std::make_unique<weft::control_plane::local::LocalSource>(source_options, dispatcher);
+  }
+  source->Start(&snapshots);
 
   // The monitoring port runs on the main dispatcher, like the manifest polling.
   std::unique_ptr<weft::admin::AdminServer> monitoring;

@@ -12,7 +12,11 @@
 #include "common/log/log.h"
 #include "common/time/real_time_source.h"
 #include "proxy/admin/xds_metrics.h"
+#include "common/random/random.h"
 #include "proxy/config/bootstrap_loader.h"
+#include "proxy/identity/certificate_client.h"
+#include "proxy/identity/grpc_ca_client.h"
+#include "proxy/identity/identity_flags.h"
 #include "proxy/server/server.h"
 #include "proxy/xds/ads_client.h"
 #include "proxy/xds/xds_translator.h"
@@ -45,6 +49,9 @@ int main(int argc, char** argv) {
       "Admin endpoints on the admin address (default 127.0.0.1:15000): /ready /stats\n"
       "/metrics /config_dump /drain /quitquitquit /logging; Prometheus metrics on\n"
       "0.0.0.0:15020/metrics.\n"
+      "mTLS: with --ca_address and --identity_token_file the proxy makes its own key,\n"
+      "gets a workload certificate from the control plane's CA and renews it at half\n"
+      "its lifetime; the control plane then tells it which connections use mTLS.\n"
       "SIGTERM drains and exits; SIGHUP re-reads the config file and applies it\n"
       "without dropping connections (an invalid file is rejected, the old config stays).\n"
       "Exit status: 0 after a clean shutdown, 2 for a bad command line or config,\n"
@@ -111,6 +118,55 @@ int main(int argc, char** argv) {
 
   // With an xds section, the control plane adds listeners, routes and clusters to
   // the static ones of the file, live.
+  // The workload identity (with --ca_address): a certificate from the CA, for
+  // mTLS with the other sidecars, renewed in the background.
+  absl::StatusOr<std::optional<weft::identity::IdentityFlags>> identity_flags =
+      weft::identity::IdentityFlagsFromCommandLine();
+  if (!identity_flags.ok()) {
+    std::fprintf(stderr, "mesh-proxy: %s\n", std::string(identity_flags.status().message()).c_str());
+    return 2;
+  }
+  std::unique_ptr<weft::identity::GrpcCaClient> ca_client;
+  weft::RealRandom identity_random(options.random_seed ^ 0x5bd1e995ull);
+  std::unique_ptr<weft::identity::CertificateClient> identity;
+  if (identity_flags->has_value()) {
+    weft::identity::IdentityFlags& f = **identity_flags;
+    f.ca.time = &weft::RealTimeSource::Instance();
+    for (const auto& [key, value] : bootstrap->xds.metadata) {
+      if (key == "NAMESPACE") f.client.namespace_name = value;
+      if (key == "SERVICE_ACCOUNT") f.client.service_account = value;
+    }
+    if (f.client.service_account.empty()) f.client.service_account = "default";
+    absl::StatusOr<std::unique_ptr<weft::identity::GrpcCaClient>> ca =
+        weft::identity::GrpcCaClient::Create(f.ca);
+    absl::StatusOr<std::unique_ptr<weft::identity::CertificateClient>> client =
+        ca.ok() ? weft::identity::CertificateClient::Create(f.client, server.main_dispatcher(),
+                                                            **ca, identity_random)
+                : absl::StatusOr<std::unique_ptr<weft::identity::CertificateClient>>(ca.status());
+    if (!client.ok()) {
+      std::fprintf(stderr, "mesh-proxy: identity: %s\n",
+                   std::string(client.status().message()).c_str());
+      return 2;
+    }
+    ca_client = std::move(*ca);
+    identity = std::move(*client);
+    server.set_identity_enabled(true);
+    identity->AddListener(
+        [&server](std::shared_ptr<const weft::identity::WorkloadCertificate> cert) {
+          absl::StatusOr<std::string> key = cert->key.ToPkcs8Pem();
+          absl::Status set =
+              key.ok() ? server.mesh_tls().SetCertificate(cert->chain_pem, *key,
+                                                          cert->trust_bundle_pem,
+                                                          cert->identity.trust_domain(),
+                                                          cert->not_after)
+                       : key.status();
+          if (!set.ok()) {
+            WEFT_LOG(kError, "new workload certificate refused, keeping the current one: %s",
+                     set.ToString());
+          }
+        });
+  }
+
   std::unique_ptr<weft::xds::AdsClient> ads;
   if (!bootstrap->xds.server.empty()) {
     weft::xds::AdsClientOptions xds_options;
@@ -140,8 +196,15 @@ int main(int argc, char** argv) {
     server.AddMetricsRenderer([&ads](weft::stats::PrometheusTextWriter& w) {
       weft::admin::RenderXdsMetrics(ads->status(), w);
     });
-    server.set_lifecycle([&ads] { ads->Start(); }, [&ads] { ads->Stop(); });
   }
+  server.set_lifecycle(
+      [&ads, &identity] {
+        if (identity != nullptr) identity->Start();
+        if (ads != nullptr) ads->Start();
+      },
+      [&ads] {
+        if (ads != nullptr) ads->Stop();
+      });
   absl::Status status = server.Run();
   if (!status.ok()) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(status.message()).c_str());

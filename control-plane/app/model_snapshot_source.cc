@@ -68,14 +68,31 @@ SourceState ModelSnapshotSource::source_state() const {
   return s;
 }
 
+void ModelSnapshotSource::SetMeshSecurity(const MeshSecurity& security) {
+  {
+    weft::MutexLock lock(&mu_);
+    if (security.enabled == security_.enabled && security.trust_domain == security_.trust_domain &&
+        security.trust_bundle_pem == security_.trust_bundle_pem) {
+      return;
+    }
+    security_ = security;
+    memo_.clear();
+  }
+  WEFT_LOG(kInfo, "mTLS between sidecars %s; trust bundle of %d bytes pushed to every proxy",
+           security.enabled ? "on" : "off", static_cast<int>(security.trust_bundle_pem.size()));
+  cache_.NotifyAllChanged();
+}
+
 std::shared_ptr<const xds::Snapshot> ModelSnapshotSource::BuildFor(
     const xds::NodeInfo& node, const xds::Subscriptions& subscriptions) {
   std::shared_ptr<const Model> model;
   std::string version;
+  MeshSecurity security;
   {
     weft::MutexLock lock(&mu_);
     model = model_;
     version = version_;
+    security = security_;
   }
   if (model == nullptr) return nullptr;  // nothing valid yet: the cache's fallback
   const bool proxyless = MetadataString(node.node, "PROXY_TYPE") != "sidecar";
@@ -106,10 +123,13 @@ std::shared_ptr<const xds::Snapshot> ModelSnapshotSource::BuildFor(
     info.workload = MetadataString(node.node, "WORKLOAD");
     if (info.workload.empty()) info.workload = slash == std::string::npos ? node.id : node.id.substr(slash + 1);
     info.service_account = MetadataString(node.node, "SERVICE_ACCOUNT");
-    snapshot = ToSnapshot(BuildSidecarResources(*model, info));
+    snapshot = ToSnapshot(BuildSidecarResources(*model, info, security));
   }
   weft::MutexLock lock(&mu_);
-  if (version == version_) memo_[key] = snapshot;
+  if (version == version_ && security.trust_bundle_pem == security_.trust_bundle_pem &&
+      security.enabled == security_.enabled) {
+    memo_[key] = snapshot;
+  }
   return snapshot;
 }
 

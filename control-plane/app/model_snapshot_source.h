@@ -9,6 +9,7 @@
 #include "control-plane/core/config_source.h"
 #include "control-plane/core/model.h"
 #include "control-plane/monitoring/source_state.h"
+#include "control-plane/translate/mtls_builder.h"
 #include "common/time/time_source.h"
 #include "control-plane/xds/snapshot_cache.h"
 
@@ -40,6 +41,9 @@ class ModelSnapshotSource : public ConfigSource::Callbacks, public xds::Snapshot
   // `time` (optional, outlives this) stamps accepted models; set before Start.
   void set_time_source(const TimeSource* time) { time_ = time; }
   SourceState source_state() const;
+  // mTLS between sidecars (the CA is on) and the trust bundle they get by SDS.
+  // A change (a root being added or retired) is pushed to every proxy.
+  void SetMeshSecurity(const MeshSecurity& security);
 
  private:
   xds::SnapshotCache& cache_;
@@ -52,6 +56,7 @@ class ModelSnapshotSource : public ConfigSource::Callbacks, public xds::Snapshot
   bool last_rejected_ ABSL_GUARDED_BY(mu_) = false;
   std::string last_error_ ABSL_GUARDED_BY(mu_);
   absl::Time accepted_time_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  MeshSecurity security_ ABSL_GUARDED_BY(mu_);
   const TimeSource* time_ = nullptr;
 };
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "certs/atomic_file.h"
@@ -120,20 +121,36 @@ void RotatingAuthority::AdvanceLocked() {
   incoming_ = Root{};
 }
 
-absl::StatusOr<RotatingAuthority::Issued> RotatingAuthority::Sign(absl::string_view csr_pem,
-                                                                  const certs::SpiffeId& granted,
-                                                                  absl::Duration ttl) {
+absl::StatusOr<RotatingAuthority::Issued> RotatingAuthority::SignWith(
+    absl::Duration ttl,
+    const std::function<absl::StatusOr<std::string>(const certs::CertificateAuthority&,
+                                                    absl::Duration)>& sign) {
   weft::MutexLock lock(&mu_);
   AdvanceLocked();
   if (ttl <= absl::ZeroDuration()) ttl = options_.ca.default_leaf_ttl;
   ttl = std::min(ttl, options_.max_leaf_ttl);
   const Root* signer = FindLocked(rotation_->signing_root());
   if (signer == nullptr) return absl::InternalError("the signing root is not loaded");
-  absl::StatusOr<std::string> chain = signer->ca->Sign(csr_pem, granted, ttl);
+  absl::StatusOr<std::string> chain = sign(*signer->ca, ttl);
   if (!chain.ok()) return chain.status();
   rotation_->RecordIssued(signer->fingerprint,
                           std::min(time_.SystemNow() + ttl, signer->ca->not_after()));
   return Issued{*std::move(chain), signer->fingerprint, BundleLocked()};
+}
+
+absl::StatusOr<RotatingAuthority::Issued> RotatingAuthority::Sign(absl::string_view csr_pem,
+                                                                  const certs::SpiffeId& granted,
+                                                                  absl::Duration ttl) {
+  return SignWith(ttl, [&](const certs::CertificateAuthority& ca, absl::Duration capped) {
+    return ca.Sign(csr_pem, granted, capped);
+  });
+}
+
+absl::StatusOr<RotatingAuthority::Issued> RotatingAuthority::IssueServingCertificate(
+    EVP_PKEY* subject_key, const std::vector<std::string>& dns_names, absl::Duration ttl) {
+  return SignWith(ttl, [&](const certs::CertificateAuthority& ca, absl::Duration capped) {
+    return ca.IssueServingCertificate(subject_key, dns_names, capped);
+  });
 }
 
 std::string RotatingAuthority::BundleLocked() const {

@@ -23,6 +23,7 @@
 // Thread-safe: one lock around everything. The TimeSource is borrowed and must
 // outlive this object. Never logs key material.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +75,11 @@ class RotatingAuthority {
   absl::StatusOr<Issued> Sign(absl::string_view csr_pem, const certs::SpiffeId& granted,
                               absl::Duration ttl);
 
+  // A TLS serving certificate for `dns_names` (the injection webhook's), signed
+  // like Sign; errors as certs::CertificateAuthority::IssueServingCertificate.
+  absl::StatusOr<Issued> IssueServingCertificate(EVP_PKEY* subject_key,
+                                                 const std::vector<std::string>& dns_names,
+                                                 absl::Duration ttl);
   std::string TrustBundlePem();
 
   // Generates the incoming root, persists it to <dir>/next, and starts
@@ -92,6 +98,12 @@ class RotatingAuthority {
   RotatingAuthority(std::string dir, const Options& options, const TimeSource& time)
       : dir_(std::move(dir)), options_(options), time_(time) {}
 
+  // Sign's and IssueServingCertificate's common part: the signing root signs,
+  // ttl defaulted and capped, the leaf recorded for the rotation.
+  absl::StatusOr<Issued> SignWith(
+      absl::Duration ttl,
+      const std::function<absl::StatusOr<std::string>(const certs::CertificateAuthority&,
+                                                      absl::Duration)>& sign);
   // Takes due transitions; persists a retirement. Logs (never fails) on I/O errors.
   void AdvanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   const Root* FindLocked(const std::string& fingerprint) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -22,6 +22,12 @@ struct Validate {
   void operator()(const HttpRoute& o) const { internal::ValidateHttpRoute(o, context); }
   void operator()(const GrpcRoute& o) const { internal::ValidateGrpcRoute(o, context); }
   void operator()(const TrafficPolicy& o) const { internal::ValidateTrafficPolicy(o, context); }
+  void operator()(const PeerAuthentication& o) const {
+    internal::ValidatePeerAuthentication(o, context);
+  }
+  void operator()(const AuthorizationPolicy& o) const {
+    internal::ValidateAuthorizationPolicy(o, context);
+  }
 };
 
 // Adds the object to its map in `model`.
@@ -32,15 +38,23 @@ struct Insert {
   void operator()(const HttpRoute& o) const { model.http_routes[o.meta.key()] = o; }
   void operator()(const GrpcRoute& o) const { model.grpc_routes[o.meta.key()] = o; }
   void operator()(const TrafficPolicy& o) const { model.traffic_policies[o.meta.key()] = o; }
+  void operator()(const PeerAuthentication& o) const {
+    model.peer_authentications[o.meta.key()] = o;
+  }
+  void operator()(const AuthorizationPolicy& o) const {
+    model.authorization_policies[o.meta.key()] = o;
+  }
 };
 
-// Checks across resources: duplicate names, clusterIPs, workload addresses, and
-// two policies on one service.
+// Checks across resources: duplicate names, clusterIPs, workload addresses, two
+// policies on one service, and two namespace-wide PeerAuthentications in one
+// namespace.
 void CheckUniqueness(const std::vector<Resource>& resources, ValidationContext& context) {
   std::map<std::pair<std::string, ObjectKey>, const Resource*> seen;
   std::map<std::string, const Resource*> cluster_ips;
   std::map<std::string, const Resource*> addresses;
   std::map<ObjectKey, const Resource*> policy_targets;
+  std::map<std::string, const Resource*> namespace_mtls;
   for (const Resource& resource : resources) {
     context.set_resource(&resource);
     const ObjectKey key = resource.meta().key();
@@ -70,6 +84,16 @@ void CheckUniqueness(const std::vector<Resource>& resources, ValidationContext& 
                         absl::StrCat(workload->address, " is already the address of Workload ",
                                      addr_it->second->meta().key().ToString(), " (",
                                      addr_it->second->origin.ToString(), ")"));
+      }
+    } else if (const auto* peer = std::get_if<PeerAuthentication>(&resource.object)) {
+      if (!peer->selector.empty()) continue;
+      auto [ns_it, fresh] = namespace_mtls.emplace(peer->meta.ns, &resource);
+      if (!fresh) {
+        context.Problem("spec.selector",
+                        absl::StrCat("namespace ", peer->meta.ns,
+                                     " already has a PeerAuthentication without selector (",
+                                     ns_it->second->meta().key().ToString(), " in ",
+                                     ns_it->second->origin.ToString(), "); merge the two"));
       }
     } else if (const auto* policy = std::get_if<TrafficPolicy>(&resource.object)) {
       const ObjectKey target{policy->meta.ns, policy->target_ref.name};

@@ -18,6 +18,7 @@
 
 #include "control-plane/core/object_meta.h"
 #include "control-plane/core/route.h"
+#include "control-plane/core/security_policy.h"
 #include "control-plane/core/service.h"
 #include "control-plane/core/traffic_policy.h"
 
@@ -29,6 +30,8 @@ struct Model {
   std::map<ObjectKey, HttpRoute> http_routes;
   std::map<ObjectKey, GrpcRoute> grpc_routes;
   std::map<ObjectKey, TrafficPolicy> traffic_policies;
+  std::map<ObjectKey, PeerAuthentication> peer_authentications;
+  std::map<ObjectKey, AuthorizationPolicy> authorization_policies;
 
   // Per service (every service has an entry, possibly with empty lists).
   std::map<ObjectKey, std::vector<PortEndpoints>> endpoints;

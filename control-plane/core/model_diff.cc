@@ -116,6 +116,23 @@ class Canonical {
     return *this << p.percent << p.http_status << p.grpc_status;
   }
   Canonical& operator<<(const FaultInjectionPolicy& p) { return *this << p.delay << p.abort; }
+  Canonical& operator<<(const std::map<int32_t, MtlsMode>& ports) {
+    *this << static_cast<int64_t>(ports.size());
+    for (const auto& [port, mode] : ports) *this << int64_t{port} << mode;
+    return *this;
+  }
+  Canonical& operator<<(const AuthorizationSource& s) {
+    return *this << s.principals << s.not_principals << s.namespaces << s.not_namespaces;
+  }
+  Canonical& operator<<(const AuthorizationOperation& o) {
+    *this << static_cast<int64_t>(o.ports.size());
+    for (int32_t port : o.ports) *this << int64_t{port};
+    return *this << o.methods << o.not_methods << o.paths << o.not_paths;
+  }
+  Canonical& operator<<(const AuthorizationCondition& c) {
+    return *this << c.key << c.values << c.not_values;
+  }
+  Canonical& operator<<(const AuthorizationRule& r) { return *this << r.from << r.to << r.when; }
   Canonical& operator<<(const TimeoutPolicy& p) {
     return *this << p.request << p.connect << p.idle;
   }
@@ -204,6 +221,16 @@ uint64_t Fingerprint(const TrafficPolicy& p) {
     << p.fault_injection;
   return c.Hash();
 }
+uint64_t Fingerprint(const PeerAuthentication& p) {
+  Canonical c;
+  c << p.meta << p.selector << p.mode << p.port_modes;
+  return c.Hash();
+}
+uint64_t Fingerprint(const AuthorizationPolicy& p) {
+  Canonical c;
+  c << p.meta << p.selector << p.action << p.rules;
+  return c.Hash();
+}
 uint64_t Fingerprint(const Workload& w) {
   Canonical c;
   c << w.meta << w.address << w.service_account << w.locality << w.ready << w.sidecar << w.ports;
@@ -220,12 +247,19 @@ std::string ModelVersion(const Model& model) {
     c << k << static_cast<int64_t>(Fingerprint(v));
   }
   for (const auto& [k, v] : model.workloads) c << k << static_cast<int64_t>(Fingerprint(v));
+  for (const auto& [k, v] : model.peer_authentications) {
+    c << k << static_cast<int64_t>(Fingerprint(v));
+  }
+  for (const auto& [k, v] : model.authorization_policies) {
+    c << k << static_cast<int64_t>(Fingerprint(v));
+  }
   return absl::StrFormat("%016x", c.Hash());
 }
 
 bool ModelDiff::empty() const {
   return services.empty() && endpoints.empty() && workloads.empty() && http_routes.empty() &&
-         grpc_routes.empty() && traffic_policies.empty();
+         grpc_routes.empty() && traffic_policies.empty() && peer_authentications.empty() &&
+         authorization_policies.empty();
 }
 
 ModelDiff DiffModels(const Model& old_model, const Model& new_model) {
@@ -236,6 +270,10 @@ ModelDiff DiffModels(const Model& old_model, const Model& new_model) {
   diff.http_routes = DiffMaps(old_model.http_routes, new_model.http_routes);
   diff.grpc_routes = DiffMaps(old_model.grpc_routes, new_model.grpc_routes);
   diff.traffic_policies = DiffMaps(old_model.traffic_policies, new_model.traffic_policies);
+  diff.peer_authentications =
+      DiffMaps(old_model.peer_authentications, new_model.peer_authentications);
+  diff.authorization_policies =
+      DiffMaps(old_model.authorization_policies, new_model.authorization_policies);
 
   std::set<ObjectKey> affected;
   AddAll(diff.services, affected);
@@ -250,6 +288,13 @@ ModelDiff DiffModels(const Model& old_model, const Model& new_model) {
       if (it != model->traffic_policies.end()) {
         affected.insert(ObjectKey{key.ns, it->second.target_ref.name});
       }
+    }
+  }
+  // An mTLS mode decides whether clusters to the workloads it covers originate
+  // mTLS: any change may touch any service.
+  if (!diff.peer_authentications.empty()) {
+    for (const Model* model : {&old_model, &new_model}) {
+      for (const auto& [key, service] : model->services) affected.insert(key);
     }
   }
   diff.affected_services.assign(affected.begin(), affected.end());

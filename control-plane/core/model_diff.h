@@ -27,6 +27,8 @@ uint64_t Fingerprint(const HttpRoute& route);
 uint64_t Fingerprint(const GrpcRoute& route);
 uint64_t Fingerprint(const TrafficPolicy& policy);
 uint64_t Fingerprint(const Workload& workload);
+uint64_t Fingerprint(const PeerAuthentication& policy);
+uint64_t Fingerprint(const AuthorizationPolicy& policy);
 
 // A version for the whole model: 16 hex digits.
 std::string ModelVersion(const Model& model);
@@ -46,6 +48,10 @@ struct ModelDiff {
   KeyChanges http_routes;
   KeyChanges grpc_routes;
   KeyChanges traffic_policies;
+  // Security policies change per-workload config (inbound listeners), not
+  // services, except mTLS modes (see affected_services).
+  KeyChanges peer_authentications;
+  KeyChanges authorization_policies;
 
   // Sorted, unique: services for which anything generated from them may differ —
   // the service, its endpoints, a route attached to it (in either model) or the

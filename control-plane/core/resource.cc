@@ -11,6 +11,8 @@ struct KindName {
   absl::string_view operator()(const HttpRoute&) const { return "HTTPRoute"; }
   absl::string_view operator()(const GrpcRoute&) const { return "GRPCRoute"; }
   absl::string_view operator()(const TrafficPolicy&) const { return "TrafficPolicy"; }
+  absl::string_view operator()(const PeerAuthentication&) const { return "PeerAuthentication"; }
+  absl::string_view operator()(const AuthorizationPolicy&) const { return "AuthorizationPolicy"; }
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "control-plane/core/object_meta.h"
 #include "control-plane/core/route.h"
+#include "control-plane/core/security_policy.h"
 #include "control-plane/core/service.h"
 #include "control-plane/core/traffic_policy.h"
 
@@ -34,14 +35,16 @@ struct ResourceOrigin {
   std::string ToString() const;
 };
 
-using ResourceObject = std::variant<Service, Workload, HttpRoute, GrpcRoute, TrafficPolicy>;
+using ResourceObject = std::variant<Service, Workload, HttpRoute, GrpcRoute, TrafficPolicy,
+                                    PeerAuthentication, AuthorizationPolicy>;
 
 struct Resource {
   ResourceOrigin origin;
   ResourceObject object;
 
   const ObjectMeta& meta() const;
-  // "Service", "Workload", "HTTPRoute", "GRPCRoute", "TrafficPolicy".
+  // "Service", "Workload", "HTTPRoute", "GRPCRoute", "TrafficPolicy",
+  // "PeerAuthentication", "AuthorizationPolicy".
   absl::string_view kind() const;
 };
 

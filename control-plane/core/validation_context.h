@@ -56,6 +56,8 @@ void ValidateWorkload(const Workload& workload, ValidationContext& context);
 void ValidateHttpRoute(const HttpRoute& route, ValidationContext& context);
 void ValidateGrpcRoute(const GrpcRoute& route, ValidationContext& context);
 void ValidateTrafficPolicy(const TrafficPolicy& policy, ValidationContext& context);
+void ValidatePeerAuthentication(const PeerAuthentication& policy, ValidationContext& context);
+void ValidateAuthorizationPolicy(const AuthorizationPolicy& policy, ValidationContext& context);
 
 }  // namespace weft::control_plane::internal
 

@@ -50,7 +50,10 @@ const std::set<std::string>& IgnoredKinds() {
 // The apiVersions each supported kind may have.
 std::vector<std::string> ApiVersionsOf(const std::string& kind) {
   if (kind == "Service") return {"v1"};
-  if (kind == "Workload" || kind == "TrafficPolicy") return {kMeshApi};
+  if (kind == "Workload" || kind == "TrafficPolicy" || kind == "PeerAuthentication" ||
+      kind == "AuthorizationPolicy") {
+    return {kMeshApi};
+  }
   if (kind == "HTTPRoute") {
     return {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1"};
   }
@@ -87,15 +90,16 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
   const std::string api_version = ScalarOr(doc, "apiVersion");
   if (kind.empty()) {
     reader.Problem(doc, "kind",
-                   "required (Service, Workload, HTTPRoute, GRPCRoute or "
-                   "TrafficPolicy)");
+                   "required (Service, Workload, HTTPRoute, GRPCRoute, TrafficPolicy, "
+                   "PeerAuthentication or AuthorizationPolicy)");
     return false;
   }
   if (IgnoredKinds().count(kind) > 0) {
     warnings.push_back(absl::StrCat(where, ": skipped ", kind, " \"",
                                     ScalarOr(doc["metadata"], "name"),
                                     "\": local mode reads only Services, Workloads, HTTPRoutes, "
-                                    "GRPCRoutes and TrafficPolicies"));
+                                    "GRPCRoutes, TrafficPolicies, PeerAuthentications and "
+                                    "AuthorizationPolicies"));
     return false;
   }
   const std::vector<std::string> versions = ApiVersionsOf(kind);
@@ -103,7 +107,8 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
     reader.Problem(doc["kind"], "kind",
                    absl::StrCat("\"", kind,
                                 "\" is not a kind local mode supports (Service, "
-                                "Workload, HTTPRoute, GRPCRoute, TrafficPolicy)"));
+                                "Workload, HTTPRoute, GRPCRoute, TrafficPolicy, "
+                                "PeerAuthentication, AuthorizationPolicy)"));
     return false;
   }
   if (std::find(versions.begin(), versions.end(), api_version) == versions.end()) {
@@ -134,6 +139,16 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
     object = GrpcRoute();
     read_spec = [&](const YAML::Node& n, const std::string& p) {
       ReadGrpcRouteSpec(reader, n, p, std::get<GrpcRoute>(object));
+    };
+  } else if (kind == "PeerAuthentication") {
+    object = PeerAuthentication();
+    read_spec = [&](const YAML::Node& n, const std::string& p) {
+      ReadPeerAuthenticationSpec(reader, n, p, std::get<PeerAuthentication>(object));
+    };
+  } else if (kind == "AuthorizationPolicy") {
+    object = AuthorizationPolicy();
+    read_spec = [&](const YAML::Node& n, const std::string& p) {
+      ReadAuthorizationPolicySpec(reader, n, p, std::get<AuthorizationPolicy>(object));
     };
   } else {
     object = TrafficPolicy();
@@ -175,6 +190,25 @@ void AddProblems(const config::ProblemList& from, const std::string& where,
   }
 }
 
+// Reads one document into `parsed` (its problems prefixed with the origin).
+void ParseDocument(const YAML::Node& document, ResourceOrigin origin, ParsedManifests& parsed,
+                   config::ProblemList& problems) {
+  const std::string where = origin.ToString();
+  auto state = std::make_shared<DocumentState>();
+  ResourceObject object;
+  bool ok = false;
+  try {
+    ok = ReadDocument(document, *state, where, object, parsed.warnings);
+  } catch (const std::exception& e) {  // yaml-cpp throws on some malformed trees
+    state->problems.Add("", absl::StrCat("cannot read this document: ", e.what()));
+    ok = false;
+  }
+  AddProblems(state->problems, where, problems);
+  if (!ok) return;
+  origin.position_of = [state](absl::string_view path) { return state->reader.PositionOf(path); };
+  parsed.resources.push_back(Resource{std::move(origin), std::move(object)});
+}
+
 }  // namespace
 
 ParsedManifests ParseManifests(const std::string& text, const std::string& file,
@@ -198,21 +232,17 @@ ParsedManifests ParseManifests(const std::string& text, const std::string& file,
     ResourceOrigin origin;
     origin.file = file;
     origin.document = static_cast<int>(i);
-    const std::string where = origin.ToString();
-    auto state = std::make_shared<DocumentState>();
-    ResourceObject object;
-    bool ok = false;
-    try {
-      ok = ReadDocument(documents[i], *state, where, object, parsed.warnings);
-    } catch (const std::exception& e) {  // yaml-cpp throws on some malformed trees
-      state->problems.Add("", absl::StrCat("cannot read this document: ", e.what()));
-      ok = false;
-    }
-    AddProblems(state->problems, where, problems);
-    if (!ok) continue;
-    origin.position_of = [state](absl::string_view path) { return state->reader.PositionOf(path); };
-    parsed.resources.push_back(Resource{std::move(origin), std::move(object)});
+    ParseDocument(documents[i], std::move(origin), parsed, problems);
   }
+  return parsed;
+}
+
+ParsedManifests ParseManifestObject(const YAML::Node& object, const std::string& file,
+                                    config::ProblemList& problems) {
+  ParsedManifests parsed;
+  ResourceOrigin origin;
+  origin.file = file;
+  ParseDocument(object, std::move(origin), parsed, problems);
   return parsed;
 }
 

@@ -29,6 +29,7 @@
 
 #include "control-plane/core/resource.h"
 #include "proxy/config/problem_list.h"
+#include "yaml-cpp/yaml.h"
 
 namespace weft::control_plane::local {
 
@@ -45,6 +46,12 @@ struct ParsedManifests {
 // resources only for that.
 ParsedManifests ParseManifests(const std::string& text, const std::string& file,
                                config::ProblemList& problems);
+
+// The same for one object that is already parsed (an API server's JSON object,
+// which yaml-cpp reads as YAML); `file` names it in messages and in the
+// resource's origin (document 0).
+ParsedManifests ParseManifestObject(const YAML::Node& object, const std::string& file,
+                                    config::ProblemList& problems);
 
 }  // namespace weft::control_plane::local
 

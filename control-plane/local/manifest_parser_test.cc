@@ -127,7 +127,7 @@ TEST(ManifestParserTest, ReportsEveryProblemAtOnceWithFileAndPath) {
   // Shape: a misspelt key, an unknown kind, a bare number as a duration.
   EXPECT_THAT(all, HasSubstr("split.yaml[0] spec.rules[0].backendRefs[2].weigth: unknown key "
                              "\"weigth\""));
-  EXPECT_THAT(all, HasSubstr("policy.yaml[1] kind: \"AuthorizationPolicy\" is not a kind local "
+  EXPECT_THAT(all, HasSubstr("policy.yaml[1] kind: \"RateLimitPolicy\" is not a kind local "
                              "mode supports"));
   EXPECT_THAT(all, HasSubstr("policy.yaml[0] spec.retries.perTryTimeout: 1 needs a unit"));
   // Values.

@@ -18,7 +18,9 @@ void ReadMetadata(YamlReader& reader, const YAML::Node& node, const std::string&
        // Written by the API server; harmless in a manifest.
        IgnoredField("uid"), IgnoredField("resourceVersion"), IgnoredField("generation"),
        IgnoredField("creationTimestamp"), IgnoredField("managedFields"),
-       IgnoredField("ownerReferences"), IgnoredField("finalizers"), IgnoredField("selfLink")});
+       IgnoredField("ownerReferences"), IgnoredField("finalizers"), IgnoredField("selfLink"),
+       IgnoredField("generateName"), IgnoredField("deletionTimestamp"),
+       IgnoredField("deletionGracePeriodSeconds")});
 }
 
 void ReadServiceSpec(YamlReader& reader, const YAML::Node& node, const std::string& path,

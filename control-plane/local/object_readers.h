@@ -11,6 +11,7 @@
 
 #include "control-plane/core/object_meta.h"
 #include "control-plane/core/route.h"
+#include "control-plane/core/security_policy.h"
 #include "control-plane/core/service.h"
 #include "control-plane/core/traffic_policy.h"
 #include "proxy/config/yaml_reader.h"
@@ -29,6 +30,11 @@ void ReadGrpcRouteSpec(config::YamlReader& reader, const YAML::Node& node, const
                        GrpcRoute& route);
 void ReadTrafficPolicySpec(config::YamlReader& reader, const YAML::Node& node,
                            const std::string& path, TrafficPolicy& policy);
+// security_readers.cc
+void ReadPeerAuthenticationSpec(config::YamlReader& reader, const YAML::Node& node,
+                                const std::string& path, PeerAuthentication& policy);
+void ReadAuthorizationPolicySpec(config::YamlReader& reader, const YAML::Node& node,
+                                 const std::string& path, AuthorizationPolicy& policy);
 
 }  // namespace weft::control_plane::local
 

@@ -14,15 +14,20 @@ namespace {
 using envoy::config::listener::v3::FilterChain;
 using envoy::config::listener::v3::Listener;
 using envoy::extensions::filters::network::http_connection_manager::v3::HttpConnectionManager;
+using XdsHttpFilter =
+    envoy::extensions::filters::network::http_connection_manager::v3::HttpFilter;
 
+// `before_router`: HTTP filters that run before the router, in order.
 HttpConnectionManager RdsConnectionManager(const std::string& stat_prefix,
-                                           const std::string& route_config_name) {
+                                           const std::string& route_config_name,
+                                           const std::vector<XdsHttpFilter>& before_router = {}) {
   HttpConnectionManager hcm;
   hcm.set_stat_prefix(stat_prefix);
   auto* rds = hcm.mutable_rds();
   rds->mutable_config_source()->mutable_ads();
   rds->mutable_config_source()->set_resource_api_version(envoy::config::core::v3::V3);
   rds->set_route_config_name(route_config_name);
+  for (const XdsHttpFilter& filter : before_router) *hcm.add_http_filters() = filter;
   auto* router = hcm.add_http_filters();
   router->set_name(std::string(kRouterFilter));
   *router->mutable_typed_config() =
@@ -90,7 +95,8 @@ Listener BuildOutboundListener(const Model& model) {
   return listener;
 }
 
-Listener BuildInboundListener(const std::vector<uint32_t>& http_ports) {
+Listener BuildInboundListener(const std::vector<uint32_t>& http_ports,
+                              const std::vector<XdsHttpFilter>& http_filters) {
   Listener listener = CaptureListener(kInboundListenerName, kInboundCapturePort,
                                       envoy::config::core::v3::INBOUND, kInboundPassthroughCluster);
   for (uint32_t port : http_ports) {
@@ -100,7 +106,7 @@ Listener BuildInboundListener(const std::vector<uint32_t>& http_ports) {
     auto* filter = chain->add_filters();
     filter->set_name(std::string(kHttpConnectionManagerFilter));
     *filter->mutable_typed_config() = PackDeterministic(
-        RdsConnectionManager("inbound", std::string(kInboundRouteConfigName)));
+        RdsConnectionManager("inbound", std::string(kInboundRouteConfigName), http_filters));
   }
   return listener;
 }

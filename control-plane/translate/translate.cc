@@ -9,8 +9,10 @@
 #include "control-plane/translate/cluster_builder.h"
 #include "control-plane/translate/endpoint_builder.h"
 #include "control-plane/translate/listener_builder.h"
+#include "control-plane/translate/mtls_builder.h"
 #include "control-plane/translate/names.h"
 #include "control-plane/translate/proxyless_target.h"
+#include "control-plane/translate/rbac_builder.h"
 #include "control-plane/translate/route_config_builder.h"
 
 namespace weft::control_plane {
@@ -27,7 +29,8 @@ PortEndpoints EndpointsFor(const Model& model, const ObjectKey& service, int32_t
 }
 
 void AddServicePortCluster(const Model& model, const Service& service, const ServicePort& port,
-                           ClientKind kind, ResourceMap& resources) {
+                           ClientKind kind, ResourceMap& resources,
+                           const MeshSecurity* security = nullptr) {
   const ObjectKey key = service.meta.key();
   const std::string name = ClusterName(key, static_cast<uint32_t>(port.port));
   const PortEndpoints endpoints = EndpointsFor(model, key, port.port);
@@ -36,8 +39,14 @@ void AddServicePortCluster(const Model& model, const Service& service, const Ser
     auto w = model.workloads.find(e.workload);
     if (w != model.workloads.end() && !w->second.sidecar) all_meshed = false;
   }
-  AddResource(resources, name,
-              BuildServiceCluster(key, port, model.PolicyFor(key), kind, all_meshed));
+  envoy::config::cluster::v3::Cluster cluster =
+      BuildServiceCluster(key, port, model.PolicyFor(key), kind, all_meshed);
+  if (security != nullptr) {
+    std::optional<envoy::config::core::v3::TransportSocket> tls =
+        UpstreamMtls(model, endpoints, *security);
+    if (tls.has_value()) *cluster.mutable_transport_socket() = std::move(*tls);
+  }
+  AddResource(resources, name, cluster);
   AddResource(resources, name, BuildLoadAssignment(name, endpoints));
 }
 
@@ -65,14 +74,36 @@ std::vector<uint32_t> InboundHttpPorts(const Model& model, const NodeInfo& node)
   return std::vector<uint32_t>(ports.begin(), ports.end());
 }
 
+// The node's authorization filters (rbac_builder.h); none for an unknown workload.
+std::vector<envoy::extensions::filters::network::http_connection_manager::v3::HttpFilter>
+InboundRbacFilters(const Model& model, const NodeInfo& node) {
+  auto it = model.workloads.find(ObjectKey{node.ns, node.workload});
+  if (it == model.workloads.end()) return {};
+  return BuildInboundRbacFilters(model, it->second);
+}
+
 }  // namespace
 
 ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& node,
                                   std::vector<std::string>* warnings) {
+  return BuildSidecarResources(model, node, MeshSecurity{}, warnings);
+}
+
+ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& node,
+                                  const MeshSecurity& security,
+                                  std::vector<std::string>* warnings) {
   ResourceMap resources;
   AddResource(resources, std::string(kOutboundListenerName), BuildOutboundListener(model));
   const std::vector<uint32_t> inbound_http = InboundHttpPorts(model, node);
-  AddResource(resources, std::string(kInboundListenerName), BuildInboundListener(inbound_http));
+  envoy::config::listener::v3::Listener inbound =
+      BuildInboundListener(inbound_http, InboundRbacFilters(model, node));
+  const MeshSecurity* mtls = security.enabled ? &security : nullptr;
+  if (mtls != nullptr) {
+    auto w = model.workloads.find(ObjectKey{node.ns, node.workload});
+    if (w != model.workloads.end()) AddInboundMtls(MtlsFor(model, w->second), inbound);
+    AddResource(resources, kTrustBundleSecretName, TrustBundleSecret(security));
+  }
+  AddResource(resources, std::string(kInboundListenerName), inbound);
   if (!inbound_http.empty()) {
     AddResource(resources, std::string(kInboundRouteConfigName), BuildInboundRouteConfiguration());
   }
@@ -82,7 +113,7 @@ ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& node,
               BuildInboundPassthroughCluster(kInboundPassthroughCluster));
   for (const auto& [key, service] : model.services) {
     for (const ServicePort& port : service.ports) {
-      AddServicePortCluster(model, service, port, ClientKind::kSidecar, resources);
+      AddServicePortCluster(model, service, port, ClientKind::kSidecar, resources, mtls);
       // Only chains refer to route configurations, and headless services have none.
       if (IsHttpProtocol(port.protocol) && !service.vip.empty()) {
         const auto config =

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "control-plane/core/model.h"
+#include "control-plane/translate/mtls_builder.h"
 #include "control-plane/translate/resource_map.h"
 
 namespace weft::control_plane {
@@ -44,6 +45,14 @@ struct NodeInfo {
 // service clusters plus PassthroughCluster and InboundPassthroughCluster, one
 // ClusterLoadAssignment per service cluster, and the route configurations.
 ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& node,
+                                  std::vector<std::string>* warnings = nullptr);
+
+// The same with mTLS between sidecars when `security.enabled` (mtls_builder.h):
+// clusters to sidecars originate mTLS, the inbound listener terminates it in the
+// workload's mode (STRICT, PERMISSIVE, DISABLE), and the Secret "ROOTCA" carries
+// the trust bundle.
+ResourceMap BuildSidecarResources(const Model& model, const NodeInfo& node,
+                                  const MeshSecurity& security,
                                   std::vector<std::string>* warnings = nullptr);
 
 // The resources answering a proxyless gRPC client's LDS request for

@@ -39,7 +39,7 @@ import time
 from harness import binaries
 from harness import procs
 from harness import yaml_text
-from harness.sidecar_config import ADMIN_PORT
+from harness.sidecar_config import ADMIN_PORT, PROXY_UID
 
 CONTROL_PLANE = "control-plane/mesh-control-plane"
 MESHCTL = "tools/meshctl/meshctl"
@@ -112,8 +112,13 @@ class ControlPlane:
     """
 
     def __init__(self, cluster, manifest_dir=None, pod_name="cp", poll_interval="1s",
-                 log_level="info"):
+                 log_level="info", ca=False, trust_domain="cluster.local", extra_args=()):
         self.cluster = cluster
+        # With `ca`, the control plane runs its CA (and so mTLS between sidecars);
+        # every mesh pod gets a join token and asks for a certificate.
+        self.ca_dir = os.path.join(cluster.work_dir, "ca") if ca else None
+        self.trust_domain = trust_domain
+        self.extra_args = list(extra_args)
         self.manifest_dir = manifest_dir or os.path.join(cluster.work_dir, "manifests")
         os.makedirs(self.manifest_dir, exist_ok=True)
         self.pod = cluster.add_pod(pod_name)
@@ -134,7 +139,9 @@ class ControlPlane:
             raise FileNotFoundError(f"{e} //control-plane:mesh-control-plane") from None
         argv = [binary, f"--manifests={self.manifest_dir}",
                 f"--xds_address=0.0.0.0:{XDS_PORT}", f"--poll_interval={self.poll_interval}",
-                f"--log_level={self.log_level}"]
+                f"--log_level={self.log_level}", *self.extra_args]
+        if self.ca_dir:
+            argv += [f"--ca_dir={self.ca_dir}", f"--trust_domain={self.trust_domain}"]
         self.proc = self.pod.spawn(argv, name="mesh-control-plane")
         self.pod.wait_listening(XDS_PORT, self.proc, timeout=timeout)
         return self
@@ -262,6 +269,22 @@ class ControlPlane:
     def unregister(self, pod):
         self.delete(self.workload_file(pod))
 
+    # ----- identity -----
+
+    def join_token_args(self, pod):
+        """Issues `pod`'s join token (meshctl certs token) into a file only the proxy's
+        uid reads; returns mesh-proxy's identity flags."""
+        proc = procs.run([binaries.find(MESHCTL), "certs", "token",
+                          f"{pod.namespace}/{pod.name}", f"--ca_dir={self.ca_dir}"], timeout=10)
+        token = proc.stdout.strip()
+        path = os.path.join(self.cluster.work_dir, f"join-token-{pod.namespace}-{pod.name}")
+        with open(path, "w") as f:
+            f.write(token + "\n")
+        os.chown(path, PROXY_UID, -1)
+        os.chmod(path, 0o600)
+        return [f"--ca_address={self.address}", f"--identity_token_file={path}",
+                f"--trust_domain={self.trust_domain}"]
+
     # ----- sync -----
 
     def wait_synced(self, pods, check, timeout=10.0, what="config"):
@@ -383,7 +406,8 @@ def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=Non
         control_plane.register(pod)
     if sidecar:
         config = xds_bootstrap(pod, control_plane.address, namespace, service_account)
-        pod.add_sidecar(config, ready_timeout=ready_timeout)
+        proxy_args = control_plane.join_token_args(pod) if control_plane.ca_dir else ()
+        pod.add_sidecar(config, proxy_args=proxy_args, ready_timeout=ready_timeout)
         # Ready = serving; wait for the first xDS push too (the outbound listener).
         control_plane.wait_synced(
             [pod], lambda d: any(l.get("name") == "outbound" for l in d.get("listeners", [])),

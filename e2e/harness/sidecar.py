@@ -131,6 +131,9 @@ class Sidecar:
         """The value of stat `name`, 0 if the proxy has not created it yet."""
         return int(self.stats().get(name, 0))
 
+    def admin_json(self, path):
+        return self._admin_json(path)
+
     def config_dump(self):
         return self._admin_json("/config_dump")
 

@@ -188,11 +188,50 @@ std::string ListenersText(const config::ProxyConfig& config) {
   return out;
 }
 
-std::string CertsJson() {
-  return "{\"certificates\": [], \"note\": \"no workload certificates: mTLS is not enabled in "
-         "this build\"}\n";
+namespace {
+
+int64_t SecondsToExpiry(const CertsView& v) {
+  return v.ready ? absl::ToInt64Seconds(v.not_after - v.now) : 0;
 }
 
-std::string CertsText() { return "no workload certificates: mTLS is not enabled in this build\n"; }
+}  // namespace
+
+std::string CertsJson(const CertsView& v) {
+  std::string roots;
+  for (const std::string& f : v.root_fingerprints) {
+    absl::StrAppend(&roots, roots.empty() ? "" : ", ", config::JsonQuote(f));
+  }
+  return absl::StrCat(
+      "{\"identity_enabled\": ", v.identity_enabled ? "true" : "false",
+      ", \"ready\": ", v.ready ? "true" : "false",
+      ", \"identity\": ", config::JsonQuote(v.identity),
+      ", \"not_after\": ",
+      config::JsonQuote(v.ready ? absl::FormatTime(absl::RFC3339_sec, v.not_after,
+                                                   absl::UTCTimeZone())
+                                : ""),
+      ", \"seconds_to_expiry\": ", SecondsToExpiry(v),
+      ", \"trust_bundle\": {\"source\": ", config::JsonQuote(v.bundle_from_sds ? "sds" : "ca"),
+      ", \"roots\": [", roots, "]}, \"contexts_built\": ", v.swaps,
+      ", \"last_error\": ", config::JsonQuote(v.last_error), "}\n");
+}
+
+std::string CertsText(const CertsView& v) {
+  if (!v.identity_enabled) {
+    return "no workload certificate: the proxy runs without --ca_address (no mTLS)\n";
+  }
+  if (!v.ready) {
+    return absl::StrCat("no workload certificate yet", v.last_error.empty() ? "" : ": ",
+                        v.last_error, "\n");
+  }
+  std::string out = absl::StrCat(
+      "identity ", v.identity, "\nnot_after ",
+      absl::FormatTime(absl::RFC3339_sec, v.not_after, absl::UTCTimeZone()),
+      "\nseconds_to_expiry ", SecondsToExpiry(v), "\ntrust_bundle_source ",
+      v.bundle_from_sds ? "sds" : "ca", "\n");
+  for (const std::string& f : v.root_fingerprints) absl::StrAppend(&out, "root ", f, "\n");
+  absl::StrAppend(&out, "contexts_built ", v.swaps, "\n");
+  if (!v.last_error.empty()) absl::StrAppend(&out, "last_error ", v.last_error, "\n");
+  return out;
+}
 
 }  // namespace weft::admin

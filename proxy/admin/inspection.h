@@ -16,6 +16,8 @@
 #include <map>
 #include <string>
 
+#include "absl/time/time.h"
+
 #include "proxy/config/model.h"
 #include "proxy/stats/stats.h"
 
@@ -48,10 +50,22 @@ std::string ClustersText(const config::ProxyConfig& config, const StatsSnapshot&
 std::string ListenersJson(const config::ProxyConfig& config);
 std::string ListenersText(const config::ProxyConfig& config);
 
-// The workload certificates in use. None until mTLS lands: an empty list with a
-// note, in the shape that will then carry them.
-std::string CertsJson();
-std::string CertsText();
+// The workload certificate in use for mTLS (tls::MeshTls::Status, as plain data).
+struct CertsView {
+  bool identity_enabled = false;  // the proxy was started with --ca_address
+  bool ready = false;             // a certificate is in use
+  std::string identity;
+  absl::Time not_after = absl::InfinitePast();
+  absl::Time now;
+  std::vector<std::string> root_fingerprints;
+  bool bundle_from_sds = false;
+  uint64_t swaps = 0;
+  std::string last_error;
+};
+// {"identity_enabled", "ready", "identity", "not_after", "seconds_to_expiry",
+//  "trust_bundle": {"source", "roots": [...]}, "contexts_built", "last_error"}
+std::string CertsJson(const CertsView& view);
+std::string CertsText(const CertsView& view);
 
 // "ip:port", with brackets around IPv6 literals.
 std::string HostPort(const std::string& address, uint16_t port);

@@ -106,7 +106,30 @@ TEST(InspectionTest, EmptyConfigAndCerts) {
   config::ProxyConfig empty;
   EXPECT_EQ(ClustersJson(empty, {}), "{\"clusters\": []}\n");
   EXPECT_EQ(ListenersJson(empty), "{\"listeners\": []}\n");
-  EXPECT_NE(CertsJson().find("\"certificates\": []"), std::string::npos);
+  EXPECT_EQ(CertsText(CertsView{}),
+            "no workload certificate: the proxy runs without --ca_address (no mTLS)\n");
+}
+
+TEST(InspectionTest, CertsShowIdentityExpiryAndBundle) {
+  CertsView v;
+  v.identity_enabled = true;
+  v.ready = true;
+  v.identity = "spiffe://cluster.local/ns/shop/sa/cart";
+  v.now = absl::FromUnixSeconds(1'800'000'000);
+  v.not_after = v.now + absl::Hours(12);
+  v.root_fingerprints = {"ab12", "cd34"};
+  v.bundle_from_sds = true;
+  v.swaps = 3;
+  const std::string json = CertsJson(v);
+  EXPECT_NE(json.find("\"identity\": \"spiffe://cluster.local/ns/shop/sa/cart\""),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"seconds_to_expiry\": 43200"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"source\": \"sds\", \"roots\": [\"ab12\", \"cd34\"]"),
+            std::string::npos) << json;
+  EXPECT_NE(CertsText(v).find("seconds_to_expiry 43200\n"), std::string::npos);
+  v.ready = false;
+  v.last_error = "UNAVAILABLE: ca down";
+  EXPECT_EQ(CertsText(v), "no workload certificate yet: UNAVAILABLE: ca down\n");
 }
 
 TEST(InspectionTest, WantsJsonMatchesWholeParameter) {

@@ -252,7 +252,16 @@ std::string ToJson(const ProxyConfig& config) {
               ", \"destination_port\": ", fc.destination_port,
               ", \"protocol\": ", JsonQuote(ProtocolName(fc.protocol)),
               ", \"route_config\": ", JsonQuote(fc.route_config),
-              ", \"cluster\": ", JsonQuote(fc.cluster), "}");
+              ", \"cluster\": ", JsonQuote(fc.cluster),
+              ", \"transport\": ",
+              JsonQuote(fc.transport == TransportMatch::kTls         ? "tls"
+                        : fc.transport == TransportMatch::kPlaintext ? "plaintext"
+                                                                     : "any"),
+              fc.tls.has_value()
+                  ? absl::StrCat(", \"mtls\": {\"require_client_certificate\": ",
+                                 fc.tls->require_client_certificate ? "true" : "false", "}")
+                  : std::string(),
+              fc.refuse_plaintext ? ", \"refuse_plaintext\": true" : "", "}");
         }),
         ", \"idle_timeout\": ", Dur(l.idle_timeout),
         ", \"stream_idle_timeout\": ", Dur(l.stream_idle_timeout),
@@ -288,7 +297,14 @@ std::string ToJson(const ProxyConfig& config) {
         ", \"load_balancing\": ", LbJson(c.load_balancing),
         ", \"circuit_breakers\": ", CircuitBreakersJson(c.circuit_breakers),
         ", \"outlier_detection\": ", OutlierJson(c.outlier_detection),
-        ", \"health_check\": ", HealthCheckJson(c.health_check), "}");
+        ", \"health_check\": ", HealthCheckJson(c.health_check),
+        c.tls.has_value()
+            ? absl::StrCat(", \"tls\": {\"expected_identities\": ",
+                           Array(c.tls->expected_identities,
+                                 [](const std::string& id) { return JsonQuote(id); }),
+                           ", \"sni\": ", JsonQuote(c.tls->sni), "}")
+            : std::string(),
+        "}");
   });
   return absl::StrCat("{\n  \"source\": ", JsonQuote(config.source),
                       ",\n  \"admin\": {\"address\": ", JsonQuote(config.admin.address),

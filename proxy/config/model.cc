@@ -47,7 +47,7 @@ bool SameExceptEndpoints(const Cluster& a, const Cluster& b) {
          Fields(a.load_balancing) == Fields(b.load_balancing) &&
          Fields(a.circuit_breakers) == Fields(b.circuit_breakers) &&
          Fields(a.outlier_detection) == Fields(b.outlier_detection) &&
-         Fields(a.health_check) == Fields(b.health_check);
+         Fields(a.health_check) == Fields(b.health_check) && a.tls == b.tls;
 }
 
 }  // namespace weft::config

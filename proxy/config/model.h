@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "proxy/config/authz_model.h"
+#include "proxy/config/tls_model.h"
 
 namespace weft::config {
 
@@ -115,6 +117,8 @@ struct Cluster {
   CircuitBreakers circuit_breakers;
   OutlierDetection outlier_detection;
   HealthCheck health_check;
+  // Originate mTLS to the endpoints (they run sidecars); none: plaintext.
+  std::optional<UpstreamTls> tls;
 };
 
 // How a route matches the request path (query string removed).
@@ -331,6 +335,13 @@ struct FilterChain {
   Protocol protocol = Protocol::kAuto;
   std::string route_config;  // HTTP routing; unmatched requests go to `cluster`
   std::string cluster;       // TCP, and HTTP without a matching route
+  // mTLS (tls_model.h): which connections the chain is for, whether it
+  // terminates mTLS, and whether it refuses them (plaintext to a STRICT port).
+  TransportMatch transport = TransportMatch::kAny;
+  std::optional<DownstreamTls> tls;
+  bool refuse_plaintext = false;
+  // Who may send HTTP requests through this chain (inbound); empty: anyone.
+  Authorization authz;
 };
 
 struct Listener {
@@ -350,6 +361,8 @@ struct Listener {
   // `default_cluster`.
   std::string route_config;
   std::string default_cluster;
+  // Authorization of HTTP requests on connections that match no chain.
+  Authorization authz;
   absl::Duration idle_timeout = absl::Seconds(300);
   // An HTTP stream (request or response in progress) with no bytes either way
   // for this long is ended (504 stream_idle_timeout before the response, a
@@ -401,6 +414,9 @@ struct ProxyConfig {
   std::vector<Listener> listeners;
   std::vector<RouteConfig> route_configs;
   std::vector<Cluster> clusters;
+  // The roots peers' certificates are verified against (PEM, possibly several
+  // during a root rotation), from SDS; empty: the CA's answer decides.
+  std::string trust_bundle_pem;
   // Where this config came from, shown in /config_dump ("file:/etc/..." or an
   // xDS version).
   std::string source;

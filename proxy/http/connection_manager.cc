@@ -76,6 +76,15 @@ const std::string& HttpConnectionManager::peer_text() {
   return peer_text_;
 }
 
+const std::string& HttpConnectionManager::peer_identity() {
+  if (!peer_identity_known_ && downstream_ != nullptr) {
+    peer_identity_known_ = true;
+    const auto& id = downstream_->peer_info().peer_identity;
+    if (id.has_value()) peer_identity_ = id->ToString();
+  }
+  return peer_identity_;
+}
+
 absl::Time HttpConnectionManager::Now() const {
   return context_->host.dispatcher().time_source().MonotonicNow();
 }
@@ -83,7 +92,7 @@ absl::Time HttpConnectionManager::Now() const {
 const listener::FilterChainTable::Chain& HttpConnectionManager::chain() {
   if (chains_ != context_->chains) {
     chains_ = context_->chains;
-    chain_ = &chains_->Match(info_.destination);
+    chain_ = &chains_->Match(info_.destination, info_.tls);
   }
   return *chain_;
 }

@@ -49,6 +49,8 @@ class HttpConnectionManager final : public listener::Session,
   absl::Time Now() const;
   // The client's "ip:port", formatted once per connection (for access logs).
   const std::string& peer_text();
+  // The client's verified SPIFFE ID, "" for plaintext; formatted once per connection.
+  const std::string& peer_identity();
   // A stream's response must start by `deadline`.
   void ScheduleDeadline(absl::Time deadline);
   // The stream ended; it is destroyed once the current callback returns.
@@ -95,6 +97,8 @@ class HttpConnectionManager final : public listener::Session,
   std::unique_ptr<event::Timer> idle_timer_;
   absl::Time last_activity_;
   std::string peer_text_;
+  std::string peer_identity_;
+  bool peer_identity_known_ = false;
   bool remote_closed_ = false;
   bool draining_ = false;
   bool finished_session_ = false;

@@ -2,7 +2,9 @@
 #define WEFT_PROXY_HTTP_HEADER_MAP_H_
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +55,8 @@ class HeaderMap {
   std::pair<absl::string_view, absl::string_view> at(size_t i) const;
   // Bytes of names and values, for size limits.
   size_t byte_size() const { return arena_.size(); }
+  // Bytes of names and values the map holds memory for (see Reserve).
+  size_t byte_capacity() const { return arena_.capacity(); }
 
   template <typename F>
   void ForEach(F&& f) const {
@@ -72,7 +76,56 @@ class HeaderMap {
     uint32_t value_length;
     bool removed;
   };
-  std::string arena_;
+  // The bytes of every name and value. Not std::string: an append here is an
+  // inline capacity check and memcpy (std::string's is an out-of-line call),
+  // and Add() makes two per field on every request.
+  class Arena {
+   public:
+    Arena() = default;
+    Arena(const Arena& other) { Append(other.data(), other.size()); }
+    Arena& operator=(const Arena& other) {
+      if (this != &other) {
+        size_ = 0;
+        Append(other.data(), other.size());
+      }
+      return *this;
+    }
+    Arena(Arena&& other) noexcept
+        : data_(std::move(other.data_)), size_(other.size_), capacity_(other.capacity_) {
+      other.size_ = 0;
+      other.capacity_ = 0;
+    }
+    Arena& operator=(Arena&& other) noexcept {
+      data_ = std::move(other.data_);
+      size_ = other.size_;
+      capacity_ = other.capacity_;
+      other.size_ = 0;
+      other.capacity_ = 0;
+      return *this;
+    }
+
+    const char* data() const { return data_.get(); }
+    size_t size() const { return size_; }
+    size_t capacity() const { return capacity_; }
+    void clear() { size_ = 0; }
+    void reserve(size_t n) {
+      if (n > capacity_) Grow(n);
+    }
+    void Append(const char* p, size_t n) {
+      if (capacity_ - size_ < n) Grow(size_ + n);
+      if (n > 0) std::memcpy(data_.get() + size_, p, n);
+      size_ += n;
+    }
+
+   private:
+    void Grow(size_t at_least);
+
+    std::unique_ptr<char[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+  };
+
+  Arena arena_;
   std::vector<Entry> entries_;
 };
 

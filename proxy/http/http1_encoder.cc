@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "proxy/http/ascii_case.h"
 
 namespace weft::http {
 namespace {
@@ -35,8 +36,8 @@ void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
   if (auto connection = headers.Get("connection")) {
     for (absl::string_view token : absl::StrSplit(*connection, ',')) {
       token = absl::StripAsciiWhitespace(token);
-      if (!token.empty() && !absl::EqualsIgnoreCase(token, "keep-alive") &&
-          !absl::EqualsIgnoreCase(token, "close")) {
+      if (!token.empty() && !EqualsIgnoreCaseAscii(token, "keep-alive") &&
+          !EqualsIgnoreCaseAscii(token, "close")) {
         named.push_back(token);
       }
     }
@@ -44,7 +45,7 @@ void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
   headers.ForEach([&](absl::string_view name, absl::string_view value) {
     if (IsHopByHopField(name)) return;
     for (absl::string_view n : named) {
-      if (absl::EqualsIgnoreCase(n, name)) return;
+      if (EqualsIgnoreCaseAscii(n, name)) return;
     }
     char* p = out.Reserve(name.size() + value.size() + 4);
     std::memcpy(p, name.data(), name.size());
@@ -72,16 +73,16 @@ void EncodeFraming(BodyFraming framing, network::Buffer& out) {
 bool IsHopByHopField(absl::string_view name) {
   switch (name.size()) {
     case 2:
-      return absl::EqualsIgnoreCase(name, "te");
+      return EqualsIgnoreCaseAscii(name, "te");
     case 7:
-      return absl::EqualsIgnoreCase(name, "upgrade") || absl::EqualsIgnoreCase(name, "trailer");
+      return EqualsIgnoreCaseAscii(name, "upgrade") || EqualsIgnoreCaseAscii(name, "trailer");
     case 10:
-      return absl::EqualsIgnoreCase(name, "connection") ||
-             absl::EqualsIgnoreCase(name, "keep-alive");
+      return EqualsIgnoreCaseAscii(name, "connection") ||
+             EqualsIgnoreCaseAscii(name, "keep-alive");
     case 16:
-      return absl::EqualsIgnoreCase(name, "proxy-connection");
+      return EqualsIgnoreCaseAscii(name, "proxy-connection");
     case 17:
-      return absl::EqualsIgnoreCase(name, "transfer-encoding");
+      return EqualsIgnoreCaseAscii(name, "transfer-encoding");
     default:
       return false;
   }
@@ -167,20 +168,20 @@ void RemoveHopByHopFields(HeaderMap& headers) {
   if (auto connection = headers.Get("connection")) {
     for (absl::string_view token : absl::StrSplit(*connection, ',')) {
       token = absl::StripAsciiWhitespace(token);
-      if (!token.empty() && !absl::EqualsIgnoreCase(token, "keep-alive") &&
-          !absl::EqualsIgnoreCase(token, "close")) {
+      if (!token.empty() && !EqualsIgnoreCaseAscii(token, "keep-alive") &&
+          !EqualsIgnoreCaseAscii(token, "close")) {
         named.push_back(token);
       }
     }
   }
   // te: only "trailers" may cross a hop (HTTP/2 allows nothing else).
   auto te = headers.Get("te");
-  const bool drop_te = te.has_value() && !absl::EqualsIgnoreCase(*te, "trailers");
+  const bool drop_te = te.has_value() && !EqualsIgnoreCaseAscii(*te, "trailers");
   // One pass; the views above point into the arena, which removal leaves alone.
   headers.RemoveIf([&](absl::string_view name) {
     if (IsHopByHopField(name)) return name.size() != 2 || drop_te;  // size 2: "te"
     for (absl::string_view n : named) {
-      if (absl::EqualsIgnoreCase(n, name)) return true;
+      if (EqualsIgnoreCaseAscii(n, name)) return true;
     }
     return false;
   });

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/log/log.h"
 #include "proxy/http/connection_manager.h"
+#include "proxy/http/inbound_authz.h"
 #include "proxy/http/local_reply.h"
 #include "proxy/http/route_actions.h"
 #include "proxy/http/router.h"
@@ -148,6 +149,11 @@ void ProxyStream::RouteAndForward() {
   }
   chains_ = manager_.chains();
   const listener::FilterChainTable::Chain& chain = manager_.chain();
+  if (chain.authz != nullptr &&
+      !AuthorizeRequest(*chain.authz, request, manager_.peer_identity(),
+                        manager_.info().destination.port())) {
+    return LocalReply(403, "authz_denied");
+  }
   const std::string* cluster_name = &chain.cluster;
   if (chain.routes != nullptr) {
     route_ = chain.routes->Match(request);

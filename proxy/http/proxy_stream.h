@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/time/time.h"
 #include "proxy/config/model.h"
 #include "proxy/http/codec.h"
@@ -134,7 +135,8 @@ class ProxyStream final : public RequestDecoder {
   std::vector<std::unique_ptr<Attempt>> spent_attempts_;
   // The pools of every try, released only with the stream (a pool that left
   // the config dies with its last user, possibly inside its own callback).
-  std::vector<std::shared_ptr<upstream::ConnectionPool>> pools_;
+  // Inline: one try is the rule, and this is on every request.
+  absl::InlinedVector<std::shared_ptr<upstream::ConnectionPool>, 2> pools_;
   int last_endpoint_ = -1;
 
   // Retries.

@@ -75,6 +75,7 @@ void ProxyStream::Record() {
     r.upstream_cluster = cluster;
     r.upstream_endpoint = endpoint;
     r.downstream_peer = peer;
+    r.source_identity = manager_.peer_identity();
     r.route = route;
     r.trace_id = trace_id;
     if (auto id = request_->headers.Get("x-request-id")) r.request_id = *id;

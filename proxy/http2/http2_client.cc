@@ -9,13 +9,11 @@
 namespace weft::http2 {
 namespace {
 
-constexpr size_t kTypicalHeadFields = 16;
-constexpr size_t kTypicalHeadBytes = 512;
-
 class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
  public:
   ClientStream(Http2Session& session, http::ResponseDecoder& decoder)
       : Stream(session), decoder_(decoder) {}
+  ~ClientStream() override { session_.RecycleHeaderMap(response_.headers); }
 
   // Http2Session::Stream
   http::StreamEventHandler* handler() override { return &decoder_; }
@@ -24,8 +22,7 @@ class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
       trailers_.Clear();
     } else {
       response_.Clear();
-      // One allocation for a typical head instead of the arena doubling up.
-      response_.headers.Reserve(kTypicalHeadFields, kTypicalHeadBytes);
+      session_.TakeHeaderMap(response_.headers);
     }
   }
   void AddHeaderField(absl::string_view name, absl::string_view value) override {

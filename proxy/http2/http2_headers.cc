@@ -25,6 +25,27 @@ bool IsHost(absl::string_view name) {
   return name.size() == 4 && SameLengthEqualsLower(name, "host");
 }
 
+// The N - 1 bytes at `data`, each OR 0x20, equal `lower` (a lower-case
+// literal of letters, digits and '-'). Whole words at a time: the length is a
+// constant, so this compiles to a few loads and compares.
+template <size_t N>
+bool FoldedEquals(const char* data, const char (&lower)[N]) {
+  constexpr size_t kLength = N - 1;
+  constexpr uint64_t kFold = 0x2020202020202020ULL;
+  size_t i = 0;
+  for (; i + 8 <= kLength; i += 8) {
+    uint64_t a;
+    uint64_t b;
+    std::memcpy(&a, data + i, 8);
+    std::memcpy(&b, lower + i, 8);
+    if ((a | kFold) != b) return false;
+  }
+  for (; i < kLength; ++i) {
+    if ((data[i] | 0x20) != lower[i]) return false;
+  }
+  return true;
+}
+
 // Decimal status into `buf` (at least 11 bytes); returns the length.
 size_t FormatStatus(int status, char* buf) {
   if (status >= 100 && status <= 999) {
@@ -61,15 +82,20 @@ bool HasUpper(const char* data, size_t n) {
 }  // namespace
 
 bool IsUniquePerRequestField(absl::string_view name) {
+  // Bytes OR 0x20 equal the lower-case literal: exact for letters, digits and
+  // '-'; a few other bytes alias (0x0D reads as '-'), which at worst leaves
+  // one field out of the HPACK table. Runs for every field we encode.
   switch (name.size()) {
     case 2:
-      return name == "b3";
+      return FoldedEquals(name.data(), "b3");
     case 11:
-      return name == "traceparent" || name == "x-b3-spanid";
+      return FoldedEquals(name.data(), "traceparent") ||
+             FoldedEquals(name.data(), "x-b3-spanid");
     case 12:
-      return name == "x-b3-traceid" || name == "x-request-id";
+      return FoldedEquals(name.data(), "x-b3-traceid") ||
+             FoldedEquals(name.data(), "x-request-id");
     case 17:
-      return name == "x-b3-parentspanid";
+      return FoldedEquals(name.data(), "x-b3-parentspanid");
     default:
       return false;
   }
@@ -98,8 +124,8 @@ bool IsConnectionSpecificField(absl::string_view name, absl::string_view value) 
 
 void HeaderList::Clear() {
   arena_size_ = 0;
-  fields_.clear();
   nv_.clear();
+  copied_.clear();
 }
 
 void HeaderList::EnsureRoom(size_t n) {
@@ -107,100 +133,136 @@ void HeaderList::EnsureRoom(size_t n) {
   const size_t capacity = std::max(arena_size_ + n, 2 * arena_capacity_);
   std::unique_ptr<char[]> grown(new char[capacity]);
   if (arena_size_ > 0) std::memcpy(grown.get(), arena_.get(), arena_size_);
+  // Copied fields point into the old arena: move them along.
+  const uint8_t* old_base = reinterpret_cast<const uint8_t*>(arena_.get());
+  uint8_t* new_base = reinterpret_cast<uint8_t*>(grown.get());
+  for (uint32_t i : copied_) {
+    nv_[i].name = new_base + (nv_[i].name - old_base);
+    nv_[i].value = new_base + (nv_[i].value - old_base);
+  }
   arena_ = std::move(grown);
   arena_capacity_ = capacity;
 }
 
 void HeaderList::Reserve(size_t fields, size_t bytes) {
-  fields_.reserve(fields);
+  nv_.reserve(fields);
   if (bytes > arena_size_) EnsureRoom(bytes - arena_size_);
 }
 
-void HeaderList::Add(absl::string_view name, absl::string_view value) {
+void HeaderList::AddCopied(absl::string_view name, absl::string_view value, bool lower) {
   EnsureRoom(name.size() + value.size());
-  Field f;
-  f.name_offset = static_cast<uint32_t>(arena_size_);
-  f.name_length = static_cast<uint32_t>(name.size());
-  f.value_offset = static_cast<uint32_t>(arena_size_ + name.size());
-  f.value_length = static_cast<uint32_t>(value.size());
-  char* out = arena_.get() + arena_size_;
+  uint8_t* out = reinterpret_cast<uint8_t*>(arena_.get()) + arena_size_;
   if (!name.empty()) std::memcpy(out, name.data(), name.size());
-  if (HasUpper(name.data(), name.size())) {
+  if (lower) {
     // Lower-cased in place after the copy: no temporary string.
-    for (size_t i = 0; i < name.size(); ++i) out[i] = Lower(out[i]);
+    for (size_t i = 0; i < name.size(); ++i) out[i] = static_cast<uint8_t>(Lower(out[i]));
   }
   if (!value.empty()) std::memcpy(out + name.size(), value.data(), value.size());
   arena_size_ += name.size() + value.size();
-  f.nv_flags = IsUniquePerRequestField(absl::string_view(out, name.size()))
-                   ? NGHTTP2_NV_FLAG_NO_INDEX
-                   : NGHTTP2_NV_FLAG_NONE;
-  fields_.push_back(f);
+  const absl::string_view lower_name(reinterpret_cast<const char*>(out), name.size());
+  copied_.push_back(static_cast<uint32_t>(nv_.size()));
+  nv_.push_back(nghttp2_nv{out, out + name.size(), name.size(), value.size(),
+                           static_cast<uint8_t>(IsUniquePerRequestField(lower_name)
+                                                    ? NGHTTP2_NV_FLAG_NO_INDEX
+                                                    : NGHTTP2_NV_FLAG_NONE)});
 }
 
-void HeaderList::AddRegular(const http::HeaderMap& headers, bool drop_host) {
+void HeaderList::Add(absl::string_view name, absl::string_view value) {
+  AddCopied(name, value, HasUpper(name.data(), name.size()));
+}
+
+void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value) {
+  // The name is not lower-cased here: nghttp2 lower-cases every name when it
+  // copies the list at submission (nghttp2_nv_array_copy), which it does for
+  // every name we do not mark NO_COPY_NAME. Checking each name again here cost
+  // about 60 instructions a field.
+  // nghttp2_nv is not const-correct; nghttp2 only reads (and copies) these.
+  nv_.push_back(nghttp2_nv{
+      const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(name.data())),
+      const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(value.data())), name.size(),
+      value.size(),
+      static_cast<uint8_t>(IsUniquePerRequestField(name) ? NGHTTP2_NV_FLAG_NO_INDEX
+                                                         : NGHTTP2_NV_FLAG_NONE)});
+}
+
+void HeaderList::AddRegular(const http::HeaderMap& headers, bool drop_host, bool borrow) {
   headers.ForEach([&](absl::string_view name, absl::string_view value) {
     if (name.empty() || name[0] == ':') return;
     if (drop_host && IsHost(name)) return;
     if (IsConnectionSpecificField(name, value)) return;
-    Add(name, value);
+    if (borrow) {
+      AddBorrowed(name, value);
+    } else {
+      Add(name, value);
+    }
   });
 }
 
-const std::vector<nghttp2_nv>& HeaderList::nv() {
-  nv_.resize(fields_.size());
-  uint8_t* base = reinterpret_cast<uint8_t*>(arena_.get());
-  for (size_t i = 0; i < fields_.size(); ++i) {
-    const Field& f = fields_[i];
-    nv_[i] = nghttp2_nv{base + f.name_offset, base + f.value_offset, f.name_length,
-                        f.value_length, f.nv_flags};
-  }
-  return nv_;
-}
-
 std::pair<absl::string_view, absl::string_view> HeaderList::at(size_t i) const {
-  const Field& f = fields_[i];
-  return {absl::string_view(arena_.get() + f.name_offset, f.name_length),
-          absl::string_view(arena_.get() + f.value_offset, f.value_length)};
+  const nghttp2_nv& f = nv_[i];
+  return {absl::string_view(reinterpret_cast<const char*>(f.name), f.namelen),
+          absl::string_view(reinterpret_cast<const char*>(f.value), f.valuelen)};
 }
 
-void BuildRequestHeaderList(const http::RequestHeaders& headers, HeaderList& out) {
+namespace {
+
+void BuildRequest(const http::RequestHeaders& headers, bool borrow, HeaderList& out) {
   out.Clear();
   absl::string_view authority = headers.authority;
   if (authority.empty()) {
     if (auto host = headers.headers.Get("host")) authority = *host;
   }
-  // Names and values of the regular fields, plus the four pseudo-fields.
+  const auto add = [&](absl::string_view name, absl::string_view value) {
+    if (borrow) {
+      out.AddBorrowed(name, value);
+    } else {
+      out.Add(name, value);
+    }
+  };
+  // The regular fields plus the four pseudo-fields; a borrowing list copies
+  // only names with upper-case bytes.
   out.Reserve(headers.headers.size() + 4,
-              headers.headers.byte_size() + headers.method.size() + headers.scheme.size() +
-                  authority.size() + headers.path.size() + 48);
-  out.Add(":method", headers.method);
+              borrow ? 0
+                     : headers.headers.byte_size() + headers.method.size() +
+                           headers.scheme.size() + authority.size() + headers.path.size() + 48);
+  add(":method", headers.method);
   if (headers.method == "CONNECT") {
-    out.Add(":authority", authority);
+    add(":authority", authority);
   } else {
-    out.Add(":scheme", headers.scheme.empty() ? absl::string_view("http") : headers.scheme);
-    if (!authority.empty()) out.Add(":authority", authority);
-    out.Add(":path", headers.path.empty() ? absl::string_view("/") : headers.path);
+    add(":scheme", headers.scheme.empty() ? absl::string_view("http") : headers.scheme);
+    if (!authority.empty()) add(":authority", authority);
+    add(":path", headers.path.empty() ? absl::string_view("/") : headers.path);
   }
-  out.AddRegular(headers.headers, /*drop_host=*/true);
+  out.AddRegular(headers.headers, /*drop_host=*/true, borrow);
+}
+
+void BuildResponse(const http::ResponseHeaders& headers, bool borrow, HeaderList& out) {
+  out.Clear();
+  out.Reserve(headers.headers.size() + 1, borrow ? 16 : headers.headers.byte_size() + 24);
+  char status[32];
+  out.Add(":status", absl::string_view(status, FormatStatus(headers.status, status)));
+  out.AddRegular(headers.headers, /*drop_host=*/false, borrow);
+}
+
+}  // namespace
+
+void BuildRequestHeaderList(const http::RequestHeaders& headers, HeaderList& out) {
+  BuildRequest(headers, /*borrow=*/true, out);
 }
 
 void BuildResponseHeaderList(const http::ResponseHeaders& headers, HeaderList& out) {
-  out.Clear();
-  out.Reserve(headers.headers.size() + 1, headers.headers.byte_size() + 24);
-  char status[32];
-  out.Add(":status", absl::string_view(status, FormatStatus(headers.status, status)));
-  out.AddRegular(headers.headers, /*drop_host=*/false);
+  BuildResponse(headers, /*borrow=*/true, out);
 }
 
 HeaderList RequestHeaderList(const http::RequestHeaders& headers) {
   HeaderList list;
-  BuildRequestHeaderList(headers, list);
+  BuildRequest(headers, /*borrow=*/false, list);
   return list;
 }
 
 HeaderList ResponseHeaderList(const http::ResponseHeaders& headers) {
   HeaderList list;
-  BuildResponseHeaderList(headers, list);
+  BuildResponse(headers, /*borrow=*/false, list);
   return list;
 }
 

@@ -31,47 +31,53 @@ bool IsConnectionSpecificField(absl::string_view name, absl::string_view value);
 // Fields whose value is new on every request (trace and span ids, request
 // ids): indexing them in the HPACK dynamic table only evicts useful entries
 // and costs an insertion per request, so they are sent without indexing
-// (RFC 7541 6.2.2). The name must be lower-case.
-bool IsUniquePerRequestField(absl::string_view lower_name);
+// (RFC 7541 6.2.2). Case-insensitive.
+bool IsUniquePerRequestField(absl::string_view name);
 
-// An owned header list ready for nghttp2_submit_*. nghttp2 copies the list
-// when a frame is submitted, so it only has to outlive that call.
-// Thread-compatible.
+// A header list ready for nghttp2_submit_*. nghttp2 copies the list when a
+// frame is submitted, so it only has to outlive that call. Fields added with
+// Add() are copied into the list's arena; the Build*HeaderList() functions
+// below instead borrow the names and values of the head they read (no copy
+// of ours: nghttp2 makes the one copy it needs), so such a list must be
+// submitted before that head changes. Thread-compatible.
 class HeaderList {
  public:
   // Forgets the fields, keeps the memory.
   void Clear();
-  // Room for `fields` fields of `bytes` name+value bytes in all.
+  // Room for `fields` fields of `bytes` copied name+value bytes in all.
   void Reserve(size_t fields, size_t bytes);
-  // Adds a field; the name is lower-cased.
+  // Adds a field, copied; the name is lower-cased.
   void Add(absl::string_view name, absl::string_view value);
+  // Adds a field that points at `name` and `value`, which must stay valid and
+  // unchanged while the list is used. The name is left as it is: nghttp2
+  // lower-cases names when it copies the list at submission.
+  void AddBorrowed(absl::string_view name, absl::string_view value);
   // Adds the regular fields of `headers` minus connection-specific ones,
-  // pseudo-header names and (when `drop_host`) host.
-  void AddRegular(const http::HeaderMap& headers, bool drop_host);
+  // pseudo-header names and (when `drop_host`) host; copied, or borrowed from
+  // `headers` when `borrow`.
+  void AddRegular(const http::HeaderMap& headers, bool drop_host, bool borrow = false);
   // The nghttp2 view; valid until the next Add, Reserve or Clear.
-  const std::vector<nghttp2_nv>& nv();
-  size_t size() const { return fields_.size(); }
+  const std::vector<nghttp2_nv>& nv() const { return nv_; }
+  size_t size() const { return nv_.size(); }
   // Views valid until the next Add, Reserve or Clear.
   std::pair<absl::string_view, absl::string_view> at(size_t i) const;
 
  private:
-  struct Field {
-    uint32_t name_offset;
-    uint32_t name_length;
-    uint32_t value_offset;
-    uint32_t value_length;
-    uint8_t nv_flags;
-  };
-  // Room for `n` more bytes at arena_ + arena_size_.
+  // Room for `n` more bytes at arena_ + arena_size_; moves the copied fields'
+  // pointers along when the arena moves.
   void EnsureRoom(size_t n);
+  // Copies `name` (lower-cased) and `value` into the arena as one field.
+  void AddCopied(absl::string_view name, absl::string_view value, bool lower);
 
   // A plain buffer rather than std::string: appends are an inline memcpy,
   // which matters at a dozen fields per head.
   std::unique_ptr<char[]> arena_;
   size_t arena_size_ = 0;
   size_t arena_capacity_ = 0;
-  std::vector<Field> fields_;
+  // The fields themselves, in nghttp2's form: no conversion at submission.
   std::vector<nghttp2_nv> nv_;
+  // Indexes into nv_ of the fields whose bytes live in arena_.
+  std::vector<uint32_t> copied_;
 };
 
 // :method, :scheme, :authority, :path (only :method and :authority for
@@ -81,7 +87,9 @@ HeaderList RequestHeaderList(const http::RequestHeaders& headers);
 // :status, then the regular fields.
 HeaderList ResponseHeaderList(const http::ResponseHeaders& headers);
 HeaderList TrailerHeaderList(const http::HeaderMap& trailers);
-// The same, into a list that is cleared first (its memory is reused).
+// The same, into a list that is cleared first (its memory is reused). The
+// list borrows from `headers` (see HeaderList): submit it before `headers`
+// changes.
 void BuildRequestHeaderList(const http::RequestHeaders& headers, HeaderList& out);
 void BuildResponseHeaderList(const http::ResponseHeaders& headers, HeaderList& out);
 

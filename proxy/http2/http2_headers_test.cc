@@ -104,7 +104,7 @@ TEST(Http2HeadersTest, ConnectionSpecificFieldsAnyCaseAndNearMisses) {
   EXPECT_FALSE(IsConnectionSpecificField("", ""));
 }
 
-TEST(Http2HeadersTest, ReusedListHoldsOnlyTheLatestHeadWithLowerCaseNames) {
+TEST(Http2HeadersTest, ReusedListHoldsOnlyTheLatestHeadAndBorrowsItsFields) {
   HeaderList list;
   http::RequestHeaders request;
   request.method = "POST";
@@ -113,18 +113,29 @@ TEST(Http2HeadersTest, ReusedListHoldsOnlyTheLatestHeadWithLowerCaseNames) {
   for (int i = 0; i < 40; ++i) request.headers.Add("X-Long-Header-Name", std::string(100, 'v'));
   BuildRequestHeaderList(request, list);
   EXPECT_EQ(list.size(), 44u);
-  EXPECT_EQ(list.at(4).first, "x-long-header-name");
+  // Borrowed, not copied: nghttp2 lower-cases the name when it copies the list
+  // (Http2CodecTest.HopByHopFieldsDroppedAndNamesLowerCased checks the wire).
+  EXPECT_EQ(list.at(4).first, "X-Long-Header-Name");
+  EXPECT_EQ(list.at(4).second.data(), request.headers.at(0).second.data());
+  EXPECT_EQ(list.at(3).second.data(), request.path.data());
   http::ResponseHeaders response;
   response.status = 204;
-  response.headers.Add("Server", "weft");
+  response.headers.Add("server", "weft");
   response.headers.Add("Transfer-Encoding", "chunked");
+  response.headers.Add("X-Request-Id", "r-1");
   BuildResponseHeaderList(response, list);
   EXPECT_EQ(Fields(list), (std::vector<std::pair<std::string, std::string>>{
-                              {":status", "204"}, {"server", "weft"}}));
+                              {":status", "204"}, {"server", "weft"}, {"X-Request-Id", "r-1"}}));
   const std::vector<nghttp2_nv>& nv = list.nv();
-  ASSERT_EQ(nv.size(), 2u);
+  ASSERT_EQ(nv.size(), 3u);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(nv[1].name), nv[1].namelen), "server");
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(nv[1].value), nv[1].valuelen), "weft");
+  EXPECT_EQ(nv[1].flags, NGHTTP2_NV_FLAG_NONE);
+  EXPECT_EQ(nv[2].flags, NGHTTP2_NV_FLAG_NO_INDEX);  // whatever the name's case
+  // The owning form copies and lower-cases.
+  HeaderList owned = RequestHeaderList(request);
+  EXPECT_EQ(owned.at(4).first, "x-long-header-name");
+  EXPECT_NE(owned.at(4).second.data(), request.headers.at(0).second.data());
   // Statuses outside 100..999 are still written as decimal.
   response.status = 0;
   response.headers.Clear();
@@ -171,7 +182,9 @@ TEST(Http2HeadersTest, PerRequestIdsAreNotIndexedAndNamesOfAnyLengthAreLowered) 
   EXPECT_EQ(list.at(4).first, "already-lower-case-and-long-name");
   EXPECT_EQ(list.at(5).first, std::string("x\xC1y", 3));
   EXPECT_TRUE(IsUniquePerRequestField("x-b3-parentspanid"));
+  EXPECT_TRUE(IsUniquePerRequestField("X-B3-TraceId"));
   EXPECT_FALSE(IsUniquePerRequestField("tracestate"));
+  EXPECT_FALSE(IsUniquePerRequestField("x-b3-sampled"));
 }
 
 }  // namespace

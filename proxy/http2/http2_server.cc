@@ -9,13 +9,11 @@
 namespace weft::http2 {
 namespace {
 
-constexpr size_t kTypicalHeadFields = 16;
-constexpr size_t kTypicalHeadBytes = 512;
-
 class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
  public:
   ServerStream(Http2Session& session, http::ServerConnectionCallbacks& callbacks)
       : Stream(session), callbacks_(callbacks) {}
+  ~ServerStream() override { session_.RecycleHeaderMap(request_.headers); }
 
   // Http2Session::Stream
   http::StreamEventHandler* handler() override { return decoder_; }
@@ -23,9 +21,7 @@ class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
     if (head_received_) {
       trailers_.Clear();
     } else {
-      // One allocation for a typical head (and the trace fields the proxy
-      // adds), instead of the arena doubling its way up.
-      request_.headers.Reserve(kTypicalHeadFields, kTypicalHeadBytes);
+      session_.TakeHeaderMap(request_.headers);
     }
   }
   void AddHeaderField(absl::string_view name, absl::string_view value) override {

@@ -12,6 +12,16 @@ namespace {
 
 Http2Session& Self(void* user) { return *static_cast<Http2Session*>(user); }
 
+// Room for a typical head (and the trace fields the proxy adds) in one
+// allocation, instead of the arena doubling its way up.
+constexpr size_t kTypicalHeadFields = 16;
+constexpr size_t kTypicalHeadBytes = 512;
+// Recycled header maps: at most the peak of streams in flight, up to 16, and
+// only maps that held a small head (so at most ~40 KB per connection).
+constexpr size_t kMaxSpareHeaderMaps = 16;
+constexpr size_t kMaxSpareHeaderBytes = 1024;
+constexpr size_t kMaxSpareHeaderFields = 64;
+
 // RST_STREAM code for a local ResetStream(reason).
 uint32_t ResetCode(http::StreamResetReason reason) {
   switch (reason) {
@@ -107,14 +117,39 @@ Http2Session::~Http2Session() {
   owned_.clear();
 }
 
+void Http2Session::TakeHeaderMap(http::HeaderMap& map) {
+  if (map.byte_capacity() >= kTypicalHeadBytes) return;  // has its own (a 1xx head came first)
+  if (spare_header_maps_.empty()) {
+    map.Reserve(kTypicalHeadFields, kTypicalHeadBytes);
+    return;
+  }
+  map = std::move(spare_header_maps_.back());
+  spare_header_maps_.pop_back();
+}
+
+void Http2Session::RecycleHeaderMap(http::HeaderMap& map) {
+  if (spare_header_maps_.size() >= kMaxSpareHeaderMaps ||
+      map.byte_capacity() > kMaxSpareHeaderBytes || map.size() > kMaxSpareHeaderFields) {
+    return;
+  }
+  map.Clear();
+  spare_header_maps_.push_back(std::move(map));
+}
+
 Http2Session::Stream* Http2Session::FindBySerial(uint64_t serial) {
   auto it = owned_.find(serial);
   return it == owned_.end() ? nullptr : it->second.get();
 }
 
 Http2Session::Stream* Http2Session::FindById(int32_t id) {
+  // nghttp2 calls back for one stream many times in a row (each header field,
+  // the end of the block, its DATA): remember the last hit.
+  if (id == last_found_id_) return last_found_;
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second;
+  if (it == by_id_.end()) return nullptr;
+  last_found_id_ = id;
+  last_found_ = it->second;
+  return last_found_;
 }
 
 Http2Session::Stream& Http2Session::AddStream(std::unique_ptr<Stream> stream) {
@@ -592,6 +627,10 @@ int Http2Session::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t er
   if (it == self.by_id_.end()) return 0;
   Stream* stream = it->second;
   self.by_id_.erase(it);
+  if (self.last_found_id_ == stream_id) {
+    self.last_found_id_ = -1;
+    self.last_found_ = nullptr;
+  }
   const uint64_t serial = stream->serial;
   if (!stream->done) {
     http::StreamResetReason reason = http::StreamResetReason::kProtocolError;

@@ -105,6 +105,13 @@ class Http2Session {
   // memory is reused from request to request. nghttp2 copies the fields at
   // submission, so user code that runs later (from Flush) may reuse it.
   HeaderList& scratch_headers() { return scratch_headers_; }
+  // A decoded head's field storage, recycled from stream to stream: each
+  // stream used to allocate (and free) a map's entries and arena for its head.
+  // TakeHeaderMap() fills `map` (empty) with a finished stream's memory, or
+  // reserves a typical head's room; RecycleHeaderMap() keeps `map`'s memory
+  // for the next stream (a bounded number of maps of bounded size).
+  void TakeHeaderMap(http::HeaderMap& map);
+  void RecycleHeaderMap(http::HeaderMap& map);
 
  protected:
   // Server only: a peer-initiated stream begins.
@@ -158,7 +165,11 @@ class Http2Session {
   // Streams that have an id; every entry is also in owned_ (and is removed
   // from here before it leaves owned_).
   absl::flat_hash_map<int32_t, Stream*> by_id_;
+  // FindById's last hit; reset when that id leaves by_id_.
+  int32_t last_found_id_ = -1;
+  Stream* last_found_ = nullptr;
   HeaderList scratch_headers_;
+  std::vector<http::HeaderMap> spare_header_maps_;
   std::vector<uint64_t> unsubmitted_garbage_;  // reset before they had an id
   std::vector<uint64_t> below_low_;            // drained below the low watermark in mem_send
   size_t active_ = 0;

@@ -12,6 +12,8 @@
 #include "proxy/listener/protocol_sniffer.h"
 #include "proxy/network/socket.h"
 #include "proxy/tcp/tcp_proxy_session.h"
+#include "proxy/tls/mesh_tls.h"
+#include "proxy/tls/tls_transport_socket.h"
 
 namespace weft::listener {
 namespace {
@@ -21,6 +23,11 @@ namespace {
 // (server-first protocols, where the client waits for the server to speak, are
 // then carried as TCP). On an HTTP-only listener everything that is not HTTP/2
 // goes to the HTTP/1.1 codec, which answers garbage with 400.
+//
+// mTLS: a ClientHello to a destination whose chain terminates mTLS gets a TLS
+// server transport; after the handshake, ALPN (h2, http/1.1, weft-opaque) picks
+// the handler, or the decrypted bytes are sniffed as above. Plaintext to a
+// destination whose chain refuses it (STRICT) is closed and counted.
 class SniffingSession final : public Session, private network::ConnectionCallbacks {
  public:
   SniffingSession(ListenerContextPtr context, const ConnectionInfo& info,
@@ -33,33 +40,113 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
     timer_ = context_->host.dispatcher().CreateTimer([this] { OnTimeout(); });
     timer_->Enable(context_->config.detection_timeout);
   }
+
   ~SniffingSession() override {
     if (connection_ != nullptr) context_->stats.cx_active.Sub(1);
   }
 
  private:
   enum class Handler { kHttp1, kHttp2, kTcp };
+  // How long a TLS handshake may take once the ClientHello is in.
+  static constexpr absl::Duration kHandshakeTimeout = absl::Seconds(10);
 
   void OnData(network::Connection&, network::Buffer& data, bool end_stream) override {
     SniffResult r = SniffProtocol(data.view());
     if (r == SniffResult::kNeedMoreData && !end_stream) return;
+    if (r == SniffResult::kTls && !info_.tls) {
+      context_->stats.tls_detected.Inc();
+      if (StartTls()) return;
+      if (connection_ == nullptr) return;
+    } else if (!info_.tls && Refused()) {
+      return;
+    }
     switch (r) {
       case SniffResult::kHttp1:
         return HandOver(Handler::kHttp1);
       case SniffResult::kHttp2:
         return HandOver(Handler::kHttp2);
-      case SniffResult::kTls:
-        context_->stats.tls_detected.Inc();
-        return HandOver(http_only_ ? Handler::kHttp1 : Handler::kTcp);
       default:
         return HandOver(http_only_ ? Handler::kHttp1 : Handler::kTcp);
     }
   }
-  void OnClose(network::Connection&, network::CloseReason) override { End(); }
+
+  // Terminates mTLS if the destination's chain says so; false to go on in
+  // plaintext (the TLS bytes pass to the app as TCP).
+  bool StartTls() {
+    const FilterChainTable::Chain& chain = context_->chains->Match(info_.destination, true);
+    if (!chain.tls.has_value()) return false;
+    const tls::MeshTls* mesh = context_->host.mesh_tls();
+    std::shared_ptr<const tls::TlsContext> ctx =
+        mesh == nullptr ? nullptr : mesh->Server(chain.tls->require_client_certificate);
+    if (ctx == nullptr) {
+      Refuse("mtls_no_certificate", "this proxy has no workload certificate yet");
+      return true;
+    }
+    absl::StatusOr<std::unique_ptr<tls::TlsTransportSocket>> socket =
+        tls::TlsTransportSocket::CreateServer(std::move(ctx));
+    if (!socket.ok()) {
+      Refuse("mtls_handshake_failed", std::string(socket.status().message()));
+      return true;
+    }
+    info_.tls = true;
+    timer_->Enable(kHandshakeTimeout);
+    connection_->UpgradeTransport(*std::move(socket));
+    return true;
+  }
+
+  // The handshake is done: ALPN names the protocol, else the plaintext is sniffed.
+  void OnConnected(network::Connection& c) override {
+    context_->stats.mtls_handshakes.Inc();
+    const std::string& alpn = c.peer_info().alpn;
+    if (alpn == tls::kAlpnH2) return HandOver(Handler::kHttp2);
+    if (alpn == tls::kAlpnHttp11) return HandOver(Handler::kHttp1);
+    if (alpn == tls::kAlpnWeftOpaque) return HandOver(Handler::kTcp);
+    timer_->Enable(context_->config.detection_timeout);
+    if (!c.read_buffer().empty()) OnData(c, c.read_buffer(), false);
+  }
+
+  // Plaintext to a STRICT destination.
+  bool Refused() {
+    if (!context_->chains->Match(info_.destination, false).refuse_plaintext) return false;
+    context_->stats.plaintext_refused.Inc();
+    Refuse("mtls_required", "plaintext to a port that requires mTLS (STRICT)");
+    return true;
+  }
+
+  void Refuse(absl::string_view reason, absl::string_view detail) {
+    context_->host.ErrorCounter(reason).Inc();
+    WEFT_LOG(kWarning, "listener %s: connection from %s to %s refused: %s: %s",
+             context_->config.name, info_.peer.ToString(), info_.destination.ToString(), reason,
+             detail);
+    timer_->Disable();
+    connection_->Close(network::Connection::CloseMode::kReset);
+    context_->stats.cx_active.Sub(1);
+    connection_.reset();
+    context_->host.RemoveSession(this);
+  }
+
+  void OnClose(network::Connection& c, network::CloseReason reason) override {
+    if (reason == network::CloseReason::kTlsHandshakeFailed ||
+        reason == network::CloseReason::kTlsError) {
+      context_->stats.mtls_handshake_failed.Inc();
+      const absl::string_view why = tls::TlsFailureReason(c.close_detail());
+      context_->host.ErrorCounter(why.empty() ? tls::kReasonHandshakeFailed : why).Inc();
+      WEFT_LOG(kWarning, "listener %s: mTLS from %s to %s failed: %s", context_->config.name,
+               info_.peer.ToString(), info_.destination.ToString(), c.close_detail());
+    }
+    End();
+  }
+
   void OnTimeout() {
+    if (info_.tls && !connection_->handshake_complete()) {
+      context_->stats.mtls_handshake_failed.Inc();
+      return Refuse("mtls_handshake_timeout", "the TLS handshake did not finish in time");
+    }
     if (!http_only_) context_->stats.detect_timeout.Inc();
+    if (!info_.tls && Refused()) return;
     HandOver(http_only_ ? Handler::kHttp1 : Handler::kTcp);
   }
+
   void HandOver(Handler handler) {
     timer_->Disable();
     std::unique_ptr<network::Connection> c = std::move(connection_);
@@ -78,6 +165,7 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
         return;
     }
   }
+
   void End() {
     timer_->Disable();
     context_->host.CloseLater(std::move(connection_));
@@ -151,6 +239,14 @@ void ActiveListener::Dispatch(const ConnectionInfo& info,
                               std::unique_ptr<network::Connection> connection) {
   const config::Listener& cfg = context_->config;
   config::Listener::Protocol protocol = context_->chains->Match(info.destination).protocol;
+  // With mTLS, every connection is looked at: it may start with a ClientHello
+  // or be plaintext that a STRICT port refuses.
+  if (context_->chains->has_tls()) {
+    context_->host.AddSession(std::make_unique<SniffingSession>(
+        context_, info, std::move(connection),
+        /*http_only=*/protocol == config::Listener::Protocol::kHttp));
+    return;
+  }
   if (info.original_dst.valid() &&
       std::find(cfg.opaque_ports.begin(), cfg.opaque_ports.end(), info.original_dst.port()) !=
           cfg.opaque_ports.end()) {

@@ -6,6 +6,10 @@
 namespace weft::listener {
 namespace {
 
+std::shared_ptr<const config::Authorization> AuthzOf(const config::Authorization& authz) {
+  return authz.empty() ? nullptr : std::make_shared<const config::Authorization>(authz);
+}
+
 std::shared_ptr<const http::RouteTable> RoutesNamed(const std::string& name,
                                                     const config::ProxyConfig& config) {
   if (name.empty()) return nullptr;
@@ -21,6 +25,7 @@ FilterChainTable::FilterChainTable(const config::Listener& listener,
   default_.protocol = listener.protocol;
   default_.routes = RoutesNamed(listener.route_config, config);
   default_.cluster = listener.default_cluster;
+  default_.authz = AuthzOf(listener.authz);
   for (const config::FilterChain& fc : listener.filter_chains) {
     Entry e;
     e.port = fc.destination_port;
@@ -40,39 +45,52 @@ FilterChainTable::FilterChainTable(const config::Listener& listener,
     e.chain.protocol = fc.protocol;
     e.chain.routes = RoutesNamed(fc.route_config, config);
     e.chain.cluster = fc.cluster.empty() ? listener.default_cluster : fc.cluster;
+    e.chain.authz = AuthzOf(fc.authz);
+    e.chain.tls = fc.tls;
+    e.chain.refuse_plaintext = fc.refuse_plaintext;
+    e.transport = fc.transport;
+    if (fc.tls.has_value()) has_tls_ = true;
     entries_.push_back(std::move(e));
   }
 }
 
 const FilterChainTable::Entry* FilterChainTable::Best(const network::Address& destination,
-                                                      uint16_t port) const {
+                                                      uint16_t port, bool tls) const {
+  const config::TransportMatch mine =
+      tls ? config::TransportMatch::kTls : config::TransportMatch::kPlaintext;
   const Entry* best = nullptr;
+  // The longest prefix wins (no prefix: -1); at equal length, a chain naming
+  // the connection's transport beats one for any transport.
   int best_length = -2;
+  bool best_exact = false;
+  auto consider = [&](const Entry& e, int length) {
+    const bool exact = e.transport == mine;
+    if (length > best_length || (length == best_length && exact && !best_exact)) {
+      best = &e;
+      best_length = length;
+      best_exact = exact;
+    }
+  };
   for (const Entry& e : entries_) {
     if (e.port != port) continue;
+    if (e.transport != config::TransportMatch::kAny && e.transport != mine) continue;
     if (e.prefixes.empty()) {
-      if (best_length < -1) {
-        best = &e;
-        best_length = -1;
-      }
+      consider(e, -1);
       continue;
     }
     for (const network::Cidr& p : e.prefixes) {
-      if (p.prefix_length() > best_length && p.Contains(destination)) {
-        best = &e;
-        best_length = p.prefix_length();
-      }
+      if (p.Contains(destination)) consider(e, p.prefix_length());
     }
   }
   return best;
 }
 
-const FilterChainTable::Chain& FilterChainTable::Match(
-    const network::Address& destination) const {
+const FilterChainTable::Chain& FilterChainTable::Match(const network::Address& destination,
+                                                       bool tls) const {
   if (entries_.empty()) return default_;
   const uint16_t port = destination.port();
-  const Entry* e = port != 0 ? Best(destination, port) : nullptr;
-  if (e == nullptr) e = Best(destination, 0);
+  const Entry* e = port != 0 ? Best(destination, port, tls) : nullptr;
+  if (e == nullptr) e = Best(destination, 0, tls);
   return e == nullptr ? default_ : e->chain;
 }
 

@@ -2,6 +2,7 @@
 #define WEFT_PROXY_LISTENER_FILTER_CHAIN_TABLE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,24 +27,37 @@ class FilterChainTable {
     config::Protocol protocol = config::Protocol::kAuto;
     std::shared_ptr<const http::RouteTable> routes;  // null: no HTTP routing
     std::string cluster;  // TCP, and HTTP that no route matches
+    // Checked before routing each HTTP request; null when nothing is enforced.
+    std::shared_ptr<const config::Authorization> authz;
+    // mTLS (config/tls_model.h): terminate it with these settings, or refuse
+    // the (plaintext) connection.
+    std::optional<config::DownstreamTls> tls;
+    bool refuse_plaintext = false;
   };
 
   FilterChainTable(const config::Listener& listener, const config::ProxyConfig& config);
 
-  const Chain& Match(const network::Address& destination) const;
+  // `tls`: the connection starts with a TLS ClientHello. Chains for the other
+  // transport are skipped; among equally specific chains, one naming the
+  // connection's transport beats one for any transport.
+  const Chain& Match(const network::Address& destination, bool tls = false) const;
   const Chain& default_chain() const { return default_; }
+  // Some chain terminates mTLS, so every connection must be looked at first.
+  bool has_tls() const { return has_tls_; }
 
  private:
   struct Entry {
     std::vector<network::Cidr> prefixes;
     uint16_t port = 0;
+    config::TransportMatch transport = config::TransportMatch::kAny;
     Chain chain;
   };
-  // Longest matching prefix among entries with exactly this port; -2 if none.
-  const Entry* Best(const network::Address& destination, uint16_t port) const;
+  // The best entry with exactly this port for the transport; null if none.
+  const Entry* Best(const network::Address& destination, uint16_t port, bool tls) const;
 
   std::vector<Entry> entries_;
   Chain default_;
+  bool has_tls_ = false;
 };
 
 }  // namespace weft::listener

@@ -15,7 +15,11 @@ ListenerStats::ListenerStats(stats::Scope& scope, const std::string& name)
       http_rq_4xx(scope.counter(absl::StrCat("listener.", name, ".http_rq_4xx"))),
       http_rq_5xx(scope.counter(absl::StrCat("listener.", name, ".http_rq_5xx"))),
       detect_timeout(scope.counter(absl::StrCat("listener.", name, ".protocol_detect_timeout"))),
-      tls_detected(scope.counter(absl::StrCat("listener.", name, ".tls_detected"))) {}
+      tls_detected(scope.counter(absl::StrCat("listener.", name, ".tls_detected"))),
+      mtls_handshakes(scope.counter(absl::StrCat("listener.", name, ".mtls_handshakes"))),
+      mtls_handshake_failed(
+          scope.counter(absl::StrCat("listener.", name, ".mtls_handshake_failed"))),
+      plaintext_refused(scope.counter(absl::StrCat("listener.", name, ".plaintext_refused"))) {}
 
 void ListenerStats::CountResponse(int status) {
   switch (status / 100) {

@@ -19,6 +19,9 @@ class ClusterManager;
 namespace weft::resilience {
 class RateLimiter;
 }
+namespace weft::tls {
+class MeshTls;
+}
 namespace weft::observability {
 class AccessLogger;
 class WorkerRequestMetrics;
@@ -61,6 +64,8 @@ class SessionHost {
   virtual bool tracing() const { return false; }
   // The process-wide local rate limiter; null when none.
   virtual resilience::RateLimiter* rate_limiter() { return nullptr; }
+  // The proxy's mTLS contexts; null when the proxy has no identity.
+  virtual const tls::MeshTls* mesh_tls() const { return nullptr; }
 };
 
 // Counters of one listener on one worker.
@@ -77,6 +82,10 @@ struct ListenerStats {
   stats::Counter& http_rq_5xx;
   stats::Counter& detect_timeout;
   stats::Counter& tls_detected;
+  // mTLS: handshakes that completed / failed, and plaintext refused (STRICT).
+  stats::Counter& mtls_handshakes;
+  stats::Counter& mtls_handshake_failed;
+  stats::Counter& plaintext_refused;
   void CountResponse(int status);
 };
 
@@ -102,6 +111,9 @@ struct ConnectionInfo {
   // Where the client connected to: the original destination when captured,
   // else the listener's own address. Filter chains match on it.
   network::Address destination;
+  // The connection started with a TLS ClientHello and the proxy terminated
+  // mTLS; filter chains match on it.
+  bool tls = false;
 };
 
 }  // namespace weft::listener

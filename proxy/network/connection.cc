@@ -43,6 +43,25 @@ Connection::~Connection() {
   }
 }
 
+void Connection::UpgradeTransport(std::unique_ptr<TransportSocket> transport) {
+  if (state_ != State::kOpen || connecting_) return;
+  owned_transport_ = std::move(transport);
+  transport_ = owned_transport_.get();
+  transport_->Init(fd_);
+  transport_->AdoptReceived(read_buffer_);
+  transport_ready_ = false;
+  IoResult result = transport_->OnTcpConnected();
+  if (!ApplyIoResult(result, /*from_read=*/false)) return;
+  if (result.connected) transport_ready_ = true;
+  UpdateEvents();
+  // The adopted bytes may already hold the peer's whole first flight, which the
+  // fd will not signal again: drive the handshake from the loop, not from
+  // inside the caller's callback.
+  dispatcher_.Post([this, alive = alive_token()] {
+    if (!alive.expired() && state_ == State::kOpen) DoRead();
+  });
+}
+
 void Connection::UpdateEvents() {
   uint32_t events = 0;
   if (state_ == State::kClosed) {

@@ -53,6 +53,11 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void SetCallbacks(ConnectionCallbacks* callbacks) { callbacks_ = callbacks; }
+  // Hands an accepted plaintext connection to `transport` (e.g. a TLS server
+  // once a ClientHello was detected): what was read so far goes to the
+  // transport, which then runs its handshake; OnConnected follows when it is
+  // done. Only before anything was written.
+  void UpgradeTransport(std::unique_ptr<TransportSocket> transport);
 
   // Queues bytes and writes as much as the socket takes right away.
   void Write(absl::string_view bytes);

@@ -22,8 +22,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 #include "certs/spiffe_id.h"
 #include "proxy/network/buffer.h"
@@ -105,10 +109,28 @@ class TransportSocket {
 
   virtual const PeerInfo& peer_info() const = 0;
 
+  // Bytes the connection read before this transport took over (an accepted
+  // connection's first flight, read while its protocol was being detected):
+  // the transport consumes them as if it had read them itself and leaves
+  // `bytes` empty. Only transports that can take over a connection support it.
+  virtual void AdoptReceived(Buffer& bytes) { bytes.Clear(); }
   // After a result with `close`: "<reason>: <explanation>" (e.g.
   // "mtls_wrong_identity: ..."), or empty when the CloseReason says it all.
   // Kept out of IoResult so that the data path never builds a string.
   virtual std::string close_detail() const { return std::string(); }
+};
+
+// Makes the transports of new outgoing connections (e.g. mTLS towards the
+// sidecars of one cluster). Shared by a cluster's pools; thread-compatible like
+// them (one per worker).
+class TransportSocketFactory {
+ public:
+  virtual ~TransportSocketFactory() = default;
+  // A transport offering `alpn` ("h2", "http/1.1", "weft-opaque"); sessions for
+  // resumption are kept under `session_key` (e.g. the endpoint's address).
+  // kUnavailable when it cannot be made now (no certificate yet).
+  virtual absl::StatusOr<std::unique_ptr<TransportSocket>> Create(
+      absl::string_view alpn, const std::string& session_key) const = 0;
 };
 
 }  // namespace weft::network

@@ -26,6 +26,7 @@ Server::Server(config::ProxyConfigPtr config, ServerOptions options, const TimeS
       options_(options),
       time_source_(time_source),
       telemetry_(time_source),
+      mesh_tls_(time_source),
       main_scope_(store_.CreateScope()),
       dispatcher_(time_source) {
   reloads_ok_ = &main_scope_.counter("server.config_update_ok");
@@ -53,6 +54,10 @@ absl::Status Server::UpdateConfig(config::ProxyConfigPtr config) {
           "admin: the admin address cannot change while the proxy runs; restart it");
     }
     config_ = config;
+  }
+  if (absl::Status bundle = mesh_tls_.SetTrustBundle(config->trust_bundle_pem); !bundle.ok()) {
+    // The certificate contexts stay as they were; the rest of the update applies.
+    WEFT_LOG(kError, "trust bundle from the control plane refused: %s", bundle.ToString());
   }
   absl::Status status;
   for (auto& w : workers_) {
@@ -133,7 +138,7 @@ absl::Status Server::Run() {
   for (int i = 0; i < options_.concurrency; ++i) {
     workers_.push_back(
         std::make_unique<Worker>(i, config, store_, time_source_, options_.random_seed,
-                                 &telemetry_));
+                                 &telemetry_, &mesh_tls_));
     absl::Status started = workers_.back()->Start();
     if (!started.ok()) {
       Shutdown();
@@ -167,9 +172,37 @@ admin::EndpointStates Server::CollectEndpointStates() {
   return merged;
 }
 
+admin::CertsView Server::CertsNow() const {
+  const tls::MeshTls::Status st = mesh_tls_.status();
+  admin::CertsView v;
+  v.identity_enabled = identity_enabled_;
+  v.ready = st.ready;
+  v.identity = st.identity;
+  v.not_after = st.not_after;
+  v.now = time_source_.SystemNow();
+  v.root_fingerprints = st.root_fingerprints;
+  v.bundle_from_sds = st.bundle_from_sds;
+  v.swaps = st.swaps;
+  v.last_error = st.last_error;
+  return v;
+}
+
 admin::AdminResponse Server::RenderMetrics() {
   stats::PrometheusTextWriter writer;
   telemetry_.registry.Render(writer);
+  if (identity_enabled_) {
+    const admin::CertsView certs = CertsNow();
+    writer.Family("weft_workload_cert_expiry_seconds",
+                  "Seconds until the workload certificate expires (0 without one).",
+                  stats::MetricType::kGauge);
+    writer.Sample("weft_workload_cert_expiry_seconds", {}, {},
+                  stats::FormatInt(certs.ready ? absl::ToInt64Seconds(certs.not_after - certs.now)
+                                               : 0));
+    writer.Family("weft_mtls_contexts_built_total",
+                  "TLS contexts built from a new certificate or trust bundle.",
+                  stats::MetricType::kCounter);
+    writer.Sample("weft_mtls_contexts_built_total", {}, {}, stats::FormatUint(certs.swaps));
+  }
   stats::RenderStoreSnapshot(store_.Snapshot(), writer);
   for (const MetricsRenderer& render : metrics_renderers_) render(writer);
   return admin::AdminResponse{200, std::string(stats::kPrometheusContentType), writer.Release()};
@@ -211,12 +244,14 @@ void Server::InstallReadOnlyHandlers(admin::AdminServer& server) {
 
 void Server::InstallAdminHandlers() {
   InstallReadOnlyHandlers(*admin_);
-  admin_->AddHandler("/certs", "workload certificates and expiry; ?format=json",
-                     [](const admin::AdminRequest& r) {
+  admin_->AddHandler("/certs", "workload certificate, expiry and trust bundle; ?format=json",
+                     [this](const admin::AdminRequest& r) {
+                       const admin::CertsView view = CertsNow();
                        if (admin::WantsJson(r.query)) {
-                         return admin::AdminResponse{200, "application/json", admin::CertsJson()};
+                         return admin::AdminResponse{200, "application/json",
+                                                     admin::CertsJson(view)};
                        }
-                       return Text(200, admin::CertsText());
+                       return Text(200, admin::CertsText(view));
                      });
   admin_->AddHandler("/stats", "counters and gauges; ?format=json for JSON",
                      [this](const admin::AdminRequest& r) {

@@ -14,6 +14,7 @@
 #include "proxy/admin/admin_server.h"
 #include "proxy/admin/inspection.h"
 #include "proxy/server/telemetry.h"
+#include "proxy/tls/mesh_tls.h"
 #include "proxy/config/model.h"
 #include "proxy/server/worker.h"
 #include "proxy/stats/prometheus_text.h"
@@ -65,6 +66,13 @@ class Server {
   void AddMetricsRenderer(MetricsRenderer renderer) {
     metrics_renderers_.push_back(std::move(renderer));
   }
+  // The mTLS contexts every worker uses; main.cc feeds it the workload
+  // certificate, config updates feed it the trust bundle (SDS).
+  tls::MeshTls& mesh_tls() { return mesh_tls_; }
+  // The proxy asks the CA for a certificate (shows in /certs and /metrics).
+  void set_identity_enabled(bool enabled) { identity_enabled_ = enabled; }
+  // The main thread's loop (admin, signals, certificate renewal timers).
+  event::Dispatcher& main_dispatcher() { return dispatcher_; }
 
  private:
   void InstallAdminHandlers();
@@ -72,6 +80,7 @@ class Server {
   // (which is reachable from outside the pod, so never /drain or /quitquitquit).
   void InstallReadOnlyHandlers(admin::AdminServer& server);
   admin::AdminResponse RenderMetrics();
+  admin::CertsView CertsNow() const;
   // Every worker's view of the endpoints, merged (main thread; waits for workers).
   admin::EndpointStates CollectEndpointStates();
   void StartDrain(bool then_exit);
@@ -100,6 +109,8 @@ class Server {
   const TimeSource& time_source_;
   stats::Store store_;
   Telemetry telemetry_;  // before the workers, which write into it
+  tls::MeshTls mesh_tls_;  // before the workers, which read it
+  bool identity_enabled_ = false;
   stats::Scope& main_scope_;
   event::LibeventDispatcher dispatcher_;
   std::vector<std::unique_ptr<Worker>> workers_;

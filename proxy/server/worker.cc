@@ -8,14 +8,29 @@
 namespace weft::server {
 
 Worker::Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
-               const TimeSource& time_source, uint64_t random_seed, Telemetry* telemetry)
+               const TimeSource& time_source, uint64_t random_seed, Telemetry* telemetry,
+               const tls::MeshTls* mesh_tls)
     : index_(index),
       config_(std::move(config)),
       scope_(store.CreateScope()),
       random_(random_seed + static_cast<uint64_t>(index)),
-      telemetry_(telemetry) {
+      telemetry_(telemetry),
+      mesh_tls_(mesh_tls) {
   dispatcher_ = std::make_unique<event::LibeventDispatcher>(time_source);
-  clusters_ = std::make_unique<upstream::ClusterManager>(*dispatcher_, *config_, scope_, random_);
+  clusters_ = std::make_unique<upstream::ClusterManager>(
+      *dispatcher_, *config_, scope_, random_,
+      [mesh_tls](const config::Cluster& c) -> std::shared_ptr<const network::TransportSocketFactory> {
+        if (!c.tls.has_value() || mesh_tls == nullptr) return nullptr;
+        std::vector<certs::SpiffeId> expected;
+        for (const std::string& id : c.tls->expected_identities) {
+          absl::StatusOr<certs::SpiffeId> parsed = certs::SpiffeId::Parse(id);
+          if (parsed.ok()) expected.push_back(*std::move(parsed));
+          else WEFT_LOG(kWarning, "cluster %s: expected identity %s: %s", c.name, id,
+                        parsed.status().ToString());
+        }
+        return std::make_shared<tls::UpstreamTlsFactory>(*mesh_tls, std::move(expected),
+                                                         c.tls->sni, c.name);
+      });
   closing_ = std::make_unique<network::ClosingConnections>(*dispatcher_, absl::Seconds(10));
   if (telemetry != nullptr && telemetry->request_families.has_value() &&
       config_->observability.request_metrics) {

@@ -16,6 +16,7 @@
 #include "proxy/observability/access_log.h"
 #include "proxy/observability/request_metrics.h"
 #include "proxy/server/telemetry.h"
+#include "proxy/tls/mesh_tls.h"
 #include "proxy/stats/stats.h"
 #include "proxy/upstream/cluster.h"
 
@@ -30,7 +31,8 @@ class Worker final : public listener::SessionHost {
  public:
   // `telemetry` (may be null) must outlive the worker.
   Worker(int index, config::ProxyConfigPtr config, stats::Store& store,
-         const TimeSource& time_source, uint64_t random_seed, Telemetry* telemetry = nullptr);
+         const TimeSource& time_source, uint64_t random_seed, Telemetry* telemetry = nullptr,
+         const tls::MeshTls* mesh_tls = nullptr);
   ~Worker() override;
 
   // Binds the listeners (so that bind errors surface here), then starts the thread.
@@ -63,6 +65,7 @@ class Worker final : public listener::SessionHost {
   observability::WorkerRequestMetrics* request_metrics() override { return request_metrics_.get(); }
   observability::AccessLogger* access_logger() override { return access_logger_.get(); }
   bool tracing() const override { return tracing_; }
+  const tls::MeshTls* mesh_tls() const override { return mesh_tls_; }
   resilience::RateLimiter* rate_limiter() override {
     return telemetry_ != nullptr ? &telemetry_->rate_limiter : nullptr;
   }
@@ -96,6 +99,7 @@ class Worker final : public listener::SessionHost {
   std::unique_ptr<event::Timer> log_flush_timer_;
   bool tracing_ = true;
   Telemetry* telemetry_ = nullptr;
+  const tls::MeshTls* mesh_tls_ = nullptr;
   bool draining_ = false;
   std::thread thread_;
 };

@@ -23,7 +23,8 @@ TcpProxySession::TcpProxySession(listener::ListenerContextPtr context,
 TcpProxySession::~TcpProxySession() { context_->stats.cx_active.Sub(1); }
 
 void TcpProxySession::Connect(const listener::ConnectionInfo& info) {
-  cluster_ = context_->host.clusters().Find(context_->chains->Match(info.destination).cluster);
+  cluster_ = context_->host.clusters().Find(
+      context_->chains->Match(info.destination, info.tls).cluster);
   std::shared_ptr<upstream::ConnectionPool> pool =
       cluster_ == nullptr ? nullptr : cluster_->PickPool(&info.original_dst);
   if (pool == nullptr) {

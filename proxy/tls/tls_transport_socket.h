@@ -85,6 +85,7 @@ class TlsTransportSocket final : public network::TransportSocket {
   network::IoResult DoRead(network::Buffer& buffer, size_t max_buffered) override;
   network::IoResult DoWrite(network::Buffer& buffer, bool end_stream) override;
   void OnFdClosing(bool graceful) override;
+  void AdoptReceived(network::Buffer& bytes) override { cipher_in_.Move(bytes); }
   bool handshake_complete() const override { return handshake_done_; }
   const network::PeerInfo& peer_info() const override { return peer_info_; }
   std::string close_detail() const override { return close_detail_; }

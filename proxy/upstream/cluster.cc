@@ -73,8 +73,13 @@ std::unique_ptr<LbPolicy> MakeLbPolicy(const config::LoadBalancing& lb, const En
 }  // namespace
 
 Cluster::Cluster(event::Dispatcher& dispatcher, const config::Cluster& config,
-                 stats::Scope& scope, RandomGenerator& random, const std::string& local_zone)
-    : dispatcher_(dispatcher), config_(config), stats_(scope, config.name), random_(random) {
+                 stats::Scope& scope, RandomGenerator& random, const std::string& local_zone,
+                 std::shared_ptr<const network::TransportSocketFactory> transport)
+    : dispatcher_(dispatcher),
+      config_(config),
+      stats_(scope, config.name),
+      random_(random),
+      transport_(std::move(transport)) {
   const config::CircuitBreakers& cb = config.circuit_breakers;
   resilience::CircuitBreaker::Options breaker;
   breaker.max_connections = LimitOrUnbounded(cb.max_connections);
@@ -172,6 +177,7 @@ std::shared_ptr<ConnectionPool> Cluster::PoolFor(const network::Address& address
     o.max_idle = config_.max_idle_connections;
     o.idle_timeout = config_.idle_timeout;
     o.connect_timeout = config_.connect_timeout;
+    o.transport = transport_;
     pool = std::make_shared<ConnectionPool>(dispatcher_, address, o, stats_, breaker_.get());
   }
   return pool;
@@ -242,8 +248,13 @@ void Cluster::CloseIdle() {
 }
 
 ClusterManager::ClusterManager(event::Dispatcher& dispatcher, const config::ProxyConfig& config,
-                               stats::Scope& scope, RandomGenerator& random)
-    : dispatcher_(dispatcher), scope_(scope), random_(random), local_zone_(config.xds.zone) {
+                               stats::Scope& scope, RandomGenerator& random,
+                               TransportFactoryMaker transports)
+    : dispatcher_(dispatcher),
+      scope_(scope),
+      random_(random),
+      transports_(std::move(transports)),
+      local_zone_(config.xds.zone) {
   Update(config);
 }
 
@@ -261,7 +272,8 @@ void ClusterManager::Update(const config::ProxyConfig& config) {
       if (!(it->second->config().endpoints == c.endpoints)) it->second->UpdateEndpoints(c.endpoints);
       next[c.name] = it->second;
     } else {
-      next[c.name] = std::make_shared<Cluster>(dispatcher_, c, scope_, random_, local_zone_);
+      next[c.name] = std::make_shared<Cluster>(dispatcher_, c, scope_, random_, local_zone_,
+                                               transports_ ? transports_(c) : nullptr);
     }
   }
   for (auto& [name, cluster] : clusters_) {

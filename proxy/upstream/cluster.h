@@ -1,6 +1,7 @@
 #ifndef WEFT_PROXY_UPSTREAM_CLUSTER_H_
 #define WEFT_PROXY_UPSTREAM_CLUSTER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +24,12 @@
 
 namespace weft::upstream {
 
+// Makes the transport factory for a cluster's connections (mTLS when the
+// cluster asks for it); null keeps them plaintext. Injected so that upstream/
+// knows nothing of TLS.
+using TransportFactoryMaker = std::function<std::shared_ptr<const network::TransportSocketFactory>(
+    const config::Cluster&)>;
+
 // One worker's view of a cluster: its endpoints with their health and load,
 // the load-balancing policy over them, outlier detection, circuit breakers,
 // and a connection pool per endpoint. Requests hold a shared_ptr to the
@@ -32,7 +39,8 @@ namespace weft::upstream {
 class Cluster {
  public:
   Cluster(event::Dispatcher& dispatcher, const config::Cluster& config, stats::Scope& scope,
-          RandomGenerator& random, const std::string& local_zone);
+          RandomGenerator& random, const std::string& local_zone,
+          std::shared_ptr<const network::TransportSocketFactory> transport = nullptr);
   ~Cluster();
 
   // The endpoint chosen for one attempt.
@@ -85,6 +93,7 @@ class Cluster {
   int64_t outlier_active_reported_ = 0;
   std::unique_ptr<event::Timer> outlier_timer_;
   std::unique_ptr<resilience::CircuitBreaker> breaker_;
+  std::shared_ptr<const network::TransportSocketFactory> transport_;
   absl::flat_hash_map<std::string, std::shared_ptr<ConnectionPool>> pools_;
   std::vector<std::shared_ptr<ConnectionPool>> endpoint_pools_;  // by endpoint index
 };
@@ -94,7 +103,8 @@ class ClusterManager {
  public:
   // `random` must outlive the manager.
   ClusterManager(event::Dispatcher& dispatcher, const config::ProxyConfig& config,
-                 stats::Scope& scope, RandomGenerator& random);
+                 stats::Scope& scope, RandomGenerator& random,
+                 TransportFactoryMaker transports = nullptr);
   std::shared_ptr<Cluster> Find(const std::string& name);
   // Adds, removes and changes clusters to match `config`. A cluster whose
   // endpoints alone changed keeps its pools; requests in flight keep the
@@ -119,6 +129,7 @@ class ClusterManager {
   event::Dispatcher& dispatcher_;
   stats::Scope& scope_;
   RandomGenerator& random_;
+  TransportFactoryMaker transports_;
   std::string local_zone_;
   absl::flat_hash_map<std::string, std::shared_ptr<Cluster>> clusters_;
 };

@@ -13,7 +13,8 @@ CodecClient::CodecClient(event::Dispatcher& dispatcher, Owner& owner,
     : dispatcher_(dispatcher),
       owner_(owner),
       version_(options.version),
-      connection_(std::move(connection)) {
+      connection_(std::move(connection)),
+      writer_(dispatcher, *connection_) {
   connection_->SetCallbacks(this);
   http::CodecTransport& transport = *this;
   if (version_ == HttpVersion::kHttp2) {
@@ -35,6 +36,7 @@ CodecClient::~CodecClient() {
   if (!closed_) {
     closed_ = true;
     connection_->SetCallbacks(nullptr);
+    writer_.Flush();
     connection_->Close(network::Connection::CloseMode::kNoFlush);
   }
 }
@@ -57,6 +59,7 @@ void CodecClient::CloseWithReason(http::StreamResetReason reason) {
   connect_failed_ = reason == http::StreamResetReason::kConnectionFailure;
   if (connect_timer_ != nullptr) connect_timer_->Disable();
   connection_->SetCallbacks(nullptr);
+  writer_.Flush();  // e.g. the GOAWAY of a protocol error, as far as the socket takes it
   connection_->Close(network::Connection::CloseMode::kNoFlush);
   codec_->OnConnectionClosed(reason);
   owner_.OnClientClosed(*this);
@@ -96,7 +99,13 @@ void CodecClient::OnData(network::Connection&, network::Buffer& data, bool end_s
 }
 
 void CodecClient::OnClose(network::Connection& c, network::CloseReason reason) {
-  CloseWithReason(reason == network::CloseReason::kConnectFailed
+  if (reason == network::CloseReason::kTlsHandshakeFailed) {
+    // The request never reached the server: a connect failure (retryable), with
+    // the reason in the log (mtls_wrong_identity, mtls_untrusted_peer...).
+    WEFT_LOG(kWarning, "upstream mTLS handshake failed: %s", c.close_detail());
+  }
+  CloseWithReason(reason == network::CloseReason::kConnectFailed ||
+                          reason == network::CloseReason::kTlsHandshakeFailed
                       ? http::StreamResetReason::kConnectionFailure
                       : http::StreamResetReason::kConnectionTermination);
 }
@@ -114,7 +123,7 @@ void CodecClient::Write(network::Buffer& bytes) {
     bytes.Clear();
     return;
   }
-  connection_->Write(bytes);
+  writer_.Write(bytes);
 }
 
 void CodecClient::ReadDisable(bool disable) {

@@ -8,6 +8,7 @@
 #include "common/event/dispatcher.h"
 #include "proxy/http/codec.h"
 #include "proxy/http2/http2_options.h"
+#include "proxy/network/coalesced_writer.h"
 #include "proxy/network/connection.h"
 
 namespace weft::upstream {
@@ -77,6 +78,9 @@ class CodecClient final : private network::ConnectionCallbacks, private http::Co
   Owner& owner_;
   const HttpVersion version_;
   std::unique_ptr<network::Connection> connection_;
+  // What the codec writes during one event callback (the requests of every
+  // stream that callback started) goes out in one send(2).
+  network::CoalescedWriter writer_;
   std::unique_ptr<http::ClientConnection> codec_;
   std::unique_ptr<event::Timer> connect_timer_;
   uint64_t streams_served_ = 0;

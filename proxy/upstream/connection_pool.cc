@@ -70,7 +70,8 @@ absl::StatusOr<CodecClient*> ConnectionPool::NewClient(HttpVersion version) {
     }
   }
   stats_.upstream_cx_total.Inc();
-  absl::StatusOr<std::unique_ptr<network::Connection>> connection = Connect(options_.buffer_limit);
+  absl::StatusOr<std::unique_ptr<network::Connection>> connection =
+      Connect(options_.buffer_limit, version == HttpVersion::kHttp2 ? "h2" : "http/1.1");
   if (!connection.ok()) {
     stats_.upstream_cx_connect_fail.Inc();
     return absl::UnavailableError("connect_failed");
@@ -91,11 +92,18 @@ absl::StatusOr<CodecClient*> ConnectionPool::NewClient(HttpVersion version) {
 }
 
 absl::StatusOr<std::unique_ptr<network::Connection>> ConnectionPool::Connect(
-    uint32_t buffer_limit) {
+    uint32_t buffer_limit, absl::string_view alpn) {
+  std::unique_ptr<network::TransportSocket> transport;
+  if (options_.transport != nullptr) {
+    absl::StatusOr<std::unique_ptr<network::TransportSocket>> made =
+        options_.transport->Create(alpn, address_text_);
+    if (!made.ok()) return made.status();
+    transport = *std::move(made);
+  }
   absl::StatusOr<int> fd = network::ConnectNonBlocking(address_);
   if (!fd.ok()) return fd.status();
   return std::make_unique<network::Connection>(dispatcher_, *fd, /*connecting=*/true,
-                                               buffer_limit);
+                                               buffer_limit, std::move(transport));
 }
 
 void ConnectionPool::OnClientReady(CodecClient& client) {

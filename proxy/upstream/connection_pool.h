@@ -35,6 +35,8 @@ class ConnectionPool final : private CodecClient::Owner {
     absl::Duration connect_timeout = absl::Seconds(1);
     http2::Http2Options http2;
     uint32_t buffer_limit = 1024 * 1024;
+    // Transports of new connections (mTLS); null: plaintext.
+    std::shared_ptr<const network::TransportSocketFactory> transport;
   };
 
   // `breaker` (may be null) limits the connections; it must outlive the pool.
@@ -57,7 +59,9 @@ class ConnectionPool final : private CodecClient::Owner {
   absl::StatusOr<Stream> NewStream(http::ResponseDecoder& decoder, HttpVersion version);
 
   // Starts a new raw connection (non-blocking connect) for a TCP session.
-  absl::StatusOr<std::unique_ptr<network::Connection>> Connect(uint32_t buffer_limit);
+  // `alpn`: the protocol announced when the connection uses mTLS.
+  absl::StatusOr<std::unique_ptr<network::Connection>> Connect(
+      uint32_t buffer_limit, absl::string_view alpn = "weft-opaque");
 
   // Closes connections that carry no stream (config change, endpoint removed).
   void CloseIdle();

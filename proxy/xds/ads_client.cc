@@ -38,6 +38,8 @@ bool ApplyDelta(const envoy::service::discovery::v3::DeltaDiscoveryResponse& res
       ok = upsert(resources.clusters, r);
     } else if (type == kEndpointType) {
       ok = upsert(resources.endpoints, r);
+    } else if (type == kSecretType) {
+      ok = upsert(resources.secrets, r);
     } else {
       *error = absl::StrCat("unexpected type ", type);
       return false;
@@ -49,6 +51,7 @@ bool ApplyDelta(const envoy::service::discovery::v3::DeltaDiscoveryResponse& res
     if (type == kClusterType) resources.clusters.erase(name);
     if (type == kEndpointType) resources.endpoints.erase(name);
     if (type == kListenerType) resources.listeners.erase(name);
+    if (type == kSecretType) resources.secrets.erase(name);
     versions.erase(name);
   }
   return true;
@@ -147,6 +150,8 @@ void AdsClient::SubscribeDependencies(Stream& stream) {
   Subscribe(stream, kRouteType, std::set<std::string>(routes.begin(), routes.end()), false);
   Subscribe(stream, kEndpointType,
             std::set<std::string>(assignments.begin(), assignments.end()), false);
+  std::vector<std::string> secrets = ReferencedSecrets(resources_);
+  Subscribe(stream, kSecretType, std::set<std::string>(secrets.begin(), secrets.end()), false);
 }
 
 bool AdsClient::RunStream() {
@@ -170,6 +175,9 @@ bool AdsClient::RunStream() {
                        true);
   ok = ok && Subscribe(*stream, kEndpointType,
                        std::set<std::string>(assignments.begin(), assignments.end()), true);
+  std::vector<std::string> secrets = ReferencedSecrets(resources_);
+  ok = ok && Subscribe(*stream, kSecretType, std::set<std::string>(secrets.begin(), secrets.end()),
+                       true);
   Response response;
   while (ok && stream->Read(&response)) {
     if (!received) {

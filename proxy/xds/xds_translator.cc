@@ -10,6 +10,8 @@
 #include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
 #include "proxy/config/validate.h"
 #include "proxy/xds/xds_translator_resilience.h"
+#include "proxy/xds/xds_translator_rbac.h"
+#include "proxy/xds/xds_translator_tls.h"
 
 namespace weft::xds {
 namespace {
@@ -42,6 +44,7 @@ class Translator {
     for (const auto& [name, cluster] : resources_.clusters) TranslateCluster(name, cluster);
     for (const auto& [name, listener] : resources_.listeners) TranslateListener(name, listener);
     for (const auto& [name, rc] : resources_.routes) TranslateRouteConfig(name, rc);
+    out_.trust_bundle_pem = TrustBundleFromSecrets(resources_.secrets, Sink());
     // Route configurations that listeners name but the server has not sent yet.
     for (const std::string& name : ReferencedRouteConfigs(resources_)) {
       if (resources_.routes.count(name) == 0 && out_.FindRouteConfig(name) == nullptr) {
@@ -152,10 +155,14 @@ class Translator {
       config::FilterChain chain;
       chain.name = fc.name().empty() ? absl::StrCat("chain-", i) : fc.name();
       const auto& m = fc.filter_chain_match();
-      if (!m.server_names().empty() || !m.transport_protocol().empty() ||
-          !m.application_protocols().empty() || !m.source_prefix_ranges().empty() ||
-          !m.source_ports().empty()) {
-        Problem(cwhere, "filter_chain_match: only prefix_ranges and destination_port are supported");
+      if (!m.server_names().empty() || !m.application_protocols().empty() ||
+          !m.source_prefix_ranges().empty() || !m.source_ports().empty()) {
+        Problem(cwhere,
+                "filter_chain_match: only prefix_ranges, destination_port and "
+                "transport_protocol are supported");
+        continue;
+      }
+      if (!ReadTransportProtocol(m.transport_protocol(), cwhere, Sink(), chain.transport)) {
         continue;
       }
       if (m.has_destination_port()) {
@@ -174,19 +181,34 @@ class Translator {
         chain.destination_prefixes.push_back(range);
       }
       if (fc.has_transport_socket()) {
-        Problem(cwhere, "transport_socket (TLS) is not supported yet");
+        if (chain.transport != config::TransportMatch::kTls) {
+          Problem(cwhere, "a chain with a TLS transport_socket must match transport_protocol "
+                          "\"tls\"");
+          continue;
+        }
+        config::DownstreamTls tls;
+        if (!ReadDownstreamTls(fc.transport_socket(), cwhere, Sink(), tls)) continue;
+        chain.tls = tls;
+      }
+      if (fc.filters().empty() && chain.transport == config::TransportMatch::kPlaintext) {
+        // No filters for plaintext: the port is STRICT, plaintext is refused.
+        chain.refuse_plaintext = true;
+        out.filter_chains.push_back(chain);
         continue;
       }
       if (!ReadFilters(fc.filters(), sniff_http, cwhere, &chain.protocol, &chain.route_config,
                        &chain.cluster)) {
         continue;
       }
+      if (!ReadChainAuthz(fc.filters(), cwhere, Sink(), chain.authz)) continue;
       out.filter_chains.push_back(chain);
     }
     if (l.has_default_filter_chain()) {
       ReadFilters(l.default_filter_chain().filters(), sniff_http,
                   absl::StrCat(where, ": default_filter_chain"), &out.protocol, &out.route_config,
                   &out.default_cluster);
+      ReadChainAuthz(l.default_filter_chain().filters(),
+                     absl::StrCat(where, ": default_filter_chain"), Sink(), out.authz);
     }
     out_.listeners.push_back(std::move(out));
   }
@@ -521,6 +543,11 @@ class Translator {
         return;
     }
     if (!ReadClusterResilience(c, where, Sink(), out)) return;
+    if (c.has_transport_socket()) {
+      config::UpstreamTls tls;
+      if (!ReadUpstreamTls(c.transport_socket(), where, Sink(), tls)) return;
+      out.tls = std::move(tls);
+    }
     out_.clusters.push_back(std::move(out));
   }
 
@@ -583,6 +610,7 @@ absl::StatusOr<config::ProxyConfig> TranslateXds(const XdsResources& resources,
   for (auto& r : dynamic.route_configs) {
     if (!clash("route", r.name)) merged.route_configs.push_back(std::move(r));
   }
+  if (!dynamic.trust_bundle_pem.empty()) merged.trust_bundle_pem = dynamic.trust_bundle_pem;
   if (!problems.empty()) {
     return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   }
@@ -619,6 +647,16 @@ std::vector<std::string> ReferencedAssignments(const XdsResources& resources) {
     }
   }
   return std::vector<std::string>(names.begin(), names.end());
+}
+
+std::vector<std::string> ReferencedSecrets(const XdsResources& resources) {
+  bool tls = false;
+  for (const auto& [name, c] : resources.clusters) tls = tls || c.has_transport_socket();
+  for (const auto& [name, l] : resources.listeners) {
+    for (const auto& fc : l.filter_chains()) tls = tls || fc.has_transport_socket();
+  }
+  if (!tls) return {};
+  return {config::kTrustBundleSecret};
 }
 
 }  // namespace weft::xds

@@ -9,6 +9,7 @@
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
 #include "envoy/config/listener/v3/listener.pb.h"
 #include "envoy/config/route/v3/route.pb.h"
+#include "envoy/extensions/transport_sockets/tls/v3/secret.pb.h"
 #include "proxy/config/model.h"
 
 namespace weft::xds {
@@ -19,6 +20,7 @@ struct XdsResources {
   std::map<std::string, envoy::config::route::v3::RouteConfiguration> routes;
   std::map<std::string, envoy::config::cluster::v3::Cluster> clusters;
   std::map<std::string, envoy::config::endpoint::v3::ClusterLoadAssignment> endpoints;
+  std::map<std::string, envoy::extensions::transport_sockets::tls::v3::Secret> secrets;
 };
 
 // Translates xDS resources into the proxy's internal config, on top of the static
@@ -38,6 +40,10 @@ absl::StatusOr<config::ProxyConfig> TranslateXds(const XdsResources& resources,
 // that the given listeners and clusters refer to: what the client subscribes to.
 std::vector<std::string> ReferencedRouteConfigs(const XdsResources& resources);
 std::vector<std::string> ReferencedAssignments(const XdsResources& resources);
+// The Secrets (SDS) they refer to: the trust bundle "ROOTCA" when any listener or
+// cluster uses mTLS. "default" (the proxy's own certificate) is never asked for:
+// the proxy makes it itself.
+std::vector<std::string> ReferencedSecrets(const XdsResources& resources);
 
 }  // namespace weft::xds
 

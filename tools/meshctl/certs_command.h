@@ -22,9 +22,11 @@
 #include <vector>
 
 #include "tools/meshctl/command.h"
-#include "tools/meshctl/json_value.h"
+#include "common/json/json_value.h"
 
 namespace weft::meshctl {
+
+using ::weft::json::Json;
 
 inline constexpr char kDefaultCaDir[] = "/var/lib/weft/ca";
 

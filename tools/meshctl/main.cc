@@ -12,6 +12,7 @@
 #include "tools/meshctl/command.h"
 #include "tools/meshctl/delete_command.h"
 #include "tools/meshctl/get_command.h"
+#include "tools/meshctl/inject_command.h"
 #include "tools/meshctl/proxy_status_command.h"
 #include "tools/meshctl/observe_commands.h"
 #include "tools/meshctl/http_fetcher.h"
@@ -31,6 +32,9 @@ constexpr char kHelp[] =
     "                              grpcroutes, trafficpolicies (tp)\n"
     "  delete <kind> <name> | -f   remove objects if nothing still refers to them\n"
     "\n"
+    "Kubernetes:\n"
+    "  inject -f FILE|-            add the sidecar to manifests, as the injection webhook does\n"
+    "\n"
     "Control plane and proxies:\n"
     "  proxy-status                which proxies are connected and in sync (xDS)\n"
     "  proxy-config <pod> [section] a pod's listeners, routes, clusters, endpoints, secrets\n"
@@ -48,7 +52,7 @@ _meshctl() {
   local cur prev words cword
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
-  local commands="apply get delete proxy-status proxy-config stat top check certs completion"
+  local commands="apply get delete inject proxy-status proxy-config stat top check certs completion"
   if [[ ${COMP_CWORD} -eq 1 ]]; then
     COMPREPLY=($(compgen -W "${commands} --help" -- "${cur}"))
     return
@@ -97,6 +101,7 @@ int main(int argc, char** argv) {
   if (command == "get") return weft::meshctl::RunGet(rest, env);
   if (command == "delete") return weft::meshctl::RunDelete(rest, env);
   if (command == "proxy-status") return weft::meshctl::RunProxyStatus(rest, env);
+  if (command == "inject") return weft::meshctl::RunInject(rest, env);
   if (command == "completion") {
     if (rest.size() == 1 && (rest[0] == "--help" || rest[0] == "-h")) {
       std::cout << "Usage: meshctl completion bash\n\nPrints a bash completion script; load it "

@@ -24,9 +24,12 @@
 
 #include "tools/meshctl/command.h"
 #include "tools/meshctl/golden_stats.h"
-#include "tools/meshctl/json_value.h"
+#include "common/json/json_value.h"
 
 namespace weft::meshctl {
+
+using ::weft::json::FormatNumber;
+using ::weft::json::Json;
 
 int RunStat(const std::vector<std::string>& args, const CommandEnv& env);
 int RunTop(const std::vector<std::string>& args, const CommandEnv& env);

@@ -5,6 +5,8 @@
 // core-schema typing: quoted scalars are strings; plain ones are null, booleans,
 // integers or floats when they look like one, strings otherwise.
 //
+// The reading is common/json/yaml_json.h; this only pretty-prints it.
+//
 // Thread-compatible (a pure function).
 
 #include <string>
@@ -17,9 +19,6 @@ namespace weft::meshctl {
 // parser accepted). `indent` is the indentation of the opening brace's line;
 // output is pretty-printed with two spaces per level, no trailing newline.
 absl::StatusOr<std::string> YamlDocumentToJson(const std::string& yaml, int indent = 0);
-
-// A JSON string literal, quotes included.
-std::string JsonQuote(const std::string& text);
 
 }  // namespace weft::meshctl
 

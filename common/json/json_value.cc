@@ -1,4 +1,4 @@
-#include "tools/meshctl/json_value.h"
+#include "common/json/json_value.h"
 
 #include <cmath>
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace weft::meshctl {
+namespace weft::json {
 namespace {
 
 constexpr int kMaxDepth = 64;
@@ -277,6 +277,43 @@ std::string Json::Text(absl::string_view key) const {
   }
 }
 
+bool Json::Has(absl::string_view key) const {
+  for (const auto& field : fields_) {
+    if (field.first == key) return true;
+  }
+  return false;
+}
+
+Json* Json::Find(absl::string_view key) {
+  for (auto& field : fields_) {
+    if (field.first == key) return &field.second;
+  }
+  return nullptr;
+}
+
+bool Json::Erase(absl::string_view key) {
+  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
+    if (it->first == key) {
+      fields_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Json::operator==(const Json& other) const {
+  if (type_ != other.type_) return false;
+  switch (type_) {
+    case Type::kNull: return true;
+    case Type::kBool: return bool_ == other.bool_;
+    case Type::kNumber: return number_ == other.number_;
+    case Type::kString: return string_ == other.string_;
+    case Type::kArray: return items_ == other.items_;
+    case Type::kObject: return fields_ == other.fields_;
+  }
+  return false;
+}
+
 void Json::Set(std::string key, Json v) {
   for (auto& [k, existing] : fields_) {
     if (k == key) {
@@ -359,6 +396,43 @@ std::string Json::Dump() const {
   return out;
 }
 
+std::string Json::DumpIndented(int indent) const {
+  std::string out;
+  DumpTo(&out, indent);
+  return out;
+}
+
+void Json::CompactTo(std::string* out) const {
+  switch (type_) {
+    case Type::kArray:
+      *out += "[";
+      for (size_t i = 0; i < items_.size(); ++i) {
+        if (i > 0) *out += ",";
+        items_[i].CompactTo(out);
+      }
+      *out += "]";
+      return;
+    case Type::kObject:
+      *out += "{";
+      for (size_t i = 0; i < fields_.size(); ++i) {
+        if (i > 0) *out += ",";
+        *out += QuoteJson(fields_[i].first) + ":";
+        fields_[i].second.CompactTo(out);
+      }
+      *out += "}";
+      return;
+    default:
+      DumpTo(out, 0);  // scalars print the same either way
+      return;
+  }
+}
+
+std::string Json::DumpCompact() const {
+  std::string out;
+  CompactTo(&out);
+  return out;
+}
+
 void Json::YamlTo(std::string* out, int indent, bool in_list) const {
   const std::string pad(indent, ' ');
   switch (type_) {
@@ -411,4 +485,4 @@ std::string Json::DumpYaml() const {
   return out;
 }
 
-}  // namespace weft::meshctl
+}  // namespace weft::json

@@ -1,9 +1,10 @@
-#ifndef WEFT_TOOLS_MESHCTL_JSON_VALUE_H_
-#define WEFT_TOOLS_MESHCTL_JSON_VALUE_H_
+#ifndef WEFT_COMMON_JSON_JSON_VALUE_H_
+#define WEFT_COMMON_JSON_JSON_VALUE_H_
 
-// A small JSON document model for what meshctl reads from proxies and the control
-// plane (/config_dump, /debug/proxies) and writes for `-o json|yaml`. Object keys
-// keep their order of appearance, so re-rendered output follows the source.
+// A small JSON document model: what meshctl reads from proxies and the control
+// plane (/config_dump, /debug/proxies) and writes for `-o json|yaml`, and the pods
+// and AdmissionReviews the sidecar injector reads and patches. Object keys keep
+// their order of appearance, so re-rendered output follows the source.
 //
 //   absl::StatusOr<Json> dump = Json::Parse(body);
 //   for (const Json& l : (*dump)["listeners"].items()) ...
@@ -20,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace weft::meshctl {
+namespace weft::json {
 
 class Json {
  public:
@@ -46,6 +47,12 @@ class Json {
 
   // Member lookup; a null value when absent or not an object.
   const Json& operator[](absl::string_view key) const;
+  bool Has(absl::string_view key) const;
+  // Mutable member lookup; nullptr when absent or not an object.
+  Json* Find(absl::string_view key);
+  // Removes a member; false when absent.
+  bool Erase(absl::string_view key);
+  std::vector<Json>& mutable_items() { return items_; }
   // A string member, or the number/bool member as text, or "".
   std::string Text(absl::string_view key) const;
 
@@ -54,11 +61,20 @@ class Json {
 
   // Pretty JSON (2 spaces), with a trailing newline at the top level.
   std::string Dump() const;
+  // Pretty JSON whose opening line is indented by `indent`; no trailing newline.
+  std::string DumpIndented(int indent) const;
+  // One line, no spaces (what goes on the wire, e.g. a JSONPatch).
+  std::string DumpCompact() const;
+
+  // Same type and value, objects compared field by field in order.
+  bool operator==(const Json& other) const;
+  bool operator!=(const Json& other) const { return !(*this == other); }
   // Block-style YAML with a trailing newline.
   std::string DumpYaml() const;
 
  private:
   void DumpTo(std::string* out, int indent) const;
+  void CompactTo(std::string* out) const;
   void YamlTo(std::string* out, int indent, bool in_list) const;
 
   Type type_ = Type::kNull;
@@ -74,6 +90,6 @@ std::string QuoteJson(absl::string_view s);
 // A number as JSON prints it: integers without a fraction, else shortest %g.
 std::string FormatNumber(double d);
 
-}  // namespace weft::meshctl
+}  // namespace weft::json
 
-#endif  // WEFT_TOOLS_MESHCTL_JSON_VALUE_H_
+#endif  // WEFT_COMMON_JSON_JSON_VALUE_H_

@@ -1,0 +1,81 @@
+#include "control-plane/inject/probe_rewrite.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "control-plane/inject/injection_config.h"
+
+namespace weft::inject {
+namespace {
+
+using json::Json;
+
+struct ProbeKind {
+  const char* field;
+  const char* suffix;
+};
+constexpr ProbeKind kProbeKinds[] = {
+    {"livenessProbe", "livez"}, {"readinessProbe", "readyz"}, {"startupProbe", "startupz"}};
+
+// A probe's port: a number, a numeric string, or the name of a container port.
+std::optional<int> ResolvePort(const Json& port, const Json& container) {
+  if (port.type() == Json::Type::kNumber) return static_cast<int>(port.as_number());
+  if (port.type() != Json::Type::kString) return std::nullopt;
+  int number = 0;
+  if (absl::SimpleAtoi(port.as_string(), &number)) return number;
+  for (const Json& p : container["ports"].items()) {
+    if (p.Text("name") == port.as_string() && p["containerPort"].type() == Json::Type::kNumber) {
+      return static_cast<int>(p["containerPort"].as_number());
+    }
+  }
+  return std::nullopt;
+}
+
+// The original probe action with its port as a number, for the proxy.
+Json Original(const char* action, const Json& handler, int port) {
+  Json copy = Json::Object();
+  for (const auto& [key, value] : handler.fields()) {
+    copy.Set(key, key == "port" ? Json::Number(port) : value);
+  }
+  Json out = Json::Object();
+  out.Set(action, std::move(copy));
+  return out;
+}
+
+}  // namespace
+
+void RewriteProbes(const Json& containers, absl::string_view path_prefix,
+                   const std::vector<int>& excluded_inbound_ports, ProbeRewrites* out) {
+  for (size_t i = 0; i < containers.items().size(); ++i) {
+    const Json& container = containers.items()[i];
+    const std::string name = container.Text("name");
+    for (const ProbeKind& kind : kProbeKinds) {
+      const Json& probe = container[kind.field];
+      const char* action = probe.Has("httpGet") ? "httpGet" : probe.Has("tcpSocket") ? "tcpSocket"
+                                                                                      : nullptr;
+      if (action == nullptr) continue;
+      const std::optional<int> port = ResolvePort(probe[action]["port"], container);
+      if (!port || std::find(excluded_inbound_ports.begin(), excluded_inbound_ports.end(),
+                             *port) != excluded_inbound_ports.end()) {
+        continue;
+      }
+      const std::string health_path = absl::StrCat("/app-health/", name, "/", kind.suffix);
+      Json http = Json::Object();
+      http.Set("path", Json::String(health_path));
+      http.Set("port", Json::Number(kProxyHealthPort));
+      http.Set("scheme", Json::String("HTTP"));
+      // Same fields in the same order, the action replaced in place.
+      Json rewritten = Json::Object();
+      for (const auto& [key, value] : probe.fields()) {
+        rewritten.Set(key == action ? "httpGet" : key, key == action ? http : value);
+      }
+      out->originals.Set(health_path, Original(action, probe[action], *port));
+      out->ops.push_back(
+          PatchOp::Replace(absl::StrCat(path_prefix, "/", i, "/", kind.field), std::move(rewritten)));
+    }
+  }
+}
+
+}  // namespace weft::inject

@@ -1,0 +1,36 @@
+#ifndef WEFT_CONTROL_PLANE_KUBE_KUBE_OBJECT_H_
+#define WEFT_CONTROL_PLANE_KUBE_KUBE_OBJECT_H_
+
+// One API object as a Reflector stores it: already decoded (on the reflector's
+// thread) into what the mesh uses, so the store is a plain value that the
+// source's thread can read without touching yaml-cpp nodes.
+//
+// Immutable once made; shared between threads through shared_ptr<const>.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control-plane/core/object_meta.h"
+#include "control-plane/core/resource.h"
+#include "proxy/config/problem_list.h"
+
+namespace weft::control_plane::kube {
+
+struct KubeObject {
+  ObjectKey key;  // namespace ("" for cluster-scoped kinds) and name
+  std::string resource_version;
+  // What the core model gets: a Service, HTTPRoute, GRPCRoute, TrafficPolicy,
+  // or a Workload made from a Pod. Empty for kinds that only inform others
+  // (EndpointSlice, Namespace) and for a Pod that has no IP yet.
+  std::optional<Resource> resource;
+  // Why the object could not be read (then `resource` must not be used).
+  std::vector<config::ConfigProblem> problems;
+  std::vector<std::string> warnings;
+  // EndpointSlice: the pods it marks not ready (conditions.ready: false).
+  std::vector<ObjectKey> not_ready_pods;
+};
+
+}  // namespace weft::control_plane::kube
+
+#endif  // WEFT_CONTROL_PLANE_KUBE_KUBE_OBJECT_H_

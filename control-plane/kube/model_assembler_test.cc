@@ -1,0 +1,149 @@
+#include "control-plane/kube/model_assembler.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "control-plane/kube/object_decoders.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "yaml-cpp/yaml.h"
+
+namespace weft::control_plane::kube {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::shared_ptr<const KubeObject> Decode(const std::string& json,
+                                         const Reflector::Decoder& decoder) {
+  return decoder(YAML::Load(json));
+}
+
+Reflector::Store StoreOf(std::vector<std::shared_ptr<const KubeObject>> objects) {
+  Reflector::Store store;
+  for (auto& o : objects) store[o->key] = o;
+  return store;
+}
+
+std::string Service(const std::string& name) {
+  return absl::StrCat(R"({"kind":"Service","apiVersion":"v1","metadata":{"name":")", name,
+                      R"(","namespace":"default","uid":"u","deletionGracePeriodSeconds":3},)",
+                      R"("spec":{"type":"ClusterIP","selector":{"app":"backend"},)",
+                      R"("ports":[{"name":"http","port":80,"targetPort":"web"}]},"status":{}})");
+}
+
+std::string Pod(const std::string& name, const std::string& ip, const std::string& extra = "",
+                const std::string& phase = "Running") {
+  return absl::StrCat(
+      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":")", name,
+      R"(","namespace":"default","labels":{"app":"backend"}},"spec":{"serviceAccountName":"be",)",
+      extra, R"("containers":[{"name":"app","ports":[{"name":"web","containerPort":8080}]}]},)",
+      R"("status":{"phase":")", phase, R"(","podIP":")", ip,
+      R"(","conditions":[{"type":"Ready","status":"True"}]}})");
+}
+
+std::string Route(const std::string& name, const std::string& backend, int weight,
+                  const std::string& weight_key = "weight") {
+  return absl::StrCat(R"({"kind":"HTTPRoute","apiVersion":"gateway.networking.k8s.io/v1",)",
+                      R"("metadata":{"name":")", name, R"(","namespace":"default"},)",
+                      R"("spec":{"parentRefs":[{"kind":"Service","name":"backend","port":80}],)",
+                      R"("rules":[{"backendRefs":[{"name":")", backend, R"(","port":80,")",
+                      weight_key, R"(":)", weight, "}]}]}}");
+}
+
+std::vector<std::string> Messages(const ModelAssembler::Result& r) {
+  std::vector<std::string> out;
+  for (const auto& p : r.problems) out.push_back(p.ToString());
+  return out;
+}
+
+TEST(ModelAssemblerTest, PodsBecomeWorkloadsAndEndpointSlicesMarkThemNotReady) {
+  ModelAssembler assembler;
+  ModelAssembler::Result r = assembler.Assemble({
+      {"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+      {"Pod", StoreOf({Decode(Pod("p1", "10.0.0.1"), DecodePod),
+                       Decode(Pod("p2", "10.0.0.2"), DecodePod),
+                       Decode(Pod("pending", ""), DecodePod),
+                       Decode(Pod("host", "192.168.1.1", R"("hostNetwork":true,)"), DecodePod),
+                       Decode(Pod("done", "10.0.0.9", "", "Succeeded"), DecodePod),
+                       Decode(Pod("proxied", "10.0.0.3",
+                                  R"("initContainers":[{"name":"mesh-proxy"}],)"),
+                              DecodePod)})},
+      {"EndpointSlice",
+       StoreOf({Decode(R"({"kind":"EndpointSlice","metadata":{"name":"s","namespace":"default"},
+                "endpoints":[{"conditions":{"ready":false},"targetRef":{"kind":"Pod","name":"p2"}},
+                             {"conditions":{"ready":true},"targetRef":{"kind":"Pod","name":"p1"}}]})",
+                       DecodeEndpointSlice)})},
+  });
+  ASSERT_TRUE(r.model) << absl::StrJoin(Messages(r), "\n");
+  EXPECT_TRUE(r.problems.empty());
+  const Model& model = *r.model;
+  ASSERT_EQ(model.workloads.size(), 3u);
+  const Workload& p1 = model.workloads.at(ObjectKey{"default", "p1"});
+  EXPECT_EQ(p1.address, "10.0.0.1");
+  EXPECT_EQ(p1.service_account, "be");
+  EXPECT_TRUE(p1.ready);
+  EXPECT_FALSE(p1.sidecar);
+  EXPECT_TRUE(model.workloads.at(ObjectKey{"default", "proxied"}).sidecar);
+  EXPECT_FALSE(model.workloads.at(ObjectKey{"default", "p2"}).ready);
+  const std::vector<PortEndpoints>& endpoints = model.EndpointsOf(ObjectKey{"default", "backend"});
+  ASSERT_EQ(endpoints.size(), 1u);
+  std::vector<std::string> addresses;
+  for (const Endpoint& e : endpoints[0].endpoints) {
+    addresses.push_back(absl::StrCat(e.address, ":", e.port));  // named targetPort "web"
+  }
+  EXPECT_THAT(addresses, ElementsAre("10.0.0.1:8080", "10.0.0.3:8080"));
+}
+
+TEST(ModelAssemblerTest, UnreadableObjectIsHeldAtItsLastGoodVersion) {
+  ModelAssembler assembler;
+  auto services = StoreOf({Decode(Service("backend"), DecodeManifestKind)});
+  ASSERT_TRUE(assembler
+                  .Assemble({{"Service", services},
+                             {"HTTPRoute", StoreOf({Decode(Route("r", "backend", 7),
+                                                           DecodeManifestKind)})}})
+                  .model);
+  ModelAssembler::Result r = assembler.Assemble(
+      {{"Service", services},
+       {"HTTPRoute", StoreOf({Decode(Route("r", "backend", 9, "weigth"), DecodeManifestKind),
+                              Decode(Route("new", "backend", 1, "weigth"), DecodeManifestKind)})}});
+  ASSERT_TRUE(r.model);
+  ASSERT_EQ(r.model->http_routes.size(), 1u);  // "new" has no good version: left out
+  EXPECT_EQ(r.model->http_routes.at(ObjectKey{"default", "r"}).rules[0].backend_refs[0].weight, 7);
+  EXPECT_THAT(Messages(r),
+              ElementsAre("HTTPRoute default/new[0] spec.rules[0].backendRefs[0].weigth: unknown "
+                          "key \"weigth\" (known keys: group, kind, namespace, name, port, "
+                          "weight)",
+                          HasSubstr("HTTPRoute default/r[0] spec.rules[0].backendRefs[0].weigth")));
+}
+
+TEST(ModelAssemblerTest, ObjectThatBreaksTheModelIsHeldBackAndOthersStillApply) {
+  ModelAssembler assembler;
+  ModelAssembler::Result r = assembler.Assemble(
+      {{"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+       {"HTTPRoute", StoreOf({Decode(Route("r", "nope", 1), DecodeManifestKind)})},
+       {"Pod", StoreOf({Decode(Pod("p1", "10.0.0.1"), DecodePod)})}});
+  ASSERT_TRUE(r.model);
+  EXPECT_TRUE(r.model->http_routes.empty());
+  EXPECT_EQ(r.model->workloads.size(), 1u);
+  EXPECT_THAT(Messages(r), ElementsAre(HasSubstr("unknown Service default/nope")));
+}
+
+TEST(ModelAssemblerTest, RejectedWhenTheLastGoodVersionNoLongerFits) {
+  ModelAssembler assembler;
+  auto route = StoreOf({Decode(Route("r", "backend", 1), DecodeManifestKind)});
+  ASSERT_TRUE(assembler
+                  .Assemble({{"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+                             {"HTTPRoute", route}})
+                  .model);
+  // The Service the route attaches to is deleted: the route (held at its last
+  // good version, the same) still names it, so the whole set is invalid.
+  ModelAssembler::Result r = assembler.Assemble({{"Service", {}}, {"HTTPRoute", route}});
+  EXPECT_FALSE(r.model);
+  EXPECT_THAT(absl::StrJoin(Messages(r), "\n"), HasSubstr("unknown Service default/backend"));
+}
+
+}  // namespace
+}  // namespace weft::control_plane::kube

@@ -1,0 +1,155 @@
+#include "control-plane/kube/object_decoders.h"
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "control-plane/local/manifest_parser.h"
+
+namespace weft::control_plane::kube {
+namespace {
+
+std::string Str(const YAML::Node& map, const char* key) {
+  if (!map.IsDefined() || !map.IsMap()) return "";
+  const YAML::Node value = map[key];
+  return value.IsDefined() && value.IsScalar() ? value.Scalar() : "";
+}
+
+Labels StringMap(const YAML::Node& map) {
+  Labels out;
+  if (!map.IsDefined() || !map.IsMap()) return out;
+  for (const auto& entry : map) {
+    if (entry.first.IsScalar() && entry.second.IsScalar()) {
+      out[entry.first.Scalar()] = entry.second.Scalar();
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<KubeObject> Keyed(const YAML::Node& object) {
+  auto out = std::make_shared<KubeObject>();
+  const YAML::Node meta = object["metadata"];
+  out->key = ObjectKey{Str(meta, "namespace"), Str(meta, "name")};
+  out->resource_version = Str(meta, "resourceVersion");
+  return out;
+}
+
+// "HTTPRoute default/split", the origin of an API object in messages.
+std::string OriginName(const YAML::Node& object, const ObjectKey& key) {
+  return absl::StrCat(Str(object, "kind"), " ", key.ToString());
+}
+
+bool ReadyCondition(const YAML::Node& status) {
+  const YAML::Node conditions = status["conditions"];
+  if (!conditions.IsDefined() || !conditions.IsSequence()) return false;
+  for (const YAML::Node& c : conditions) {
+    if (Str(c, "type") == "Ready") return Str(c, "status") == "True";
+  }
+  return false;
+}
+
+template <typename Fn>
+std::shared_ptr<const KubeObject> Guarded(const YAML::Node& object, Fn decode) {
+  try {
+    return decode();
+  } catch (const std::exception& e) {
+    std::shared_ptr<KubeObject> failed = Keyed(object);
+    failed->problems.push_back({OriginName(object, failed->key),
+                                absl::StrCat("cannot read: ", e.what())});
+    failed->resource.reset();
+    return failed;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const KubeObject> DecodeManifestKind(const YAML::Node& object) {
+  return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> {
+    std::shared_ptr<KubeObject> out = Keyed(object);
+    config::ProblemList problems;
+    local::ParsedManifests parsed =
+        local::ParseManifestObject(object, OriginName(object, out->key), problems);
+    // Line and column would point into the API server's JSON, not at anything
+    // the operator wrote: the field path says where.
+    for (config::ConfigProblem& p : problems.mutable_problems()) p.line = p.column = 0;
+    out->problems = problems.problems();
+    out->warnings = std::move(parsed.warnings);
+    if (problems.empty() && parsed.resources.size() == 1) {
+      out->resource = std::move(parsed.resources[0]);
+      out->resource->origin.position_of = nullptr;
+    }
+    return out;
+  });
+}
+
+std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object) {
+  return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> {
+    std::shared_ptr<KubeObject> out = Keyed(object);
+    const YAML::Node meta = object["metadata"];
+    const YAML::Node spec = object["spec"];
+    const YAML::Node status = object["status"];
+    Workload workload;
+    workload.meta.ns = out->key.ns;
+    workload.meta.name = out->key.name;
+    workload.meta.labels = StringMap(meta["labels"]);
+    workload.meta.annotations = StringMap(meta["annotations"]);
+    workload.address = Str(status, "podIP");
+    // No IP yet, the node's IP (shared by every host-network pod), or finished
+    // (its IP may already belong to a new pod): not a mesh workload.
+    const std::string phase = Str(status, "phase");
+    if (workload.address.empty() || Str(spec, "hostNetwork") == "true" || phase == "Succeeded" ||
+        phase == "Failed") {
+      return out;
+    }
+    if (std::string sa = Str(spec, "serviceAccountName"); !sa.empty()) {
+      workload.service_account = sa;
+    }
+    workload.ready = phase == "Running" && ReadyCondition(status) &&
+                     !meta["deletionTimestamp"].IsDefined();
+    auto annotation = workload.meta.annotations.find("mesh.weft.dev/sidecar");
+    workload.sidecar = annotation != workload.meta.annotations.end() && annotation->second == "true";
+    for (const char* list : {"containers", "initContainers"}) {
+      const YAML::Node containers = spec[list];
+      if (!containers.IsDefined() || !containers.IsSequence()) continue;
+      for (const YAML::Node& container : containers) {
+        if (Str(container, "name") == "mesh-proxy") workload.sidecar = true;
+        const YAML::Node ports = container["ports"];
+        if (!ports.IsDefined() || !ports.IsSequence() || std::string(list) != "containers") continue;
+        for (const YAML::Node& port : ports) {
+          WorkloadPort p;
+          p.name = Str(port, "name");
+          if (p.name.empty() || !absl::SimpleAtoi(Str(port, "containerPort"), &p.port)) continue;
+          workload.ports.push_back(std::move(p));
+        }
+      }
+    }
+    Resource resource;
+    resource.origin.file = OriginName(object, out->key);
+    resource.object = std::move(workload);
+    out->resource = std::move(resource);
+    return out;
+  });
+}
+
+std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object) {
+  return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> {
+    std::shared_ptr<KubeObject> out = Keyed(object);
+    const YAML::Node endpoints = object["endpoints"];
+    if (!endpoints.IsDefined() || !endpoints.IsSequence()) return out;
+    for (const YAML::Node& endpoint : endpoints) {
+      const YAML::Node ref = endpoint["targetRef"];
+      if (Str(ref, "kind") != "Pod" || Str(endpoint["conditions"], "ready") != "false") continue;
+      std::string ns = Str(ref, "namespace");
+      out->not_ready_pods.push_back(ObjectKey{ns.empty() ? out->key.ns : ns, Str(ref, "name")});
+    }
+    return out;
+  });
+}
+
+std::shared_ptr<const KubeObject> DecodeNamespace(const YAML::Node& object) {
+  return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> { return Keyed(object); });
+}
+
+}  // namespace weft::control_plane::kube

@@ -1,0 +1,40 @@
+#ifndef WEFT_CONTROL_PLANE_KUBE_OBJECT_DECODERS_H_
+#define WEFT_CONTROL_PLANE_KUBE_OBJECT_DECODERS_H_
+
+// Turns API objects (JSON, read by yaml-cpp) into KubeObjects, the inputs of
+// the core model:
+//
+//   Service, HTTPRoute, GRPCRoute, TrafficPolicy
+//       read by local mode's strict manifest readers (control-plane/local), so
+//       both modes accept and reject exactly the same objects;
+//   Pod  a Workload: metadata, status.podIP (no workload without an IP of its
+//       own: pending, hostNetwork, Succeeded/Failed),
+//       spec.serviceAccountName, ready = Running and condition Ready=True and
+//       not being deleted, container ports (for named targetPorts), sidecar =
+//       a container named "mesh-proxy" or annotation mesh.weft.dev/sidecar:
+//       "true" (pods outside the mesh get plain traffic);
+//   EndpointSlice  the pods it lists as not ready (conditions.ready: false),
+//       which the source marks not ready too;
+//   Namespace  its name only.
+//
+// Pods, EndpointSlices and Namespaces are read leniently (they are the API
+// server's, not the operator's, and carry many fields the mesh ignores).
+//
+// Thread-compatible; never throws (yaml-cpp exceptions become problems).
+
+#include <memory>
+
+#include "control-plane/kube/kube_object.h"
+#include "yaml-cpp/yaml.h"
+
+namespace weft::control_plane::kube {
+
+// For the kinds read by local mode's manifest readers.
+std::shared_ptr<const KubeObject> DecodeManifestKind(const YAML::Node& object);
+std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object);
+std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object);
+std::shared_ptr<const KubeObject> DecodeNamespace(const YAML::Node& object);
+
+}  // namespace weft::control_plane::kube
+
+#endif  // WEFT_CONTROL_PLANE_KUBE_OBJECT_DECODERS_H_

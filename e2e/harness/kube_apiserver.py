@@ -1,0 +1,496 @@
+#!/usr/bin/python3
+"""A test Kubernetes API server: just enough of the real one's list/watch semantics to
+drive mesh-control-plane's Kubernetes source end to end (stdlib only).
+
+    python3 kube_apiserver.py --port 6443 --control-port 6444 \\
+        --cert server.pem --key server-key.pem --token SECRET
+
+What it implements, as the real API server does:
+  * LIST  GET /api/v1/<plural>, /apis/<group>/<version>/<plural> (and the namespaced
+          forms .../namespaces/<ns>/<plural>): `limit` + `continue` pages served from a
+          snapshot taken at the first page; a continue token expires (410 Expired) when
+          the history it would need was compacted or the server restarted. Items carry no
+          kind/apiVersion (as for built-in types); the list's resourceVersion is global.
+  * WATCH ?watch=true&resourceVersion=N[&allowWatchBookmarks=true][&timeoutSeconds=S]:
+          a chunked stream of JSON lines {"type": ADDED|MODIFIED|DELETED|BOOKMARK|ERROR,
+          "object": ...}; events after N from a bounded history; a resourceVersion older
+          than the history gets an ERROR event with code 410 (Expired); bookmarks every
+          --bookmark-interval; a clean end (last chunk) at timeoutSeconds.
+  * a global, monotonically increasing resourceVersion (one per change);
+  * bearer-token authentication (401 Status otherwise); 404 for a type whose CRD is not
+    "installed".
+
+Failure injection for tests, on the plain-HTTP control port (127.0.0.1 only):
+  POST   /objects                      body: an object (JSON); created or replaced
+  DELETE /objects/<plural>/<ns>/<name> ("_" as <ns> for cluster-scoped kinds)
+  POST   /compact                      forget the whole history (older RVs get 410)
+  POST   /drop-watches                 cut every open watch (TCP close mid-stream)
+  POST   /restart?down=SECONDS         stop serving for a while, drop watches, forget
+                                       history and continue tokens (objects are kept, as
+                                       etcd keeps them), serve again
+  POST   /uninstall/<plural>, /install/<plural>   a CRD disappears / appears
+  GET    /stats                        counters (lists, list_pages, watches, drops, gone)
+
+make_test_pki(dir) writes a CA and a server certificate for 127.0.0.1 with the openssl CLI.
+"""
+
+import argparse
+import base64
+import collections
+import copy
+import http.server
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+# plural -> (apiVersion, kind, namespaced)
+TYPES = {
+    "namespaces": ("v1", "Namespace", False),
+    "services": ("v1", "Service", True),
+    "pods": ("v1", "Pod", True),
+    "endpointslices": ("discovery.k8s.io/v1", "EndpointSlice", True),
+    "trafficpolicies": ("mesh.weft.dev/v1alpha1", "TrafficPolicy", True),
+    "httproutes": ("gateway.networking.k8s.io/v1", "HTTPRoute", True),
+    "grpcroutes": ("gateway.networking.k8s.io/v1", "GRPCRoute", True),
+}
+KIND_TO_PLURAL = {kind: plural for plural, (_, kind, _) in TYPES.items()}
+
+
+def status_object(code, reason, message):
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": message, "reason": reason, "code": code}
+
+
+class Store:
+    """Objects, the global resourceVersion, the event history; one lock for all."""
+
+    def __init__(self, history_limit):
+        self.cond = threading.Condition()
+        self.rv = 1
+        self.objects = {plural: {} for plural in TYPES}
+        self.history = collections.deque()  # (rv, plural, type, object)
+        self.history_limit = history_limit
+        self.compacted_rv = 0  # watching from an RV below this is 410
+        self.epoch = 0  # bumped by restart: continue tokens die
+        self.drop_generation = 0  # bumped to cut open watches
+        self.snapshots = {}  # token id -> (rv, epoch, plural, items)
+        self.uninstalled = set()
+        self.stats = collections.Counter()
+
+    def _record(self, plural, event_type, obj):
+        self.history.append((self.rv, plural, event_type, copy.deepcopy(obj)))
+        while len(self.history) > self.history_limit:
+            self.compacted_rv = self.history.popleft()[0]
+        self.cond.notify_all()
+
+    def put(self, obj):
+        kind = obj.get("kind")
+        plural = KIND_TO_PLURAL.get(kind)
+        if plural is None:
+            raise ValueError(f"unknown kind {kind!r}")
+        api_version, _, namespaced = TYPES[plural]
+        obj = copy.deepcopy(obj)
+        obj["apiVersion"] = obj.get("apiVersion", api_version)
+        meta = obj.setdefault("metadata", {})
+        if namespaced:
+            meta.setdefault("namespace", "default")
+        key = (meta.get("namespace", ""), meta["name"])
+        with self.cond:
+            self.rv += 1
+            meta["resourceVersion"] = str(self.rv)
+            existed = key in self.objects[plural]
+            self.objects[plural][key] = obj
+            self._record(plural, "MODIFIED" if existed else "ADDED", obj)
+            return obj
+
+    def delete(self, plural, ns, name):
+        with self.cond:
+            obj = self.objects[plural].pop((ns, name), None)
+            if obj is None:
+                return None
+            self.rv += 1
+            obj = copy.deepcopy(obj)
+            obj["metadata"]["resourceVersion"] = str(self.rv)
+            self._record(plural, "DELETED", obj)
+            return obj
+
+    def compact(self):
+        with self.cond:
+            self.history.clear()
+            self.compacted_rv = self.rv
+            self.cond.notify_all()
+
+    def drop_watches(self):
+        with self.cond:
+            self.drop_generation += 1
+            self.stats["drops"] += 1
+            self.cond.notify_all()
+
+    def forget(self):
+        """What a restart loses: the watch cache's history and the continue tokens."""
+        with self.cond:
+            self.history.clear()
+            self.compacted_rv = self.rv
+            self.epoch += 1
+            self.snapshots.clear()
+            self.drop_generation += 1
+            self.cond.notify_all()
+
+
+def list_item(obj):
+    item = copy.deepcopy(obj)
+    item.pop("kind", None)
+    item.pop("apiVersion", None)
+    return item
+
+
+class JsonHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1, JSON replies, logs prefixed with `log_prefix`."""
+    protocol_version = "HTTP/1.1"
+    log_prefix = ""
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write(self.log_prefix + (fmt % args) + "\n")
+
+    def send_json(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class ApiHandler(JsonHandler):
+    server_version = "weft-test-apiserver"
+    log_prefix = "apiserver: "
+
+    # ----- plumbing -----
+
+    def write_chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def write_event(self, event_type, obj):
+        self.write_chunk(json.dumps({"type": event_type, "object": obj}).encode() + b"\n")
+
+    def parse_path(self):
+        """(plural, namespace or None) of an API path, or None."""
+        parts = [p for p in urllib.parse.urlsplit(self.path).path.split("/") if p]
+        if parts[:2] == ["api", "v1"]:
+            api_version, rest = "v1", parts[2:]
+        elif len(parts) >= 3 and parts[0] == "apis":
+            api_version, rest = f"{parts[1]}/{parts[2]}", parts[3:]
+        else:
+            return None
+        ns = None
+        if len(rest) == 3 and rest[0] == "namespaces":
+            ns, rest = rest[1], rest[2:]
+        if len(rest) != 1 or rest[0] not in TYPES or TYPES[rest[0]][0] != api_version:
+            return None
+        return rest[0], ns
+
+    # ----- requests -----
+
+    def do_GET(self):
+        store = self.server.store
+        if self.headers.get("Authorization") != f"Bearer {self.server.token}":
+            store.stats["unauthorized"] += 1
+            return self.send_json(401, status_object(401, "Unauthorized", "Unauthorized"))
+        parsed = self.parse_path()
+        if parsed is None or parsed[0] in store.uninstalled:
+            return self.send_json(404, status_object(
+                404, "NotFound", "the server could not find the requested resource"))
+        plural, ns = parsed
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+        if query.get("watch") in ("true", "1"):
+            return self.watch(plural, ns, query)
+        return self.list(plural, ns, query)
+
+    def list(self, plural, ns, query):
+        store = self.server.store
+        api_version, kind, _ = TYPES[plural]
+        limit = int(query.get("limit", "0") or 0)
+        token = query.get("continue")
+        with store.cond:
+            store.stats["list_pages"] += 1
+            if token:
+                try:
+                    token_id, start = json.loads(base64.b64decode(token))
+                    rv, epoch, token_plural, items = store.snapshots[token_id]
+                except (ValueError, KeyError, TypeError):
+                    return self.send_json(410, status_object(
+                        410, "Expired", "the provided continue parameter is too old"))
+                if rv < store.compacted_rv or epoch != store.epoch or token_plural != plural:
+                    store.snapshots.pop(token_id, None)
+                    return self.send_json(410, status_object(
+                        410, "Expired", "the provided continue parameter is too old"))
+            else:
+                store.stats["lists"] += 1
+                rv = store.rv
+                items = [list_item(o) for k, o in sorted(store.objects[plural].items())
+                         if ns is None or k[0] == ns]
+                token_id, start = f"{store.epoch}-{store.stats['lists']}-{plural}", 0
+                store.snapshots[token_id] = (rv, store.epoch, plural, items)
+            page = items[start:start + limit] if limit > 0 else items[start:]
+            end = start + len(page)
+            meta = {"resourceVersion": str(rv)}
+            if end < len(items):
+                meta["continue"] = base64.b64encode(json.dumps([token_id, end]).encode()).decode()
+                meta["remainingItemCount"] = len(items) - end
+            else:
+                store.snapshots.pop(token_id, None)
+        self.send_json(200, {"kind": kind + "List", "apiVersion": api_version,
+                             "metadata": meta, "items": page})
+
+    def watch(self, plural, ns, query):
+        store = self.server.store
+        api_version, kind, _ = TYPES[plural]
+        bookmarks = query.get("allowWatchBookmarks") == "true"
+        deadline = time.monotonic() + float(query.get("timeoutSeconds", "1800"))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        with store.cond:
+            store.stats["watches"] += 1
+            generation = store.drop_generation
+            try:
+                cursor = int(query.get("resourceVersion") or store.rv)
+            except ValueError:
+                cursor = -1
+        next_bookmark = time.monotonic() + self.server.bookmark_interval
+        while True:
+            with store.cond:
+                if cursor < store.compacted_rv:
+                    store.stats["gone"] += 1
+                    state, too_old = "gone", store.compacted_rv
+                elif store.drop_generation != generation or self.server.stopping:
+                    state = "drop"
+                else:
+                    state = "ok"
+                    events = [(rv, t, o) for rv, p, t, o in store.history
+                              if rv > cursor and p == plural
+                              and (ns is None or o["metadata"].get("namespace") == ns)]
+                    timeout = min(next_bookmark, deadline) - time.monotonic()
+                    if not events and timeout > 0:
+                        store.cond.wait(timeout)
+                        continue  # look again: an event, a drop, or time for a bookmark
+                    current_rv = store.rv
+            if state == "gone":
+                self.write_event("ERROR", status_object(
+                    410, "Expired", f"too old resource version: {cursor} ({too_old})"))
+                return self.end_stream()
+            if state == "drop":
+                return self.drop_connection()
+            try:
+                for rv, event_type, obj in events:
+                    self.write_event(event_type, obj)
+                    cursor = rv
+                now = time.monotonic()
+                if events:
+                    continue
+                if now >= deadline:
+                    return self.end_stream()
+                next_bookmark = now + self.server.bookmark_interval
+                cursor = max(cursor, current_rv)  # nothing of ours up to current_rv is unsent
+                if bookmarks:
+                    store.stats["bookmarks"] += 1
+                    self.write_event("BOOKMARK", {"kind": kind, "apiVersion": api_version,
+                                                  "metadata": {"resourceVersion": str(cursor)}})
+            except (ssl.SSLError, OSError):
+                return None
+
+    def end_stream(self):
+        try:
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def drop_connection(self):
+        """Cuts the TCP connection mid-stream, without the last chunk or a TLS close."""
+        self.close_connection = True
+        try:
+            self.request.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class ApiServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, store, token, context, bookmark_interval):
+        self.store = store
+        self.token = token
+        self.context = context
+        self.bookmark_interval = bookmark_interval
+        self.stopping = False
+        super().__init__(address, ApiHandler)
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        sock.settimeout(30)
+        try:
+            return self.context.wrap_socket(sock, server_side=True), addr
+        except (ssl.SSLError, OSError):
+            sock.close()
+            raise
+
+
+class ControlHandler(JsonHandler):
+    log_prefix = "control: "
+
+    def do_GET(self):
+        if self.path == "/stats":
+            store = self.server.apiserver.store
+            with store.cond:
+                return self.send_json(200, dict(store.stats, rv=store.rv))
+        self.send_json(404, {"error": "unknown"})
+
+    def do_DELETE(self):
+        parts = self.path.strip("/").split("/")
+        if len(parts) != 4 or parts[0] != "objects" or parts[1] not in TYPES:
+            return self.send_json(404, {"error": "DELETE /objects/<plural>/<ns>/<name>"})
+        ns = "" if parts[2] == "_" else parts[2]
+        gone = self.server.apiserver.store.delete(parts[1], ns, parts[3])
+        self.send_json(200 if gone else 404, gone or {"error": "not found"})
+
+    def do_POST(self):
+        api = self.server.apiserver
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = url.path.strip("/").split("/")
+        try:
+            if parts == ["objects"]:
+                return self.send_json(200, api.store.put(json.loads(body)))
+            if parts == ["compact"]:
+                api.store.compact()
+            elif parts == ["drop-watches"]:
+                api.store.drop_watches()
+            elif parts == ["restart"]:
+                down = float(dict(urllib.parse.parse_qsl(url.query)).get("down", "1"))
+                threading.Thread(target=api.restart, args=(down,), daemon=True).start()
+            elif len(parts) == 2 and parts[0] in ("install", "uninstall") and parts[1] in TYPES:
+                with api.store.cond:
+                    if parts[0] == "install":
+                        api.store.uninstalled.discard(parts[1])
+                    else:
+                        api.store.uninstalled.add(parts[1])
+            else:
+                return self.send_json(404, {"error": "unknown control path"})
+        except (ValueError, KeyError) as e:
+            return self.send_json(400, {"error": str(e)})
+        self.send_json(200, {"ok": True})
+
+
+class TestApiServer:
+    """The API server (TLS) and its control server (plain HTTP, loopback)."""
+
+    def __init__(self, port, control_port, cert, key, token, history_limit=1000,
+                 bookmark_interval=1.0, host="127.0.0.1"):
+        self.store = Store(history_limit)
+        self.address = (host, port)
+        self.token = token
+        self.bookmark_interval = bookmark_interval
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.api = None
+        self.api_thread = None
+        self.lock = threading.Lock()
+        self.control = http.server.ThreadingHTTPServer(("127.0.0.1", control_port),
+                                                       ControlHandler)
+        self.control.daemon_threads = True
+        self.control.apiserver = self
+
+    def start_api(self):
+        with self.lock:
+            self.api = ApiServer(self.address, self.store, self.token, self.context,
+                                 self.bookmark_interval)
+            self.api_thread = threading.Thread(target=self.api.serve_forever, daemon=True)
+            self.api_thread.start()
+
+    def stop_api(self):
+        with self.lock:
+            api, self.api = self.api, None
+        if api is not None:
+            api.stopping = True
+            self.store.drop_watches()
+            api.shutdown()
+            api.server_close()
+
+    def restart(self, down_s):
+        self.stop_api()
+        time.sleep(down_s)
+        self.store.forget()
+        self.start_api()
+        sys.stderr.write(f"apiserver: restarted after {down_s} s down\n")
+
+    def serve(self):
+        self.start_api()
+        sys.stderr.write(f"apiserver: serving https://{self.address[0]}:{self.address[1]}, "
+                         f"control on 127.0.0.1:{self.control.server_address[1]}\n")
+        self.control.serve_forever()
+
+
+def make_test_pki(directory, host_ip="127.0.0.1"):
+    """Writes ca.pem, server.pem and server-key.pem (an EC P-256 CA and a server
+    certificate for IP `host_ip`) into `directory`; returns their paths."""
+    ca_key, ca = os.path.join(directory, "ca-key.pem"), os.path.join(directory, "ca.pem")
+    key, csr = os.path.join(directory, "server-key.pem"), os.path.join(directory, "server.csr")
+    cert, ext = os.path.join(directory, "server.pem"), os.path.join(directory, "server.ext")
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=30)
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=weft-test-kube-ca")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", key, "-out", csr, "-subj", "/CN=kube-apiserver")
+    with open(ext, "w") as f:
+        f.write(f"subjectAltName=IP:{host_ip},DNS:kubernetes.default.svc\n"
+                "extendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+            "-out", cert, "-days", "2", "-extfile", ext)
+    return {"ca": ca, "cert": cert, "key": key}
+
+
+def kubeconfig_text(server, ca_path, token):
+    """A kubeconfig (JSON is YAML) for `server` (https://host:port)."""
+    return json.dumps({
+        "apiVersion": "v1", "kind": "Config", "current-context": "test",
+        "clusters": [{"name": "test", "cluster": {"server": server,
+                                                  "certificate-authority": ca_path}}],
+        "users": [{"name": "mesh", "user": {"token": token}}],
+        "contexts": [{"name": "test", "context": {"cluster": "test", "user": "mesh"}}],
+    }, indent=2)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=6443)
+    parser.add_argument("--control-port", type=int, default=6444)
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--history", type=int, default=1000,
+                        help="events kept for watches; older resourceVersions get 410")
+    parser.add_argument("--bookmark-interval", type=float, default=1.0)
+    args = parser.parse_args()
+    TestApiServer(args.port, args.control_port, args.cert, args.key, args.token,
+                  history_limit=args.history, bookmark_interval=args.bookmark_interval,
+                  host=args.host).serve()
+
+
+if __name__ == "__main__":
+    main()
