@@ -17,8 +17,10 @@ from harness import test_pki
 from harness.testcase import ClusterTestCase
 
 PORT = 8080
-TLS_PROBE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                         "harness", "apps", "tls_probe.py")
+APPS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness",
+                    "apps")
+TLS_PROBE = os.path.join(APPS, "tls_probe.py")
+CA_PROBE = os.path.join(APPS, "ca_probe.py")
 FRONTEND_ID = "spiffe://cluster.local/ns/default/sa/frontend"
 
 
@@ -156,6 +158,58 @@ class MtlsMeshTest(ClusterTestCase):
         r = self.fe.curl(f"http://backend:{PORT}/wrong-identity", timeout=10)
         self.assertEqual(r.status, 503, r)
         self.assertIn("mtls_wrong_identity", proxy_log(self.fe))
+
+
+    # ----- authorization -----
+
+    def test_authorization_policy_uses_the_mtls_identity(self):
+        intruder = self.cluster.add_mesh_pod("intruder", labels={"app": "intruder"},
+                                             service_account="intruder")
+        self.cp.apply("policies/authz.yaml", [{
+            "apiVersion": "mesh.weft.dev/v1alpha1", "kind": "AuthorizationPolicy",
+            "metadata": {"name": "backend-callers", "namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": "backend"}}, "action": "ALLOW",
+                     "rules": [{"from": [{"source": {"principals": [FRONTEND_ID]}}]}]}}])
+        procs.wait_until(
+            lambda: self.fe.curl(f"http://backend:{PORT}/probe-authz").status == 200 and
+            intruder.curl(f"http://backend:{PORT}/probe-authz").status == 403,
+            timeout=10, what="the AuthorizationPolicy in force")
+        before = self.error_count(self.be.sidecar, "authz_denied")
+        denied = intruder.curl(f"http://backend:{PORT}/secret")
+        self.assertEqual(denied.status, 403, denied)
+        self.assertEqual(denied.header("x-weft-error"), "authz_denied", denied)
+        self.assertGreater(self.error_count(self.be.sidecar, "authz_denied"), before)
+        self.assertEqual(self.fe.curl(f"http://backend:{PORT}/secret").status, 200)
+        # Plaintext (PERMISSIVE) carries no identity: not the allowed principal.
+        outsider = self.cluster.add_mesh_pod("out", labels={"app": "outsider"}, sidecar=False)
+        self.assertEqual(outsider.curl(f"http://{self.be.ip}:{PORT}/secret").status, 403)
+
+    # ----- the CA -----
+
+    def ca_probe(self, spiffe_id, tamper=False):
+        token_file = os.path.join(self.cluster.work_dir, "join-token-default-fe")
+        argv = ["/usr/bin/python3", CA_PROBE, "--ca", self.cp.address, "--token-file",
+                token_file, "--spiffe-id", spiffe_id]
+        if tamper:
+            argv.append("--tamper")
+        proc = self.fe.run(argv, timeout=20)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    def test_ca_issues_only_the_identity_the_token_grants(self):
+        # fe's join token grants the frontend identity, and only that.
+        ok = self.ca_probe(FRONTEND_ID)
+        self.assertEqual(ok["code"], "OK", ok)
+        self.assertEqual(ok["spiffe_id"], FRONTEND_ID, ok)
+        other = self.ca_probe("spiffe://cluster.local/ns/default/sa/backend")
+        self.assertEqual(other["code"], "PERMISSION_DENIED", other)
+        self.assertIn("sa/backend", other["details"])
+
+    def test_ca_refuses_a_tampered_csr(self):
+        tampered = self.ca_probe(FRONTEND_ID, tamper=True)
+        self.assertEqual(tampered["code"], "INVALID_ARGUMENT", tampered)
+        # And the mesh is undisturbed.
+        r = self.fe.curl(f"http://backend:{PORT}/after-ca")
+        self.assertEqual(r.status, 200, r)
 
 
 if __name__ == "__main__":

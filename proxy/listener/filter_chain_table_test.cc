@@ -67,5 +67,59 @@ TEST(FilterChainTableTest, ChainsCarryTheirRoutesAndProtocol) {
   EXPECT_EQ(t.default_chain().routes, nullptr);
 }
 
+TEST(FilterChainTableTest, TransportPicksTheMtlsOrPlaintextChain) {
+  // An inbound listener with a STRICT port 8080 and a PERMISSIVE workload default.
+  config::Listener l;
+  l.name = "inbound";
+  l.default_cluster = "inbound-passthrough";
+  config::FilterChain strict_tls = Chain("8080|mtls", {}, 8080);
+  strict_tls.transport = config::TransportMatch::kTls;
+  strict_tls.tls = config::DownstreamTls{true};
+  config::FilterChain strict_plain = Chain("8080|refused", {}, 8080);
+  strict_plain.transport = config::TransportMatch::kPlaintext;
+  strict_plain.refuse_plaintext = true;
+  config::FilterChain any_tls = Chain("any|mtls", {}, 0);
+  any_tls.transport = config::TransportMatch::kTls;
+  any_tls.tls = config::DownstreamTls{false};
+  config::FilterChain any_port_any_transport = Chain("9000", {}, 9000);
+  l.filter_chains = {strict_plain, strict_tls, any_tls, any_port_any_transport};
+  FilterChainTable t(l, config::ProxyConfig{});
+  EXPECT_TRUE(t.has_tls());
+  const auto dst = [](uint16_t port) { return *network::Address::FromIpPort("10.0.0.5", port); };
+
+  const auto& tls_8080 = t.Match(dst(8080), /*tls=*/true);
+  EXPECT_EQ(tls_8080.name, "8080|mtls");
+  ASSERT_TRUE(tls_8080.tls.has_value());
+  EXPECT_TRUE(tls_8080.tls->require_client_certificate);
+  const auto& plain_8080 = t.Match(dst(8080), /*tls=*/false);
+  EXPECT_EQ(plain_8080.name, "8080|refused");
+  EXPECT_TRUE(plain_8080.refuse_plaintext);
+
+  // Other ports: TLS is terminated by the any-port chain (PERMISSIVE), plaintext
+  // falls through to the listener's default.
+  const auto& tls_7070 = t.Match(dst(7070), true);
+  EXPECT_EQ(tls_7070.name, "any|mtls");
+  EXPECT_FALSE(tls_7070.tls->require_client_certificate);
+  EXPECT_EQ(t.Match(dst(7070), false).name, "default");
+  EXPECT_FALSE(t.Match(dst(7070), false).refuse_plaintext);
+
+  // A chain for any transport serves both, below an exact transport at equal rank.
+  EXPECT_EQ(t.Match(dst(9000), false).name, "9000");
+  EXPECT_EQ(t.Match(dst(9000), true).name, "9000");
+  config::FilterChain tls_9000 = Chain("9000|mtls", {}, 9000);
+  tls_9000.transport = config::TransportMatch::kTls;
+  tls_9000.tls = config::DownstreamTls{true};
+  l.filter_chains.push_back(tls_9000);
+  FilterChainTable t2(l, config::ProxyConfig{});
+  EXPECT_EQ(t2.Match(dst(9000), true).name, "9000|mtls");
+  EXPECT_EQ(t2.Match(dst(9000), false).name, "9000");
+}
+
+TEST(FilterChainTableTest, NoTlsChainsMeansNoTls) {
+  config::Listener l;
+  l.filter_chains = {Chain("a", {}, 80)};
+  EXPECT_FALSE(FilterChainTable(l, config::ProxyConfig{}).has_tls());
+}
+
 }  // namespace
 }  // namespace weft::listener

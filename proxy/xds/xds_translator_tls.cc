@@ -153,7 +153,7 @@ bool ReadUpstreamTls(const envoy::config::core::v3::TransportSocket& socket,
   }
   out.expected_identities.clear();
   bool ok = ReadCommon(context.common_tls_context(), swhere, problem, &out.expected_identities);
-  if (ok && out.expected_identities.empty()) {
+  if (out.expected_identities.empty()) {
     problem(swhere, "no subject alt name matcher: the SPIFFE IDs the server may present are "
                     "required");
     ok = false;

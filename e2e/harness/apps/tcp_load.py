@@ -37,6 +37,7 @@ def main():
     a = p.parse_args()
     sent = ok = 0
     errors = {}
+    failed_at = []  # wall-clock times of the first failures, to match against logs
     start = time.monotonic()
     interval = 1.0 / a.rate
     while time.monotonic() - start < min(a.duration, 300):
@@ -51,7 +52,10 @@ def main():
         except OSError as e:
             key = type(e).__name__ + ": " + str(e)[:80]
             errors[key] = errors.get(key, 0) + 1
-    print(json.dumps({"sent": sent, "ok": ok, "failed": sent - ok, "errors": errors}), flush=True)
+            if len(failed_at) < 20:
+                failed_at.append(round(time.time(), 3))
+    print(json.dumps({"sent": sent, "ok": ok, "failed": sent - ok, "errors": errors,
+                      "failed_at": failed_at}), flush=True)
 
 
 if __name__ == "__main__":
