@@ -79,6 +79,32 @@ class MtlsMeshTest(ClusterTestCase):
         self.assertEqual(r.status, 200, r)
 
 
+    def test_ca_unreachable_keeps_serving_on_the_current_certificate(self):
+        self.cp.kill()
+        # New TCP connections from the client, and fresh mTLS handshakes between the
+        # sidecars once the pooled connection is gone, still work on the certificates
+        # the sidecars hold.
+        summary = mesh.run_load(self.fe, f"http://backend:{PORT}/no-ca", count=30)
+        self.assertEqual(summary["ok"], 30, summary)
+        for pod in (self.fe, self.be):
+            certs = pod.sidecar.admin_json("/certs?format=json")
+            self.assertTrue(certs["ready"], certs)
+            self.assertGreater(certs["seconds_to_expiry"], 3600, certs)
+
+    def test_permissive_passes_an_apps_own_tls_to_the_app(self):
+        # The backend also serves HTTPS itself (openssl s_server): a client without a
+        # sidecar must reach it, not the sidecar's mTLS (its ClientHello does not
+        # offer "weft-mesh").
+        work = self.cluster.work_dir
+        cert, key = test_pki.leaf(work, "spiffe://app.example/https",
+                                  issuer=test_pki.new_root(work, "app.example"), name="https")
+        self.be.spawn(["/usr/bin/openssl", "s_server", "-accept", "8443", "-www", "-cert", cert,
+                       "-key", key, "-quiet"], name="https-app")
+        outsider = self.cluster.add_mesh_pod("out", labels={"app": "outsider"}, sidecar=False)
+        procs.wait_until(lambda: outsider.curl(f"https://{self.be.ip}:8443/", "-k").status == 200,
+                         timeout=10, what="the app's own HTTPS through the PERMISSIVE sidecar")
+        self.assertEqual(self.error_count(self.be.sidecar, "mtls_untrusted_peer"), 0)
+
     # ----- refusals -----
 
     def error_count(self, sidecar, reason):

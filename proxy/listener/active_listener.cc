@@ -9,6 +9,7 @@
 
 #include "common/log/log.h"
 #include "proxy/http/connection_manager.h"
+#include "proxy/listener/client_hello.h"
 #include "proxy/listener/protocol_sniffer.h"
 #include "proxy/network/socket.h"
 #include "proxy/tcp/tcp_proxy_session.h"
@@ -54,9 +55,13 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
     SniffResult r = SniffProtocol(data.view());
     if (r == SniffResult::kNeedMoreData && !end_stream) return;
     if (r == SniffResult::kTls && !info_.tls) {
+      bool need_more = false;
+      if (StartTls(data.view(), &need_more)) {
+        if (!need_more) context_->stats.tls_detected.Inc();
+        return;
+      }
       context_->stats.tls_detected.Inc();
-      if (StartTls()) return;
-      if (connection_ == nullptr) return;
+      if (Refused()) return;
     } else if (!info_.tls && Refused()) {
       return;
     }
@@ -71,10 +76,22 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
   }
 
   // Terminates mTLS if the destination's chain says so; false to go on in
-  // plaintext (the TLS bytes pass to the app as TCP).
-  bool StartTls() {
+  // plaintext (the TLS bytes pass to the app as TCP). A PERMISSIVE chain only
+  // terminates a sidecar's TLS (its ClientHello offers "weft-mesh"): an
+  // application's own TLS from a client without a sidecar reaches the app.
+  // Sets `need_more` while the ClientHello is incomplete.
+  bool StartTls(absl::string_view first_bytes, bool* need_more) {
     const FilterChainTable::Chain& chain = context_->chains->Match(info_.destination, true);
     if (!chain.tls.has_value()) return false;
+    if (!chain.tls->require_client_certificate) {
+      const ClientHelloAlpn hello = ParseClientHelloAlpn(first_bytes);
+      if (hello.status == ClientHelloAlpn::Status::kNeedMoreData &&
+          first_bytes.size() < kMaxClientHelloRecord) {
+        *need_more = true;
+        return true;
+      }
+      if (!hello.Offers(tls::kAlpnWeftMesh)) return false;
+    }
     const tls::MeshTls* mesh = context_->host.mesh_tls();
     std::shared_ptr<const tls::TlsContext> ctx =
         mesh == nullptr ? nullptr : mesh->Server(chain.tls->require_client_certificate);

@@ -103,7 +103,7 @@ absl::StatusOr<std::unique_ptr<network::TransportSocket>> UpstreamTlsFactory::Cr
   }
   TlsClientSocketOptions options;
   options.expected_server_identities = expected_;
-  options.alpn = {std::string(alpn)};
+  options.alpn = {std::string(alpn), kAlpnWeftMesh};
   options.session_key = absl::StrCat(cluster_, "|", session_key);
   options.server_name = sni_;
   absl::StatusOr<std::unique_ptr<TlsTransportSocket>> socket =

@@ -45,6 +45,9 @@ inline constexpr char kAlpnH2[] = "h2";
 inline constexpr char kAlpnHttp11[] = "http/1.1";
 // Opaque TCP between sidecars (no HTTP parsing on the server side).
 inline constexpr char kAlpnWeftOpaque[] = "weft-opaque";
+// Offered by sidecars next to the real protocol, never selected: it tells a
+// sidecar's mTLS from an application's own TLS on a PERMISSIVE port.
+inline constexpr char kAlpnWeftMesh[] = "weft-mesh";
 
 struct TlsServerOptions {
   std::string cert_chain_pem;   // leaf first, then intermediates

@@ -19,6 +19,7 @@ readonly PACKAGES=(
   # runtime, e2e and benchmarks
   iptables iproute2 util-linux procps curl ca-certificates python3 python3-grpcio
   nghttp2-client nghttp2-server wrk haproxy nginx-light valgrind python3-h2 prometheus
+  openssl python3-cryptography
 )
 
 if [[ $(id -u) != 0 ]]; then

@@ -7,7 +7,7 @@ Used by the mTLS e2e tests to present certificates that no honest sidecar has
 certificate after the client considers the handshake done, so a refusal shows up
 as an alert or EOF on the first read.
 
-  tls_probe.py --host 10.0.0.2 --port 8080 --cert leaf.pem --key key.pem [--alpn http/1.1]
+  tls_probe.py --host 10.0.0.2 --port 8080 --cert leaf.pem --key key.pem [--alpn h2,weft-mesh]
 """
 
 import argparse
@@ -22,7 +22,9 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--cert", required=True)
     p.add_argument("--key", required=True)
-    p.add_argument("--alpn", default="http/1.1")
+    # A sidecar offers "weft-mesh" next to its protocol; so does this probe, which
+    # plays a client that claims to be one.
+    p.add_argument("--alpn", default="http/1.1,weft-mesh")
     p.add_argument("--timeout", type=float, default=5.0)
     a = p.parse_args()
 
@@ -31,7 +33,7 @@ def main():
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # the probe tests the server's checks, not its own
     ctx.load_cert_chain(a.cert, a.key)
-    ctx.set_alpn_protocols([a.alpn])
+    ctx.set_alpn_protocols(a.alpn.split(","))
     out = {"handshake": False, "status": None, "error": None}
     try:
         with socket.create_connection((a.host, a.port), timeout=a.timeout) as raw:
