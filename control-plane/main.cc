@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -24,7 +25,12 @@
 #include "control-plane/ca/join_token_store.h"
 #include "control-plane/ca/join_token_verifier.h"
 #include "control-plane/ca/rotating_authority.h"
+#include "control-plane/ca/token_review_verifier.h"
+#include "control-plane/kube/api_token_reviewer.h"
+#include "control-plane/kube/ca_root_gate.h"
 #include "control-plane/kube/create_kube_source.h"
+#include "control-plane/kube/kube_mode_flags.h"
+#include "control-plane/kube/leader_duties.h"
 #include "control-plane/local/local_source.h"
 #include "control-plane/monitoring/monitoring.h"
 #include "control-plane/xds/xds_metrics.h"
@@ -105,7 +111,9 @@ int main(int argc, char** argv) {
       "/debug/model, /debug/proxies, /ready (and /debug/certs with the CA).\n"
       "Certificates: --ca_dir=DIR turns on the CA (weft.ca.v1.CertificateService on\n"
       "the xDS port); local mode's proof of identity is a join token from\n"
-      "`meshctl certs token --ca_dir=DIR <ns>/<workload>`.\n"
+      "`meshctl certs token --ca_dir=DIR <ns>/<workload>`; on Kubernetes it is the\n"
+      "pod's service-account token, checked with a TokenReview. Replicas elect a\n"
+      "Lease holder, which alone writes TrafficPolicy status (--lease_* flags).\n"
       "Sidecar injection: --webhook_port=15017 (with --ca_dir) serves the mutating\n"
       "admission webhook over HTTPS (docs/injection.md; its --webhook_* and\n"
       "injection flags are listed by --helpfull).\n"
@@ -137,11 +145,40 @@ int main(int argc, char** argv) {
     dispatcher.Exit();
   });
 
+  // Kubernetes mode: the API connection, and the Lease holder's duties (status
+  // write-back; CA-root creation below), started once the source is.
+  const bool kubernetes = absl::GetFlag(FLAGS_source) == "kubernetes";
+  weft::control_plane::kube::KubeSourceFlags kube_flags;
+  std::optional<weft::control_plane::kube::KubeApi> kube_api;
+  std::optional<weft::control_plane::kube::KubeModeOptions> kube_mode;
+  std::unique_ptr<weft::control_plane::kube::LeaderDuties> leader_duties;
+  if (kubernetes) {
+    kube_flags.kubeconfig = absl::GetFlag(FLAGS_kubeconfig);
+    kube_flags.allow_insecure = absl::GetFlag(FLAGS_kube_allow_insecure);
+    kube_flags.source.debounce = absl::GetFlag(FLAGS_debounce);
+    kube_flags.source.reflector.page_size = absl::GetFlag(FLAGS_kube_page_size);
+    absl::StatusOr<weft::control_plane::kube::KubeApi> api =
+        weft::control_plane::kube::ConnectKubeApi(kube_flags);
+    absl::StatusOr<weft::control_plane::kube::KubeModeOptions> mode =
+        api.ok() ? weft::control_plane::kube::KubeModeOptionsFromFlags(*api)
+                 : absl::StatusOr<weft::control_plane::kube::KubeModeOptions>(api.status());
+    if (!mode.ok()) {
+      std::fprintf(stderr, "mesh-control-plane: --source=kubernetes: %s\n",
+                   mode.status().ToString().c_str());
+      return mode.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    kube_api = std::move(*api);
+    kube_mode = std::move(*mode);
+    leader_duties = std::make_unique<weft::control_plane::kube::LeaderDuties>(
+        kube_mode->duties, kube_api->transports, time);
+  }
+
   // The CA (optional). Registered on the xDS server, so it must exist before the
   // server starts; the model it reads workloads from is attached right after.
   std::atomic<const weft::control_plane::ModelSnapshotSource*> model_for_ca{nullptr};
   std::unique_ptr<weft::control_plane::ca::RotatingAuthority> authority;
-  std::unique_ptr<weft::control_plane::ca::JoinTokenVerifier> verifier;
+  std::unique_ptr<weft::control_plane::ca::IdentityVerifier> verifier;
+  std::unique_ptr<weft::control_plane::kube::ApiTokenReviewer> token_reviewer;
   weft::control_plane::ca::IssuedCertificates issued_certificates;
   weft::control_plane::ca::CaMetrics ca_metrics;
   std::unique_ptr<weft::control_plane::ca::CertificateIssuer> issuer;
@@ -153,6 +190,17 @@ int main(int argc, char** argv) {
     ca_options.ca.default_leaf_ttl = absl::GetFlag(FLAGS_workload_cert_ttl);
     ca_options.max_leaf_ttl = absl::GetFlag(FLAGS_max_workload_cert_ttl);
     ca_options.distribution_delay = absl::GetFlag(FLAGS_root_distribution_delay);
+    if (kubernetes) {  // only the Lease holder creates a root
+      weft::control_plane::kube::CondVarSleeper sleeper;
+      absl::StatusOr<weft::control_plane::kube::CaRootGate> gate =
+          weft::control_plane::kube::AwaitCaRoot(ca_dir, leader_duties->elector(), sleeper, time,
+                                                 kube_mode->root_wait);
+      if (!gate.ok()) {
+        std::fprintf(stderr, "mesh-control-plane: --ca_dir=%s: %s\n", ca_dir.c_str(),
+                     gate.status().ToString().c_str());
+        return 1;
+      }
+    }
     absl::StatusOr<std::unique_ptr<ca::RotatingAuthority>> loaded =
         ca::RotatingAuthority::LoadOrCreate(ca_dir, ca_options, time);
     if (!loaded.ok()) {
@@ -161,17 +209,26 @@ int main(int argc, char** argv) {
       return loaded.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
     }
     authority = std::move(*loaded);
-    verifier = std::make_unique<ca::JoinTokenVerifier>(
-        ca::JoinTokenStore(ca::JoinTokenStore::DirectoryFor(ca_dir)), ca_options.ca.trust_domain,
-        [&model_for_ca](const ca::WorkloadRef& w) -> absl::StatusOr<std::string> {
-          const weft::control_plane::ModelSnapshotSource* source = model_for_ca.load();
-          if (source == nullptr) return absl::UnavailableError("the control plane is starting");
-          const weft::control_plane::SourceState state = source->source_state();
-          if (state.model == nullptr) return absl::UnavailableError("no valid model yet");
-          auto it = state.model->workloads.find(weft::control_plane::ObjectKey{w.ns, w.name});
-          if (it == state.model->workloads.end()) return absl::NotFoundError("not registered");
-          return it->second.service_account;
-        });
+    if (kubernetes) {  // the pod's service-account token, judged by the API server
+      token_reviewer = std::make_unique<weft::control_plane::kube::ApiTokenReviewer>(
+          kube_api->transports);
+      verifier = std::make_unique<ca::TokenReviewVerifier>(
+          ca::TokenReviewVerifier::Options{.trust_domain = ca_options.ca.trust_domain,
+                                           .audiences = kube_mode->token_audiences},
+          *token_reviewer, time);
+    } else {
+      verifier = std::make_unique<ca::JoinTokenVerifier>(
+          ca::JoinTokenStore(ca::JoinTokenStore::DirectoryFor(ca_dir)), ca_options.ca.trust_domain,
+          [&model_for_ca](const ca::WorkloadRef& w) -> absl::StatusOr<std::string> {
+            const weft::control_plane::ModelSnapshotSource* source = model_for_ca.load();
+            if (source == nullptr) return absl::UnavailableError("the control plane is starting");
+            const weft::control_plane::SourceState state = source->source_state();
+            if (state.model == nullptr) return absl::UnavailableError("no valid model yet");
+            auto it = state.model->workloads.find(weft::control_plane::ObjectKey{w.ns, w.name});
+            if (it == state.model->workloads.end()) return absl::NotFoundError("not registered");
+            return it->second.service_account;
+          });
+    }
     issuer = std::make_unique<ca::CertificateIssuer>(*authority, *verifier, &issued_certificates,
                                                      &ca_metrics, time);
     ca_service = std::make_unique<ca::CertificateService>(*issuer);
@@ -228,25 +285,19 @@ int main(int argc, char** argv) {
   source_options.directory = absl::GetFlag(FLAGS_manifests);
   source_options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   std::unique_ptr<weft::control_plane::ConfigSource> source;
-  if (absl::GetFlag(FLAGS_source) == "kubernetes") {
-    weft::control_plane::kube::KubeSourceFlags kube_flags;
-    kube_flags.kubeconfig = absl::GetFlag(FLAGS_kubeconfig);
-    kube_flags.allow_insecure = absl::GetFlag(FLAGS_kube_allow_insecure);
-    kube_flags.source.debounce = absl::GetFlag(FLAGS_debounce);
-    kube_flags.source.reflector.page_size = absl::GetFlag(FLAGS_kube_page_size);
-    absl::StatusOr<std::unique_ptr<weft::control_plane::kube::KubeSource>> kube =
-        weft::control_plane::kube::CreateKubeSource(kube_flags, dispatcher);
-    if (!kube.ok()) {
-      std::fprintf(stderr, "mesh-control-plane: --source=kubernetes: %s\n",
-                   kube.status().ToString().c_str());
-      return kube.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
-    }
-    source = std::move(*kube);
+  if (kubernetes) {
+    weft::control_plane::kube::StatusWriter* status_writer = &leader_duties->status();
+    kube_flags.source.on_conditions =
+        [status_writer](std::vector<weft::control_plane::kube::ObjectCondition> conditions) {
+          status_writer->Update(std::move(conditions));
+        };
+    source = weft::control_plane::kube::CreateKubeSource(*kube_api, kube_flags.source, dispatcher);
     source_options.directory = "the Kubernetes API";  // for the log line below
   } else {
     source = std::make_unique<weft::control_plane::local::LocalSource>(source_options, dispatcher);
   }
   source->Start(&snapshots);
+  if (leader_duties != nullptr) leader_duties->Start();
 
   // The monitoring port runs on the main dispatcher, like the manifest polling.
   std::unique_ptr<weft::admin::AdminServer> monitoring;

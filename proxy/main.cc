@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -17,6 +18,9 @@
 #include "proxy/identity/certificate_client.h"
 #include "proxy/identity/grpc_ca_client.h"
 #include "proxy/identity/identity_flags.h"
+#include "proxy/identity/static_identity.h"
+#include "proxy/health/app_health_service.h"
+#include "proxy/health/app_probes.h"
 #include "proxy/server/server.h"
 #include "proxy/xds/ads_client.h"
 #include "proxy/xds/xds_translator.h"
@@ -52,6 +56,8 @@ int main(int argc, char** argv) {
       "mTLS: with --ca_address and --identity_token_file the proxy makes its own key,\n"
       "gets a workload certificate from the control plane's CA and renews it at half\n"
       "its lifetime; the control plane then tells it which connections use mTLS.\n"
+      "Without a control plane: --identity_cert_file, --identity_key_file and\n"
+      "--trust_bundle_file (PEM) plus the bootstrap's tls/mtls keys.\n"
       "SIGTERM drains and exits; SIGHUP re-reads the config file and applies it\n"
       "without dropping connections (an invalid file is rejected, the old config stays).\n"
       "Exit status: 0 after a clean shutdown, 2 for a bad command line or config,\n"
@@ -112,6 +118,22 @@ int main(int argc, char** argv) {
   options.random_seed = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
   auto bootstrap = std::make_shared<const weft::config::ProxyConfig>(std::move(*config));
   weft::server::Server server(bootstrap, options, weft::RealTimeSource::Instance());
+  // The app's own probes, which the injector pointed at /app-health/ on the
+  // metrics port (WEFT_APP_PROBES); checked on the main dispatcher, non-blocking.
+  const char* app_probes_json = std::getenv(weft::health::kAppProbesEnv);
+  absl::StatusOr<weft::health::AppProbes> app_probes =
+      weft::health::ParseAppProbes(app_probes_json == nullptr ? "" : app_probes_json);
+  if (!app_probes.ok()) {
+    std::fprintf(stderr, "mesh-proxy: %s\n", std::string(app_probes.status().message()).c_str());
+    return 2;
+  }
+  weft::health::AppHealthService app_health(server.main_dispatcher(), std::move(*app_probes));
+  server.AddProbeHandler(
+      weft::health::kAppHealthPrefix,
+      "the app's probes, performed against it: /app-health/<container>/<livez|readyz|startupz>",
+      [&app_health](const weft::admin::AdminRequest& r, weft::admin::AdminServer::Respond respond) {
+        app_health.Handle(r.path, std::move(respond));
+      });
   // SIGHUP re-reads the bootstrap file; a bad edit is rejected and logged, and
   // the running config stays.
   server.set_reloader([path] { return weft::config::LoadBootstrapFile(path); });
@@ -125,6 +147,32 @@ int main(int argc, char** argv) {
   if (!identity_flags.ok()) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(identity_flags.status().message()).c_str());
     return 2;
+  }
+  // Or a static identity from PEM files (--identity_cert_file ...), re-read on SIGHUP.
+  absl::StatusOr<std::optional<weft::identity::StaticIdentityFiles>> static_identity =
+      weft::identity::StaticIdentityFromCommandLine();
+  if (!static_identity.ok()) {
+    std::fprintf(stderr, "mesh-proxy: %s\n", std::string(static_identity.status().message()).c_str());
+    return 2;
+  }
+  if (static_identity->has_value()) {
+    const weft::identity::StaticIdentityFiles files = **static_identity;
+    absl::StatusOr<weft::certs::SpiffeId> id = weft::identity::LoadStaticIdentity(
+        files, weft::RealTimeSource::Instance(), server.mesh_tls());
+    if (!id.ok()) {
+      std::fprintf(stderr, "mesh-proxy: identity: %s\n", std::string(id.status().message()).c_str());
+      return 2;
+    }
+    server.set_identity_enabled(true);
+    server.set_reloader([path, files, &server] {
+      absl::StatusOr<weft::certs::SpiffeId> reloaded = weft::identity::LoadStaticIdentity(
+          files, weft::RealTimeSource::Instance(), server.mesh_tls());
+      if (!reloaded.ok()) {
+        WEFT_LOG(kError, "SIGHUP: identity files refused, keeping the current certificate: %s",
+                 reloaded.status().ToString());
+      }
+      return weft::config::LoadBootstrapFile(path);
+    });
   }
   std::unique_ptr<weft::identity::GrpcCaClient> ca_client;
   weft::RealRandom identity_random(options.random_seed ^ 0x5bd1e995ull);

@@ -28,6 +28,9 @@ inline constexpr char kTokenDirectory[] = "/var/run/secrets/weft/tokens";
 inline constexpr char kTokenFile[] = "/var/run/secrets/weft/tokens/weft-token";
 inline constexpr char kBootstrapDirectory[] = "/etc/weft/bootstrap";
 inline constexpr char kBootstrapFile[] = "/etc/weft/bootstrap/bootstrap.yaml";
+// mesh-proxy expands ${NAME} in the bootstrap's node id from its environment,
+// where the proxy container gets POD_NAME / POD_NAMESPACE (downward API).
+inline constexpr char kNodeIdTemplate[] = "${POD_NAMESPACE}/${POD_NAME}";
 
 struct InjectionConfig {
   std::string proxy_image = "weft/mesh-proxy:latest";

@@ -33,14 +33,16 @@ std::optional<int> ResolvePort(const Json& port, const Json& container) {
   return std::nullopt;
 }
 
-// The original probe action with its port as a number, for the proxy.
-Json Original(const char* action, const Json& handler, int port) {
+// The original probe action with its port as a number, and its timeout, for
+// the proxy (proxy/health/app_probes.h reads this).
+Json Original(const char* action, const Json& probe, int port) {
   Json copy = Json::Object();
-  for (const auto& [key, value] : handler.fields()) {
+  for (const auto& [key, value] : probe[action].fields()) {
     copy.Set(key, key == "port" ? Json::Number(port) : value);
   }
   Json out = Json::Object();
   out.Set(action, std::move(copy));
+  if (probe.Has("timeoutSeconds")) out.Set("timeoutSeconds", probe["timeoutSeconds"]);
   return out;
 }
 
@@ -71,7 +73,7 @@ void RewriteProbes(const Json& containers, absl::string_view path_prefix,
       for (const auto& [key, value] : probe.fields()) {
         rewritten.Set(key == action ? "httpGet" : key, key == action ? http : value);
       }
-      out->originals.Set(health_path, Original(action, probe[action], *port));
+      out->originals.Set(health_path, Original(action, probe, *port));
       out->ops.push_back(
           PatchOp::Replace(absl::StrCat(path_prefix, "/", i, "/", kind.field), std::move(rewritten)));
     }

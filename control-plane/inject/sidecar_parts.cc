@@ -151,10 +151,13 @@ std::vector<Json> Volumes(const InjectionConfig& config) {
 }
 
 // mesh-proxy's bootstrap: admin and xDS only; everything else comes over xDS.
+// The node id is the pod's, which is unknown at admission (generateName).
 std::string Bootstrap(const PodIdentity& id, const InjectionConfig& config) {
   Json doc = Obj({{"admin", Obj({{"address", Str("127.0.0.1")}, {"port", Num(kProxyAdminPort)}})},
                   {"xds", Obj({{"server", Str(config.control_plane_address)},
-                               {"node_id", Str(absl::StrCat(id.ns, "/", id.name))},
+                               // Expanded by mesh-proxy from the downward-API env vars of
+                               // its container: each replica gets its own node id.
+                               {"node_id", Str(kNodeIdTemplate)},
                                {"node_cluster", Str(id.app)},
                                {"metadata", Obj({{"NAMESPACE", Str(id.ns)},
                                                  {"WORKLOAD", Str(id.name)},

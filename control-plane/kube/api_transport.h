@@ -2,14 +2,17 @@
 #define WEFT_CONTROL_PLANE_KUBE_API_TRANSPORT_H_
 
 // How a Reflector (reflector.h) talks to the Kubernetes API server: one GET for
-// a LIST page, one streaming GET for a WATCH. HttpsApiTransport
+// a LIST page, one streaming GET for a WATCH; writers (the Lease, status
+// patches, TokenReviews) Send a request with a JSON body. HttpsApiTransport
 // (https_api_transport.h) is the real one; tests script responses.
 //
 //   absl::StatusOr<ApiTransport::Response> page = transport.Get("/api/v1/pods?limit=500");
 //   transport.Watch("/api/v1/pods?watch=true&resourceVersion=42",
 //                   [](absl::string_view line) { Handle(line); return true; });
+//   transport.Send("POST", "/apis/authentication.k8s.io/v1/tokenreviews",
+//                  "application/json", body);
 //
-// Threading: Get and Watch block and are called from one thread (the
+// Threading: Get, Watch and Send block and are called from one thread (the
 // reflector's); Cancel may be called from any thread.
 
 #include <functional>
@@ -45,7 +48,14 @@ class ApiTransport {
   virtual absl::StatusOr<Response> Watch(const std::string& path_and_query,
                                          const LineCallback& on_line) = 0;
 
-  // Makes the current (and every later) Get/Watch return kCancelled promptly.
+  // Sends `method` (POST, PUT, PATCH) with `body` of `content_type`; the reply
+  // as Get returns it.
+  virtual absl::StatusOr<Response> Send(const std::string& method,
+                                        const std::string& path_and_query,
+                                        const std::string& content_type,
+                                        const std::string& body) = 0;
+
+  // Makes the current (and every later) Get/Watch/Send return kCancelled promptly.
   virtual void Cancel() = 0;
 };
 

@@ -6,12 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "control-plane/kube/https_api_transport.h"
-#include "control-plane/kube/kube_config.h"
 
 namespace weft::control_plane::kube {
 
-absl::StatusOr<std::unique_ptr<KubeSource>> CreateKubeSource(const KubeSourceFlags& flags,
-                                                             event::Dispatcher& dispatcher) {
+absl::StatusOr<KubeApi> ConnectKubeApi(const KubeSourceFlags& flags) {
   absl::StatusOr<KubeConfig> config =
       flags.kubeconfig.empty()
           ? LoadInClusterConfig(InClusterPaths{},
@@ -25,17 +23,26 @@ absl::StatusOr<std::unique_ptr<KubeSource>> CreateKubeSource(const KubeSourceFla
   absl::StatusOr<std::unique_ptr<HttpsApiTransport>> probe =
       HttpsApiTransport::Create(*config, {});
   if (!probe.ok()) return probe.status();
-  WEFT_LOG(kInfo, "kubernetes source: API server https://%s:%d (%s)", config->host,
+  WEFT_LOG(kInfo, "kubernetes: API server https://%s:%d (%s)", config->host,
            static_cast<int>(config->port),
            flags.kubeconfig.empty() ? "in-cluster service account"
                                     : absl::StrCat("kubeconfig ", flags.kubeconfig));
   KubeConfig shared = *config;
-  return std::make_unique<KubeSource>(
-      flags.source,
-      [shared]() -> std::unique_ptr<ApiTransport> {
-        return std::move(*HttpsApiTransport::Create(shared, {}));  // checked above
-      },
-      dispatcher);
+  return KubeApi{*config, flags.kubeconfig.empty(), [shared]() -> std::unique_ptr<ApiTransport> {
+                   return std::move(*HttpsApiTransport::Create(shared, {}));  // checked above
+                 }};
+}
+
+std::unique_ptr<KubeSource> CreateKubeSource(const KubeApi& api, const KubeSource::Options& options,
+                                             event::Dispatcher& dispatcher) {
+  return std::make_unique<KubeSource>(options, api.transports, dispatcher);
+}
+
+absl::StatusOr<std::unique_ptr<KubeSource>> CreateKubeSource(const KubeSourceFlags& flags,
+                                                             event::Dispatcher& dispatcher) {
+  absl::StatusOr<KubeApi> api = ConnectKubeApi(flags);
+  if (!api.ok()) return api.status();
+  return CreateKubeSource(*api, flags.source, dispatcher);
 }
 
 }  // namespace weft::control_plane::kube

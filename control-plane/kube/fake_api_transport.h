@@ -1,9 +1,10 @@
 #ifndef WEFT_CONTROL_PLANE_KUBE_FAKE_API_TRANSPORT_H_
 #define WEFT_CONTROL_PLANE_KUBE_FAKE_API_TRANSPORT_H_
 
-// A scripted ApiTransport for tests: each Get or Watch takes the next scripted
-// reply (in order, whichever of the two it was scripted for) and records the
-// path it was called with. When the script is used up it returns kCancelled
+// A scripted ApiTransport for tests: each Get, Send or Watch takes the next
+// scripted reply (in order; ReplyGet/FailGet script a Get or a Send) and
+// records the path it was called with ("PATCH /apis/..." for a Send, whose body
+// is kept in bodies()). When the script is used up it returns kCancelled
 // ("the end"), or, with set_block_when_done(true), waits like a quiet server
 // until more is scripted or Cancel is called.
 //
@@ -49,6 +50,15 @@ class FakeApiTransport : public ApiTransport {
   absl::StatusOr<Response> Watch(const std::string& path, const LineCallback& on_line) override {
     return Next(true, "WATCH " + path, &on_line);
   }
+  absl::StatusOr<Response> Send(const std::string& method, const std::string& path,
+                                const std::string& content_type, const std::string& body) override {
+    {
+      weft::MutexLock lock(&mu_);
+      bodies_.push_back(body);
+      content_types_.push_back(content_type);
+    }
+    return Next(false, method + " " + path, nullptr);
+  }
   void Cancel() override {
     weft::MutexLock lock(&mu_);
     cancelled_ = true;
@@ -63,6 +73,14 @@ class FakeApiTransport : public ApiTransport {
   std::vector<std::string> paths() const {
     weft::MutexLock lock(&mu_);
     return paths_;
+  }
+  std::vector<std::string> bodies() const {
+    weft::MutexLock lock(&mu_);
+    return bodies_;
+  }
+  std::vector<std::string> content_types() const {
+    weft::MutexLock lock(&mu_);
+    return content_types_;
   }
 
  private:
@@ -108,9 +126,29 @@ class FakeApiTransport : public ApiTransport {
   std::condition_variable_any cv_;
   std::deque<Reply> script_;
   std::vector<std::string> paths_;
+  std::vector<std::string> bodies_;
+  std::vector<std::string> content_types_;
   bool cancelled_ = false;
   bool block_when_done_ = false;
   bool blocked_ = false;
+};
+
+// Lets a test keep a fake while the code under test owns its transports.
+class ForwardingApiTransport : public ApiTransport {
+ public:
+  explicit ForwardingApiTransport(ApiTransport& to) : to_(to) {}
+  absl::StatusOr<Response> Get(const std::string& p) override { return to_.Get(p); }
+  absl::StatusOr<Response> Watch(const std::string& p, const LineCallback& cb) override {
+    return to_.Watch(p, cb);
+  }
+  absl::StatusOr<Response> Send(const std::string& m, const std::string& p,
+                                const std::string& t, const std::string& b) override {
+    return to_.Send(m, p, t, b);
+  }
+  void Cancel() override { to_.Cancel(); }
+
+ private:
+  ApiTransport& to_;
 };
 
 }  // namespace weft::control_plane::kube

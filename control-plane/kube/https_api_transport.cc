@@ -150,7 +150,7 @@ absl::StatusOr<int> HttpsApiTransport::Connect() {
 }
 
 absl::StatusOr<int> HttpsApiTransport::Exchange(
-    const std::string& path_and_query, const BodyCallback& on_body) {
+    const Outgoing& outgoing, const BodyCallback& on_body) {
   if (cancelled_) return absl::CancelledError("the API client is shutting down");
   absl::StatusOr<std::string> token = Token();
   if (!token.ok()) return token.status();
@@ -191,11 +191,16 @@ absl::StatusOr<int> HttpsApiTransport::Exchange(
     ERR_clear_error();
     return finish(absl::UnavailableError(absl::StrCat("TLS handshake with ", where, ": ", reason)));
   }
-  std::string request = absl::StrCat("GET ", path_and_query, " HTTP/1.1\r\nHost: ", config_.host,
-                                     ":", config_.port, "\r\nAccept: application/json\r\n",
+  std::string request = absl::StrCat(outgoing.method, " ", outgoing.path_and_query,
+                                     " HTTP/1.1\r\nHost: ", config_.host, ":", config_.port,
+                                     "\r\nAccept: application/json\r\n",
                                      "User-Agent: ", options_.user_agent, "\r\n");
   if (!token->empty()) absl::StrAppend(&request, "Authorization: Bearer ", *token, "\r\n");
-  absl::StrAppend(&request, "Connection: close\r\n\r\n");
+  if (outgoing.method != "GET") {
+    absl::StrAppend(&request, "Content-Type: ", outgoing.content_type,
+                    "\r\nContent-Length: ", outgoing.body.size(), "\r\n");
+  }
+  absl::StrAppend(&request, "Connection: close\r\n\r\n", outgoing.body);
   if (SSL_write(ssl.get(), request.data(), static_cast<int>(request.size())) !=
       static_cast<int>(request.size())) {
     return finish(absl::UnavailableError(absl::StrCat("sending to ", where, ": ", SslErrors())));
@@ -231,9 +236,21 @@ absl::StatusOr<int> HttpsApiTransport::Exchange(
 }
 
 absl::StatusOr<ApiTransport::Response> HttpsApiTransport::Get(const std::string& path_and_query) {
+  return Fetch({"GET", path_and_query, "", ""});
+}
+
+absl::StatusOr<ApiTransport::Response> HttpsApiTransport::Send(const std::string& method,
+                                                               const std::string& path_and_query,
+                                                               const std::string& content_type,
+                                                               const std::string& body) {
+  return Fetch({method, path_and_query, content_type, body});
+}
+
+absl::StatusOr<ApiTransport::Response> HttpsApiTransport::Fetch(const Outgoing& outgoing) {
+  const std::string& path_and_query = outgoing.path_and_query;
   Response response;
   bool too_big = false;
-  absl::StatusOr<int> status = Exchange(path_and_query, [&](int, absl::string_view data) {
+  absl::StatusOr<int> status = Exchange(outgoing, [&](int, absl::string_view data) {
     if (response.body.size() + data.size() > options_.max_body_bytes) {
       too_big = true;
       return false;
@@ -254,7 +271,8 @@ absl::StatusOr<ApiTransport::Response> HttpsApiTransport::Watch(const std::strin
                                                                 const LineCallback& on_line) {
   std::string pending;  // a line not yet ended (200), or the whole body (any other status)
   bool too_big = false;
-  absl::StatusOr<int> status = Exchange(path_and_query, [&](int code, absl::string_view data) {
+  absl::StatusOr<int> status = Exchange({"GET", path_and_query, "", ""},
+                                        [&](int code, absl::string_view data) {
     if (pending.size() + data.size() > options_.max_body_bytes) {
       too_big = true;
       return false;

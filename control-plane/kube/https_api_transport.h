@@ -47,6 +47,9 @@ class HttpsApiTransport : public ApiTransport {
   absl::StatusOr<Response> Get(const std::string& path_and_query) override;
   absl::StatusOr<Response> Watch(const std::string& path_and_query,
                                  const LineCallback& on_line) override;
+  absl::StatusOr<Response> Send(const std::string& method, const std::string& path_and_query,
+                                const std::string& content_type,
+                                const std::string& body) override;
   void Cancel() override;
 
  private:
@@ -56,7 +59,15 @@ class HttpsApiTransport : public ApiTransport {
   // Sends the request and decodes the response; body bytes go to `on_body`
   // with the response's status, which returns false to stop.
   using BodyCallback = std::function<bool(int status, absl::string_view data)>;
-  absl::StatusOr<int> Exchange(const std::string& path_and_query, const BodyCallback& on_body);
+  struct Outgoing {
+    std::string method = "GET";
+    std::string path_and_query;
+    std::string content_type;  // with a body only
+    std::string body;
+  };
+  absl::StatusOr<int> Exchange(const Outgoing& request, const BodyCallback& on_body);
+  // Collects the whole response body (bounded by max_body_bytes).
+  absl::StatusOr<Response> Fetch(const Outgoing& request);
   absl::StatusOr<int> Connect();
   absl::StatusOr<std::string> Token() const;
 

@@ -7,6 +7,7 @@
 //
 // Immutable once made; shared between threads through shared_ptr<const>.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ namespace weft::control_plane::kube {
 struct KubeObject {
   ObjectKey key;  // namespace ("" for cluster-scoped kinds) and name
   std::string resource_version;
+  int64_t generation = 0;  // metadata.generation (0 when absent), for status
   // What the core model gets: a Service, HTTPRoute, GRPCRoute, TrafficPolicy,
   // or a Workload made from a Pod. Empty for kinds that only inform others
   // (EndpointSlice, Namespace) and for a Pod that has no IP yet.

@@ -16,7 +16,8 @@ std::vector<WatchedType> MeshWatchedTypes() {
       {{"Service", "v1", "services", false}, DecodeManifestKind},
       {{"Pod", "v1", "pods", false}, DecodePod},
       {{"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", false}, DecodeEndpointSlice},
-      {{"TrafficPolicy", "mesh.weft.dev/v1alpha1", "trafficpolicies", true}, DecodeManifestKind},
+      {{"TrafficPolicy", "mesh.weft.dev/v1alpha1", "trafficpolicies", true}, DecodeManifestKind,
+       /*report_status=*/true},
       {{"HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", true}, DecodeManifestKind},
       {{"GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", true}, DecodeManifestKind},
   };
@@ -87,6 +88,26 @@ std::vector<std::string> KubeSource::Describe() const {
   return lines;
 }
 
+void KubeSource::ReportConditions(const std::vector<ModelAssembler::Input>& inputs,
+                                  const ModelAssembler::Result& result) {
+  if (!options_.on_conditions) return;
+  std::vector<ObjectCondition> conditions;
+  for (size_t i = 0; i < inputs.size() && i < options_.types.size(); ++i) {
+    if (!options_.types[i].report_status) continue;
+    const ResourceType& type = options_.types[i].type;
+    for (const auto& [key, object] : inputs[i].store) {  // the stores the model was built from
+      ObjectCondition c{type, key, object->generation, true, ""};
+      auto problems = result.object_problems.find({type.kind, key});
+      if (problems != result.object_problems.end()) {
+        c.accepted = false;
+        c.message = absl::StrJoin(problems->second, "; ");
+      }
+      conditions.push_back(std::move(c));
+    }
+  }
+  options_.on_conditions(std::move(conditions));
+}
+
 void KubeSource::Rebuild() {
   if (callbacks_ == nullptr || !synced()) return;
   std::vector<ModelAssembler::Input> inputs;
@@ -94,6 +115,7 @@ void KubeSource::Rebuild() {
     inputs.push_back({watch->reflector->type().kind, watch->reflector->store()});
   }
   ModelAssembler::Result result = assembler_.Assemble(inputs);
+  ReportConditions(inputs, result);
   std::vector<std::string> lines;
   for (const config::ConfigProblem& p : result.problems) lines.push_back(p.ToString());
   const std::string problems = absl::StrJoin(lines, "\n");

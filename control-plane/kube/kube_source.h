@@ -14,7 +14,9 @@
 // never served a half-read cluster. After that, changes are debounced (like
 // local mode's) and rebuilt; an object that cannot be read or breaks the model
 // is held at its last good version (warning), and when the model is still
-// invalid OnRejected reports every problem and the last model stays. Errors of
+// invalid OnRejected reports every problem and the last model stays. Every
+// TrafficPolicy gets a verdict (on_conditions: Accepted, or Invalid with its
+// problems) after each build. Errors of
 // the API server never clear what was known (see reflector.h).
 //
 //   KubeSource source(options, [&] { return MakeTransport(); }, dispatcher);
@@ -44,6 +46,7 @@
 #include "control-plane/kube/model_assembler.h"
 #include "control-plane/kube/reflector.h"
 #include "control-plane/kube/sleeper.h"
+#include "control-plane/kube/status_writer.h"
 #include "control-plane/xds/debouncer.h"
 
 namespace weft::control_plane::kube {
@@ -52,6 +55,7 @@ namespace weft::control_plane::kube {
 struct WatchedType {
   ResourceType type;
   Reflector::Decoder decoder;
+  bool report_status = false;  // our CRDs: an Accepted condition (status_writer.h)
 };
 
 // The types listed above.
@@ -64,6 +68,9 @@ class KubeSource : public ConfigSource {
     absl::Duration debounce = absl::Milliseconds(100);
     uint64_t seed = 1;  // of each reflector's backoff jitter
     std::vector<WatchedType> types = MeshWatchedTypes();
+    // After each build: the verdict on every object of a `report_status` type
+    // (on the dispatcher's thread; typically StatusWriter::Update).
+    std::function<void(std::vector<ObjectCondition>)> on_conditions;
   };
   // Makes one API connection per reflector (called on Start).
   using TransportFactory = std::function<std::unique_ptr<ApiTransport>()>;
@@ -90,6 +97,8 @@ class KubeSource : public ConfigSource {
     std::thread thread;
   };
   void OnReflectorChange();  // any thread
+  void ReportConditions(const std::vector<ModelAssembler::Input>& inputs,
+                        const ModelAssembler::Result& result);
 
   Options options_;
   TransportFactory transports_;

@@ -13,20 +13,6 @@
 namespace weft::control_plane::kube {
 namespace {
 
-// Lets the test keep the fakes while the source owns its transports.
-class Forwarding : public ApiTransport {
- public:
-  explicit Forwarding(ApiTransport& to) : to_(to) {}
-  absl::StatusOr<Response> Get(const std::string& p) override { return to_.Get(p); }
-  absl::StatusOr<Response> Watch(const std::string& p, const LineCallback& cb) override {
-    return to_.Watch(p, cb);
-  }
-  void Cancel() override { to_.Cancel(); }
-
- private:
-  ApiTransport& to_;
-};
-
 class Recorder : public ConfigSource::Callbacks {
  public:
   void OnModel(const Model& model) override { models.push_back(model); }
@@ -50,10 +36,12 @@ class KubeSourceTest : public ::testing::Test {
     KubeSource::Options options;
     options.types = {{{"Service", "v1", "services", false}, DecodeManifestKind},
                      {{"Pod", "v1", "pods", false}, DecodePod}};
+    options.types[0].report_status = true;  // as TrafficPolicies have it
+    options.on_conditions = [this](std::vector<ObjectCondition> c) { conditions_ = std::move(c); };
     std::vector<FakeApiTransport*> fakes = {&services_, &pods_};
     source_ = std::make_unique<KubeSource>(
         options,
-        [fakes, i = 0]() mutable { return std::make_unique<Forwarding>(*fakes[i++]); },
+        [fakes, i = 0]() mutable { return std::make_unique<ForwardingApiTransport>(*fakes[i++]); },
         dispatcher_);
   }
 
@@ -70,6 +58,7 @@ class KubeSourceTest : public ::testing::Test {
   FakeApiTransport services_;
   FakeApiTransport pods_;
   Recorder recorder_;
+  std::vector<ObjectCondition> conditions_;
   std::unique_ptr<KubeSource> source_;
 };
 
@@ -113,6 +102,28 @@ TEST_F(KubeSourceTest, AnUnchangedModelIsNotDeliveredAgain) {
   pods_.ReplyWatch({absl::StrCat(R"({"type":"ADDED","object":)", Pod("pending", ""), "}")});
   Settle();
   EXPECT_EQ(recorder_.models.size(), 1u);
+}
+
+TEST_F(KubeSourceTest, ReportsAVerdictOnEveryObjectOfAStatusType) {
+  services_.ReplyGet(200, R"({"metadata":{"resourceVersion":"5"},"items":[
+      {"metadata":{"name":"be","namespace":"default","generation":2},
+       "spec":{"selector":{"app":"be"},"ports":[{"name":"http","port":80}]}},
+      {"metadata":{"name":"bad","namespace":"default","generation":7},
+       "spec":{"selectr":{"app":"be"},"ports":[{"name":"http","port":80}]}}]})");
+  pods_.ReplyGet(200, R"({"metadata":{"resourceVersion":"5"},"items":[]})");
+  source_->Start(&recorder_);
+  Settle();
+  ASSERT_EQ(recorder_.models.size(), 1u);  // the bad one is left out, the rest applies
+  ASSERT_EQ(conditions_.size(), 2u);
+  const ObjectCondition& bad = conditions_[0];  // the store is ordered by key
+  EXPECT_EQ(bad.key.name, "bad");
+  EXPECT_FALSE(bad.accepted);
+  EXPECT_EQ(bad.generation, 7);
+  EXPECT_NE(bad.message.find("selectr"), std::string::npos) << bad.message;
+  EXPECT_EQ(conditions_[1].key.name, "be");
+  EXPECT_TRUE(conditions_[1].accepted);
+  EXPECT_EQ(conditions_[1].generation, 2);
+  EXPECT_EQ(conditions_[1].type.plural, "services");
 }
 
 }  // namespace

@@ -61,6 +61,13 @@ std::vector<std::pair<ModelAssembler::Id, Resource>> ModelAssembler::Collect(
 
 ModelAssembler::Result ModelAssembler::Assemble(const std::vector<Input>& inputs) {
   Result result;
+  for (const Input& input : inputs) {
+    for (const auto& [key, object] : input.store) {
+      for (const config::ConfigProblem& p : object->problems) {
+        result.object_problems[{input.kind, key}].push_back(p.ToString());
+      }
+    }
+  }
   config::ProblemList read_problems;
   std::vector<std::pair<Id, Resource>> set = Collect(inputs, {}, read_problems);
   config::ProblemList build_problems;
@@ -74,7 +81,10 @@ ModelAssembler::Result ModelAssembler::Assemble(const std::vector<Input>& inputs
     for (const auto& [id, resource] : set) {
       const std::string origin = resource.origin.ToString();
       for (const config::ConfigProblem& p : build_problems.problems()) {
-        if (About(p, origin)) bad[id] = true;
+        if (About(p, origin)) {
+          bad[id] = true;
+          result.object_problems[id].push_back(p.ToString());
+        }
       }
     }
     if (!bad.empty()) {

@@ -45,6 +45,9 @@ class ModelAssembler {
     // With a model: the problems of objects left out or held at an older
     // version. Without one: every problem.
     std::vector<config::ConfigProblem> problems;
+    // The same problems by the object they are about (kind, namespace/name),
+    // for status conditions; problems that name no object are only above.
+    std::map<std::pair<std::string, ObjectKey>, std::vector<std::string>> object_problems;
   };
 
   Result Assemble(const std::vector<Input>& inputs);

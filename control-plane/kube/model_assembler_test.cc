@@ -117,6 +117,10 @@ TEST(ModelAssemblerTest, UnreadableObjectIsHeldAtItsLastGoodVersion) {
                           "key \"weigth\" (known keys: group, kind, namespace, name, port, "
                           "weight)",
                           HasSubstr("HTTPRoute default/r[0] spec.rules[0].backendRefs[0].weigth")));
+  // By object, for status conditions.
+  ASSERT_EQ(r.object_problems.size(), 2u);
+  EXPECT_THAT(r.object_problems.at({"HTTPRoute", ObjectKey{"default", "r"}}),
+              ElementsAre(HasSubstr("unknown key \"weigth\"")));
 }
 
 TEST(ModelAssemblerTest, ObjectThatBreaksTheModelIsHeldBackAndOthersStillApply) {
@@ -129,6 +133,9 @@ TEST(ModelAssemblerTest, ObjectThatBreaksTheModelIsHeldBackAndOthersStillApply) 
   EXPECT_TRUE(r.model->http_routes.empty());
   EXPECT_EQ(r.model->workloads.size(), 1u);
   EXPECT_THAT(Messages(r), ElementsAre(HasSubstr("unknown Service default/nope")));
+  ASSERT_EQ(r.object_problems.size(), 1u);
+  EXPECT_THAT(r.object_problems.at({"HTTPRoute", ObjectKey{"default", "r"}}),
+              ElementsAre(HasSubstr("unknown Service default/nope")));
 }
 
 TEST(ModelAssemblerTest, RejectedWhenTheLastGoodVersionNoLongerFits) {

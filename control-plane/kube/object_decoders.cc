@@ -33,6 +33,7 @@ std::shared_ptr<KubeObject> Keyed(const YAML::Node& object) {
   const YAML::Node meta = object["metadata"];
   out->key = ObjectKey{Str(meta, "namespace"), Str(meta, "name")};
   out->resource_version = Str(meta, "resourceVersion");
+  absl::SimpleAtoi(Str(meta, "generation"), &out->generation);
   return out;
 }
 

@@ -99,22 +99,25 @@ class Pod:
             self.ip6 = address
         return self.ip6
 
-    def argv(self, cmd, user=None):
-        """The argv running `cmd` (list, or str for sh -c) in this pod as `user`."""
+    def argv(self, cmd, user=None, env=None):
+        """The argv running `cmd` (list, or str for sh -c) in this pod as `user`, with
+        extra environment `env` (set before the user switch, so the switched process
+        need not be able to exec /usr/bin/env itself)."""
         if isinstance(cmd, str):
             cmd = ["sh", "-c", cmd]
-        return ["ip", "netns", "exec", self.ns, *user_prefix(user), *cmd]
+        env_prefix = ["/usr/bin/env", *[f"{k}={v}" for k, v in env.items()]] if env else []
+        return ["ip", "netns", "exec", self.ns, *env_prefix, *user_prefix(user), *cmd]
 
     def run(self, cmd, *, check=True, timeout=30, user=None, input=None, text=True):
         """Runs `cmd` to completion in the pod; returns the CompletedProcess."""
         return procs.run(self.argv(cmd, user), check=check, timeout=timeout, input=input,
                          text=text)
 
-    def spawn(self, cmd, *, user=None, name=None):
+    def spawn(self, cmd, *, user=None, name=None, env=None):
         """Starts `cmd` in the background in the pod; output goes to <log_dir>/<name>.log."""
         name = name or os.path.basename((cmd.split() if isinstance(cmd, str) else cmd)[0])
         log_path = os.path.join(self.log_dir, f"{name}.log")
-        proc = procs.BackgroundProcess(name, self.argv(cmd, user), log_path)
+        proc = procs.BackgroundProcess(name, self.argv(cmd, user, env), log_path)
         self.processes.append(proc)
         return proc
 
@@ -171,12 +174,13 @@ class Pod:
             return {"ok": False, "error": f"tcp_client output {proc.stdout!r} {proc.stderr!r}"}
 
     def add_sidecar(self, config=None, *, init_args=(), proxy_args=(), ready_timeout=10.0,
-                    start_init=True):
+                    start_init=True, proxy_env=None):
         """Adds a mesh-proxy sidecar (see harness.sidecar.Sidecar); returns it once ready."""
         if self.sidecar is not None:
             raise RuntimeError(f"pod {self.name} already has a sidecar")
         self.sidecar = sidecar_mod.Sidecar(self, config, init_args=init_args,
-                                           proxy_args=proxy_args, proxy_uid=PROXY_UID)
+                                           proxy_args=proxy_args, proxy_uid=PROXY_UID,
+                                           proxy_env=proxy_env)
         self.sidecar.start(ready_timeout=ready_timeout, start_init=start_init)
         return self.sidecar
 

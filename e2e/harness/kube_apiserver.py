@@ -17,8 +17,14 @@ What it implements, as the real API server does:
           than the history gets an ERROR event with code 410 (Expired); bookmarks every
           --bookmark-interval; a clean end (last chunk) at timeoutSeconds.
   * a global, monotonically increasing resourceVersion (one per change);
-  * bearer-token authentication (401 Status otherwise); 404 for a type whose CRD is not
-    "installed".
+  * bearer-token authentication (401 Status otherwise; --token may list several,
+    comma-separated, so that tests can tell clients apart); 404 for a type whose CRD is
+    not "installed";
+  * writes: GET/POST/PUT of single objects (PUT checks metadata.resourceVersion: 409
+    Conflict when stale; POST of an existing name: 409 AlreadyExists), used for Leases;
+    PATCH (JSON merge patch) of the /status subresource of our CRDs; metadata.generation
+    (1 at creation, +1 when the spec changes);
+  * POST authentication.k8s.io/v1 tokenreviews: tokens registered on the control port.
 
 Failure injection for tests, on the plain-HTTP control port (127.0.0.1 only):
   POST   /objects                      body: an object (JSON); created or replaced
@@ -29,7 +35,11 @@ Failure injection for tests, on the plain-HTTP control port (127.0.0.1 only):
                                        history and continue tokens (objects are kept, as
                                        etcd keeps them), serve again
   POST   /uninstall/<plural>, /install/<plural>   a CRD disappears / appears
-  GET    /stats                        counters (lists, list_pages, watches, drops, gone)
+  GET    /stats                        counters (lists, list_pages, watches, drops, gone,
+                                       "status_patches <token>", "lease_writes <token>")
+  GET    /objects/<plural>/<ns>/<name>  one object as stored (404 if absent)
+  POST   /tokens                       body: {"token", "username", "audiences": [...]}: what
+                                       a TokenReview of that token answers
 
 make_test_pki(dir) writes a CA and a server certificate for 127.0.0.1 with the openssl CLI.
 """
@@ -58,7 +68,23 @@ TYPES = {
     "trafficpolicies": ("mesh.weft.dev/v1alpha1", "TrafficPolicy", True),
     "httproutes": ("gateway.networking.k8s.io/v1", "HTTPRoute", True),
     "grpcroutes": ("gateway.networking.k8s.io/v1", "GRPCRoute", True),
+    "leases": ("coordination.k8s.io/v1", "Lease", True),
 }
+# Kinds with a /status subresource (a write to the object keeps its status).
+STATUS_PLURALS = {"trafficpolicies", "httproutes", "grpcroutes"}
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
 KIND_TO_PLURAL = {kind: plural for plural, (_, kind, _) in TYPES.items()}
 
 
@@ -82,6 +108,7 @@ class Store:
         self.snapshots = {}  # token id -> (rv, epoch, plural, items)
         self.uninstalled = set()
         self.stats = collections.Counter()
+        self.tokens = {}  # TokenReview: token -> (username, audiences)
 
     def _record(self, plural, event_type, obj):
         self.history.append((self.rv, plural, event_type, copy.deepcopy(obj)))
@@ -89,7 +116,9 @@ class Store:
             self.compacted_rv = self.history.popleft()[0]
         self.cond.notify_all()
 
-    def put(self, obj):
+    def put(self, obj, expect_rv=None, create_only=False):
+        """Creates or replaces `obj`; returns it as stored, or (code, reason, message) when
+        `expect_rv` is stale or `create_only` finds the name taken."""
         kind = obj.get("kind")
         plural = KIND_TO_PLURAL.get(kind)
         if plural is None:
@@ -102,12 +131,45 @@ class Store:
             meta.setdefault("namespace", "default")
         key = (meta.get("namespace", ""), meta["name"])
         with self.cond:
+            old = self.objects[plural].get(key)
+            if create_only and old is not None:
+                return (409, "AlreadyExists", f"{plural} \"{key[1]}\" already exists")
+            if expect_rv is not None and (old is None or
+                                          old["metadata"]["resourceVersion"] != expect_rv):
+                return (409, "Conflict", f"Operation cannot be fulfilled on {plural} "
+                        f"\"{key[1]}\": the object has been modified; please apply your "
+                        "changes to the latest version and try again")
+            if old is None:
+                meta["generation"] = 1
+            else:
+                generation = old["metadata"].get("generation", 1)
+                meta["generation"] = generation + (old.get("spec") != obj.get("spec"))
+                if plural in STATUS_PLURALS:
+                    obj["status"] = copy.deepcopy(old.get("status", {}))
             self.rv += 1
             meta["resourceVersion"] = str(self.rv)
-            existed = key in self.objects[plural]
             self.objects[plural][key] = obj
-            self._record(plural, "MODIFIED" if existed else "ADDED", obj)
-            return obj
+            self._record(plural, "MODIFIED" if old is not None else "ADDED", obj)
+            return copy.deepcopy(obj)
+
+    def patch_status(self, plural, ns, name, patch):
+        """Merge-patches the status of an object; None when there is no such object."""
+        with self.cond:
+            old = self.objects[plural].get((ns, name))
+            if old is None:
+                return None
+            obj = copy.deepcopy(old)
+            obj["status"] = merge_patch(obj.get("status", {}), patch.get("status", {}))
+            self.rv += 1
+            obj["metadata"]["resourceVersion"] = str(self.rv)
+            self.objects[plural][(ns, name)] = obj
+            self._record(plural, "MODIFIED", obj)
+            return copy.deepcopy(obj)
+
+    def get(self, plural, ns, name):
+        with self.cond:
+            obj = self.objects[plural].get((ns, name))
+            return copy.deepcopy(obj) if obj is not None else None
 
     def delete(self, plural, ns, name):
         with self.cond:
@@ -181,7 +243,12 @@ class ApiHandler(JsonHandler):
         self.write_chunk(json.dumps({"type": event_type, "object": obj}).encode() + b"\n")
 
     def parse_path(self):
-        """(plural, namespace or None) of an API path, or None."""
+        """(plural, namespace or None) of a collection path, or None."""
+        parsed = self.parse_object_path()
+        return parsed[:2] if parsed is not None and parsed[2] is None else None
+
+    def parse_object_path(self):
+        """(plural, namespace or None, name or None, subresource or None), or None."""
         parts = [p for p in urllib.parse.urlsplit(self.path).path.split("/") if p]
         if parts[:2] == ["api", "v1"]:
             api_version, rest = "v1", parts[2:]
@@ -190,28 +257,123 @@ class ApiHandler(JsonHandler):
         else:
             return None
         ns = None
-        if len(rest) == 3 and rest[0] == "namespaces":
+        if len(rest) >= 3 and rest[0] == "namespaces":
             ns, rest = rest[1], rest[2:]
-        if len(rest) != 1 or rest[0] not in TYPES or TYPES[rest[0]][0] != api_version:
+        if not 1 <= len(rest) <= 3 or rest[0] not in TYPES or TYPES[rest[0]][0] != api_version:
             return None
-        return rest[0], ns
+        return rest[0], ns, (rest[1] if len(rest) > 1 else None), \
+            (rest[2] if len(rest) > 2 else None)
 
     # ----- requests -----
 
+    def authorized(self):
+        """The caller's token, or None after replying 401."""
+        auth = self.headers.get("Authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+        if token not in self.server.tokens:
+            self.server.store.stats["unauthorized"] += 1
+            self.send_json(401, status_object(401, "Unauthorized", "Unauthorized"))
+            return None
+        return token
+
+    def not_found(self, message="the server could not find the requested resource"):
+        self.send_json(404, status_object(404, "NotFound", message))
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        return json.loads(self.rfile.read(length) or b"{}")
+
     def do_GET(self):
         store = self.server.store
-        if self.headers.get("Authorization") != f"Bearer {self.server.token}":
-            store.stats["unauthorized"] += 1
-            return self.send_json(401, status_object(401, "Unauthorized", "Unauthorized"))
+        if self.authorized() is None:
+            return None
+        obj_path = self.parse_object_path()
+        if obj_path is not None and obj_path[2] is not None and obj_path[3] is None:
+            obj = store.get(obj_path[0], obj_path[1] or "", obj_path[2])
+            return self.send_json(200, obj) if obj else self.not_found(
+                f"{obj_path[0]} \"{obj_path[2]}\" not found")
         parsed = self.parse_path()
         if parsed is None or parsed[0] in store.uninstalled:
-            return self.send_json(404, status_object(
-                404, "NotFound", "the server could not find the requested resource"))
+            return self.not_found()
         plural, ns = parsed
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
         if query.get("watch") in ("true", "1"):
             return self.watch(plural, ns, query)
         return self.list(plural, ns, query)
+
+    def do_POST(self):
+        store = self.server.store
+        token = self.authorized()
+        if token is None:
+            return None
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/apis/authentication.k8s.io/v1/tokenreviews":
+            return self.token_review(self.read_body())
+        parsed = self.parse_path()
+        if parsed is None or parsed[0] != "leases":
+            return self.not_found()
+        obj = self.read_body()
+        obj.setdefault("metadata", {})["namespace"] = parsed[1] or "default"
+        stored = store.put(obj, create_only=True)
+        if isinstance(stored, tuple):
+            return self.send_json(stored[0], status_object(*stored))
+        store.stats[f"lease_writes {token}"] += 1
+        self.send_json(201, stored)
+
+    def do_PUT(self):
+        store = self.server.store
+        token = self.authorized()
+        if token is None:
+            return None
+        parsed = self.parse_object_path()
+        if parsed is None or parsed[0] != "leases" or parsed[2] is None or parsed[3]:
+            return self.not_found()
+        obj = self.read_body()
+        obj.setdefault("metadata", {})["namespace"] = parsed[1] or "default"
+        rv = obj["metadata"].get("resourceVersion")
+        if store.get("leases", parsed[1] or "default", parsed[2]) is None:
+            return self.not_found(f"leases \"{parsed[2]}\" not found")
+        stored = store.put(obj, expect_rv=rv or "")
+        if isinstance(stored, tuple):
+            return self.send_json(stored[0], status_object(*stored))
+        store.stats[f"lease_writes {token}"] += 1
+        self.send_json(200, stored)
+
+    def do_PATCH(self):
+        store = self.server.store
+        token = self.authorized()
+        if token is None:
+            return None
+        parsed = self.parse_object_path()
+        if (parsed is None or parsed[0] not in STATUS_PLURALS or parsed[3] != "status"
+                or parsed[0] in store.uninstalled):
+            return self.not_found()
+        if self.headers.get("Content-Type") != "application/merge-patch+json":
+            return self.send_json(415, status_object(415, "UnsupportedMediaType",
+                                                     "only merge patches here"))
+        stored = store.patch_status(parsed[0], parsed[1] or "", parsed[2], self.read_body())
+        if stored is None:
+            return self.not_found(f"{parsed[0]} \"{parsed[2]}\" not found")
+        store.stats[f"status_patches {token}"] += 1
+        self.send_json(200, stored)
+
+    def token_review(self, review):
+        spec = review.get("spec", {})
+        wanted = spec.get("audiences") or ["https://kubernetes.default.svc"]
+        with self.server.store.cond:
+            self.server.store.stats["tokenreviews"] += 1
+            known = self.server.store.tokens.get(spec.get("token"))
+        status = {"authenticated": False, "error": "invalid bearer token"}
+        if known is not None:
+            username, audiences = known
+            matched = [a for a in wanted if a in audiences]
+            if matched:
+                status = {"authenticated": True, "audiences": matched,
+                          "user": {"username": username, "uid": "uid-" + username}}
+            else:
+                status["error"] = "token audiences do not match the requested audiences"
+        self.send_json(201, {"kind": "TokenReview", "apiVersion": "authentication.k8s.io/v1",
+                             "metadata": {}, "spec": spec, "status": status})
 
     def list(self, plural, ns, query):
         store = self.server.store
@@ -331,7 +493,7 @@ class ApiServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address, store, token, context, bookmark_interval):
         self.store = store
-        self.token = token
+        self.tokens = set(token.split(","))
         self.context = context
         self.bookmark_interval = bookmark_interval
         self.stopping = False
@@ -351,10 +513,14 @@ class ControlHandler(JsonHandler):
     log_prefix = "control: "
 
     def do_GET(self):
+        store = self.server.apiserver.store
         if self.path == "/stats":
-            store = self.server.apiserver.store
             with store.cond:
                 return self.send_json(200, dict(store.stats, rv=store.rv))
+        parts = self.path.strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "objects" and parts[1] in TYPES:
+            obj = store.get(parts[1], "" if parts[2] == "_" else parts[2], parts[3])
+            return self.send_json(200 if obj else 404, obj or {"error": "not found"})
         self.send_json(404, {"error": "unknown"})
 
     def do_DELETE(self):
@@ -374,7 +540,12 @@ class ControlHandler(JsonHandler):
         try:
             if parts == ["objects"]:
                 return self.send_json(200, api.store.put(json.loads(body)))
-            if parts == ["compact"]:
+            if parts == ["tokens"]:
+                entry = json.loads(body)
+                with api.store.cond:
+                    api.store.tokens[entry["token"]] = (entry["username"],
+                                                        list(entry.get("audiences", [])))
+            elif parts == ["compact"]:
                 api.store.compact()
             elif parts == ["drop-watches"]:
                 api.store.drop_watches()
@@ -482,7 +653,8 @@ def main():
     parser.add_argument("--control-port", type=int, default=6444)
     parser.add_argument("--cert", required=True)
     parser.add_argument("--key", required=True)
-    parser.add_argument("--token", required=True)
+    parser.add_argument("--token", required=True,
+                        help="the bearer token(s) clients must present, comma-separated")
     parser.add_argument("--history", type=int, default=1000,
                         help="events kept for watches; older resourceVersions get 410")
     parser.add_argument("--bookmark-interval", type=float, default=1.0)

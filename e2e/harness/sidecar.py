@@ -25,8 +25,11 @@ class AdminError(RuntimeError):
 
 
 class Sidecar:
-    def __init__(self, pod, config, *, init_args, proxy_args, proxy_uid):
+    def __init__(self, pod, config, *, init_args, proxy_args, proxy_uid, proxy_env=None):
         self.pod = pod
+        # Extra environment of mesh-proxy (e.g. WEFT_APP_PROBES, POD_NAME), as a pod
+        # spec's `env` would give it.
+        self.proxy_env = dict(proxy_env or {})
         self.proxy_uid = proxy_uid
         if config is None:
             config = static_sidecar_config()
@@ -50,7 +53,8 @@ class Sidecar:
         argv = [proxy_bin, f"--config={self.bootstrap_path}",
                 f"--log_level={os.environ.get('WEFT_E2E_PROXY_LOG_LEVEL', 'info')}",
                 *self.proxy_args]
-        self.proxy = self.pod.spawn(argv, user=self.proxy_uid, name="mesh-proxy")
+        self.proxy = self.pod.spawn(argv, user=self.proxy_uid, name="mesh-proxy",
+                                    env=self.proxy_env)
         self.wait_ready(ready_timeout)
 
     def run_init(self, args):

@@ -2,12 +2,16 @@
 server (harness/kube_apiserver.py: TLS, bearer token, list/watch semantics), both in one
 pod. The control plane's view is read from /debug/model while the API server paginates,
 streams, drops watches, compacts its history and restarts; an invalid HTTPRoute never
-disturbs the last good config.
+disturbs the last good config. Two replicas elect one Lease holder, which alone writes
+TrafficPolicy status conditions, and the other takes over when it dies; the CA grants a
+service-account token (TokenReview) exactly its own identity.
 """
 
 import json
 import os
 import re
+import signal
+import time
 import unittest
 
 from harness import binaries, kube_apiserver, mesh, procs
@@ -15,6 +19,10 @@ from harness.testcase import ClusterTestCase
 
 API_PORT, CONTROL_PORT, MONITORING_PORT = 6443, 6444, 15014
 TOKEN = "e2e-token"
+TOKEN_B = "e2e-token-b"  # a second replica's, so the API server can tell who wrote
+LEASE_FLAGS = ["--lease_namespace=weft-system", "--lease_duration=3s",
+               "--lease_renew_interval=1s"]
+LEASE_S = 3.0
 PAGE_SIZE = 5
 CONVERGE_S = 5.0
 HARNESS_DIR = os.path.dirname(os.path.abspath(kube_apiserver.__file__))
@@ -29,6 +37,14 @@ def pod_object(index, ready=True):
                                      "ports": [{"name": "http", "containerPort": 8080}]}]},
             "status": {"phase": "Running", "podIP": f"10.77.0.{10 + index}",
                        "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}}
+
+
+def traffic_policy(name, spec_extra=None, service="backend"):
+    spec = {"targetRef": {"kind": "Service", "name": service},
+            "retries": {"attempts": 2}}
+    spec.update(spec_extra or {})
+    return {"kind": "TrafficPolicy", "apiVersion": "mesh.weft.dev/v1alpha1",
+            "metadata": {"name": name, "namespace": "default"}, "spec": spec}
 
 
 def route_object(backend="backend", weight_key="weight"):
@@ -53,11 +69,12 @@ class KubeSourceTest(ClusterTestCase):
         self.api = self.pod.spawn(
             ["/usr/bin/python3", os.path.join(HARNESS_DIR, "kube_apiserver.py"),
              f"--port={API_PORT}", f"--control-port={CONTROL_PORT}", f"--cert={pki['cert']}",
-             f"--key={pki['key']}", f"--token={TOKEN}", "--bookmark-interval=0.5"],
+             f"--key={pki['key']}", f"--token={TOKEN},{TOKEN_B}", "--bookmark-interval=0.5"],
             name="kube-apiserver")
         self.pod.wait_listening(CONTROL_PORT, self.api)
         self.pod.wait_listening(API_PORT, self.api)
         self.cp = None
+        self.pki = pki
 
     # ----- helpers -----
 
@@ -73,16 +90,51 @@ class KubeSourceTest(ClusterTestCase):
     def put(self, obj):
         return self.control("POST", "/objects", obj)
 
-    def start_control_plane(self, kubeconfig=None, name="mesh-control-plane"):
+    def start_control_plane(self, kubeconfig=None, name="mesh-control-plane", extra=(),
+                            xds_port=15010, monitoring_port=MONITORING_PORT):
         argv = [binaries.find(mesh.CONTROL_PLANE), "--source=kubernetes",
                 f"--kubeconfig={kubeconfig or self.kubeconfig}", f"--kube_page_size={PAGE_SIZE}",
-                "--xds_address=127.0.0.1:15010", "--debounce=50ms"]
+                f"--xds_address=127.0.0.1:{xds_port}", "--debounce=50ms",
+                f"--monitoring_address=127.0.0.1:{monitoring_port}", *extra]
         self.cp = self.pod.spawn(argv, name=name)
-        self.pod.wait_listening(MONITORING_PORT, self.cp)
+        self.pod.wait_listening(monitoring_port, self.cp)
+        return self.cp
 
-    def model(self):
+    def kubeconfig_for(self, token):
+        path = os.path.join(self.cluster.work_dir, "kube", f"kubeconfig-{token}")
+        with open(path, "w") as f:
+            f.write(kube_apiserver.kubeconfig_text(f"https://127.0.0.1:{API_PORT}",
+                                                   self.pki["ca"], token))
+        return path
+
+    def get(self, plural, ns, name):
+        out = self.pod.run(["curl", "-sS", "--max-time", "5",
+                            f"http://127.0.0.1:{CONTROL_PORT}/objects/{plural}/{ns}/{name}"],
+                           timeout=10).stdout
+        obj = json.loads(out)
+        return None if "error" in obj else obj
+
+    def condition(self, name):
+        obj = self.get("trafficpolicies", "default", name) or {}
+        conditions = obj.get("status", {}).get("conditions", [])
+        return conditions[0] if conditions else None
+
+    def lease_holder(self):
+        lease = self.get("leases", "weft-system", "mesh-control-plane") or {}
+        return lease.get("spec", {}).get("holderIdentity")
+
+    def put_backend_service(self, name="backend"):
+        self.put({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "default"}})
+        self.put({"kind": "Service", "apiVersion": "v1",
+                  "metadata": {"name": name, "namespace": "default"},
+                  "spec": {"type": "ClusterIP", "sessionAffinity": "None",
+                           "selector": {"app": "backend"},
+                           "ports": [{"name": "http", "port": 8080, "targetPort": "http",
+                                      "protocol": "TCP"}]}})
+
+    def model(self, monitoring_port=MONITORING_PORT):
         out = self.pod.run(["curl", "-sS", "--max-time", "2",
-                            f"http://127.0.0.1:{MONITORING_PORT}/debug/model"],
+                            f"http://127.0.0.1:{monitoring_port}/debug/model"],
                            check=False, timeout=10).stdout
         try:
             return json.loads(out)
@@ -112,13 +164,7 @@ class KubeSourceTest(ClusterTestCase):
     # ----- the test -----
 
     def test_list_watch_resume_relist_restart_and_invalid_route(self):
-        self.put({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "default"}})
-        self.put({"kind": "Service", "apiVersion": "v1",
-                  "metadata": {"name": "backend", "namespace": "default"},
-                  "spec": {"type": "ClusterIP", "sessionAffinity": "None",
-                           "selector": {"app": "backend"},
-                           "ports": [{"name": "http", "port": 8080, "targetPort": "http",
-                                      "protocol": "TCP"}]}})
+        self.put_backend_service()
         for i in range(12):  # more than two pages
             self.put(pod_object(i))
         # The EndpointSlice controller's view: backend-11 is failing its probe.
@@ -213,6 +259,91 @@ class KubeSourceTest(ClusterTestCase):
                              interval=0.1, what=f"{name}: /{pattern}/ in the log")
             self.assertEqual(self.model().get("models_accepted"), 0)  # nothing served
             self.assertEqual(self.cp.stop(), 0)
+
+    def test_one_lease_holder_writes_status_and_another_takes_over(self):
+        self.put_backend_service()
+        self.put_backend_service("frontend")
+        self.put(traffic_policy("good"))
+        self.put(traffic_policy("bad", {"retires": {"attempts": 3}}, service="frontend"))  # typo
+        replicas = {
+            "cp-a": (self.start_control_plane(name="cp-a",
+                                              extra=[*LEASE_FLAGS, "--pod_name=cp-a"]),
+                     TOKEN, MONITORING_PORT),
+            "cp-b": (self.start_control_plane(self.kubeconfig_for(TOKEN_B), name="cp-b",
+                                              extra=[*LEASE_FLAGS, "--pod_name=cp-b"],
+                                              xds_port=15020, monitoring_port=15024),
+                     TOKEN_B, 15024),
+        }
+        procs.wait_until(lambda: self.lease_holder() in replicas, timeout=CONVERGE_S,
+                         interval=0.1, what="a Lease holder")
+        leader = self.lease_holder()
+        follower = "cp-b" if leader == "cp-a" else "cp-a"
+
+        # The holder writes a verdict on each policy; an invalid one does not disturb the
+        # others, and every replica serves the same model.
+        procs.wait_until(lambda: (self.condition("good") or {}).get("status") == "True" and
+                         (self.condition("bad") or {}).get("status") == "False",
+                         timeout=CONVERGE_S, interval=0.1, what="Accepted conditions")
+        good, bad = self.condition("good"), self.condition("bad")
+        self.assertEqual((good["type"], good["reason"], good["observedGeneration"]),
+                         ("Accepted", "Accepted", 1), good)
+        self.assertEqual((bad["type"], bad["reason"]), ("Accepted", "Invalid"), bad)
+        self.assertIn('unknown key "retires"', bad["message"])
+        for name, (_, _, port) in replicas.items():
+            self.assertIn("default/good", self.model(port)["model"]["traffic_policies"], name)
+        stats = self.control("GET", "/stats")
+        self.assertGreaterEqual(stats.get(f"status_patches {replicas[leader][1]}", 0), 2, stats)
+        self.assertEqual(stats.get(f"status_patches {replicas[follower][1]}", 0), 0, stats)
+
+        # The leader dies without a word: the other takes over within the lease duration
+        # (plus a renewal round), and keeps the conditions current.
+        replicas[leader][0].signal(signal.SIGKILL)
+        replicas[leader][0].wait(5.0)
+        died = time.monotonic()
+        procs.wait_until(lambda: self.lease_holder() == follower, timeout=LEASE_S + 3,
+                         interval=0.1, what=f"{follower} taking over the Lease")
+        self.assertLess(time.monotonic() - died, LEASE_S + 2.0)
+        self.put(traffic_policy("bad", service="frontend"))  # fixed: generation 2
+        procs.wait_until(lambda: (self.condition("bad") or {}).get("status") == "True",
+                         timeout=CONVERGE_S, interval=0.1, what="the fixed policy accepted")
+        self.assertEqual(self.condition("bad")["observedGeneration"], 2)
+        self.assertEqual(self.condition("good")["status"], "True")
+        self.assertEqual(sorted(self.model(replicas[follower][2])["model"]["traffic_policies"]),
+                         ["default/bad", "default/good"])
+        stats = self.control("GET", "/stats")
+        self.assertGreater(stats.get(f"status_patches {replicas[follower][1]}", 0), 0, stats)
+        self.cp = replicas[follower][0]
+        self.assertIn("taking over lease weft-system/mesh-control-plane from " + leader,
+                      self.log())
+        self.assertEqual(self.cp.stop(), 0)
+
+    def test_ca_grants_a_service_account_token_only_its_own_identity(self):
+        for token, audiences in (("sa-a-token", ["weft-ca"]),
+                                 ("api-token", ["https://kubernetes.default.svc"])):
+            self.control("POST", "/tokens", {"token": token, "audiences": audiences,
+                                             "username": "system:serviceaccount:default:a"})
+        ca_dir = os.path.join(self.cluster.work_dir, "ca")  # no root yet: the leader makes it
+        self.start_control_plane(extra=[*LEASE_FLAGS, "--pod_name=cp-ca", f"--ca_dir={ca_dir}"])
+
+        def ask(sa, token):
+            out = self.pod.run(["/usr/bin/python3", os.path.join(HARNESS_DIR, "ca_client.py"),
+                                "127.0.0.1:15010", f"spiffe://cluster.local/ns/default/sa/{sa}",
+                                token], timeout=20).stdout
+            return json.loads(out)
+
+        self.assertEqual(ask("a", "sa-a-token"),
+                         {"code": "OK", "spiffe_id": "spiffe://cluster.local/ns/default/sa/a"})
+        denied = ask("b", "sa-a-token")  # a proof for sa a cannot get sa b
+        self.assertEqual(denied["code"], "PERMISSION_DENIED", denied)
+        for token in ("api-token", "forged"):  # another audience; unknown to the API server
+            refused = ask("a", token)
+            self.assertEqual(refused["code"], "UNAUTHENTICATED", refused)
+        # As the real API server does, another audience is not authenticated at all.
+        self.assertIn("audiences do not match", ask("a", "api-token")["details"])
+        log = self.log()
+        self.assertIn("creating the root", log)
+        self.assertNotIn("sa-a-token", log)
+        self.assertEqual(self.cp.stop(), 0)
 
 
 if __name__ == "__main__":

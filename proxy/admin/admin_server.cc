@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "proxy/http/http1_encoder.h"
 #include "proxy/http/http1_parser.h"
@@ -35,7 +36,7 @@ class AdminServer::AdminConnection : private network::ConnectionCallbacks,
   void OnMessageComplete() override { complete_ = true; }
 
   void OnData(network::Connection&, network::Buffer& data, bool end_stream) override {
-    if (responded_) {
+    if (handled_) {  // one request per connection; its answer may still be coming
       data.Clear();
       return;
     }
@@ -43,8 +44,14 @@ class AdminServer::AdminConnection : private network::ConnectionCallbacks,
     data.Drain(r.consumed);
     if (r.error != http::ParseError::kNone) {
       Respond(AdminResponse{400, "text/plain", "bad request\n"});
-    } else if (complete_) {
-      Respond(server_.Handle(request_));
+    } else if (complete_ && !handled_) {
+      handled_ = true;
+      // The answer may come later: `alive` tells it whether this connection
+      // still exists then.
+      server_.Handle(request_, [this, alive = std::weak_ptr<bool>(alive_)](AdminResponse r) {
+        if (alive.expired() || responded_ || done_) return;
+        Respond(r);
+      });
     } else if (end_stream) {
       Done();
     }
@@ -53,6 +60,7 @@ class AdminServer::AdminConnection : private network::ConnectionCallbacks,
 
   void Respond(const AdminResponse& response) {
     responded_ = true;
+    handled_ = true;
     network::Buffer out;
     out.Append(absl::StrCat("HTTP/1.1 ", response.status, " ", http::StatusReason(response.status),
                             "\r\ncontent-type: ", response.content_type,
@@ -77,8 +85,10 @@ class AdminServer::AdminConnection : private network::ConnectionCallbacks,
   std::unique_ptr<event::Timer> timer_;
   AdminRequest request_;
   bool complete_ = false;
+  bool handled_ = false;
   bool responded_ = false;
   bool done_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Create(event::Dispatcher& dispatcher,
@@ -115,18 +125,34 @@ void AdminServer::OnAcceptable() {
   }
 }
 
-AdminResponse AdminServer::Handle(const AdminRequest& request) {
+void AdminServer::AddPrefixHandler(const std::string& prefix, const std::string& help,
+                                   AsyncHandler handler) {
+  prefix_handlers_[prefix] = PrefixRoute{help, std::move(handler)};
+}
+
+void AdminServer::Handle(const AdminRequest& request, Respond respond) {
   if (request.path == "/") {
     std::string body = "Weft proxy admin. Endpoints:\n";
     for (const auto& [path, route] : handlers_) absl::StrAppend(&body, "  ", path, "  ", route.help, "\n");
-    return AdminResponse{200, "text/plain", body};
+    for (const auto& [prefix, route] : prefix_handlers_) {
+      absl::StrAppend(&body, "  ", prefix, "...  ", route.help, "\n");
+    }
+    respond(AdminResponse{200, "text/plain", body});
+    return;
   }
   auto it = handlers_.find(request.path);
-  if (it == handlers_.end()) {
-    return AdminResponse{404, "text/plain",
-                         absl::StrCat("no admin endpoint ", request.path, "; see /\n")};
+  if (it != handlers_.end()) {
+    respond(it->second.handler(request));
+    return;
   }
-  return it->second.handler(request);
+  for (const auto& [prefix, route] : prefix_handlers_) {
+    if (absl::StartsWith(request.path, prefix)) {
+      route.handler(request, std::move(respond));
+      return;
+    }
+  }
+  respond(AdminResponse{404, "text/plain",
+                        absl::StrCat("no admin endpoint ", request.path, "; see /\n")});
 }
 
 void AdminServer::Remove(AdminConnection* c) {

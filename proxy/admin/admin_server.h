@@ -25,12 +25,18 @@ struct AdminResponse {
 };
 
 // A small HTTP/1.1 server for operators (127.0.0.1:15000 by default): one
-// request per connection, handlers by exact path. Not for traffic: it answers
-// slowly-arriving or oversized requests with an error and closes.
+// request per connection, handlers by exact path, or by path prefix for handlers
+// that answer later (e.g. after checking the app: /app-health/...). Not for
+// traffic: it answers slowly-arriving or oversized requests with an error and
+// closes.
 // Thread-compatible: runs on one dispatcher (the main thread's).
 class AdminServer {
  public:
   using Handler = std::function<AdminResponse(const AdminRequest&)>;
+  // Answers the request, now or later, on the server's dispatcher. Calling it
+  // after the client went away (or the 10 s request limit passed) does nothing.
+  using Respond = std::function<void(AdminResponse)>;
+  using AsyncHandler = std::function<void(const AdminRequest&, Respond)>;
 
   static absl::StatusOr<std::unique_ptr<AdminServer>> Create(event::Dispatcher& dispatcher,
                                                              const network::Address& address);
@@ -38,13 +44,17 @@ class AdminServer {
 
   // `help` is listed on the index page ("/").
   void AddHandler(const std::string& path, const std::string& help, Handler handler);
+  // Every path that starts with `prefix` (exact paths win). The handler must
+  // not block: it answers through `Respond` when its result is there.
+  void AddPrefixHandler(const std::string& prefix, const std::string& help,
+                        AsyncHandler handler);
   const network::Address& address() const { return address_; }
 
  private:
   class AdminConnection;
   AdminServer(event::Dispatcher& dispatcher, int fd, network::Address address);
   void OnAcceptable();
-  AdminResponse Handle(const AdminRequest& request);
+  void Handle(const AdminRequest& request, Respond respond);
   void Remove(AdminConnection* c);
 
   event::Dispatcher& dispatcher_;
@@ -56,6 +66,11 @@ class AdminServer {
     Handler handler;
   };
   std::map<std::string, Route> handlers_;
+  struct PrefixRoute {
+    std::string help;
+    AsyncHandler handler;
+  };
+  std::map<std::string, PrefixRoute> prefix_handlers_;
   std::map<AdminConnection*, std::unique_ptr<AdminConnection>> connections_;
 };
 

@@ -17,8 +17,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "proxy/config/env_expansion.h"
 #include "proxy/config/problem_list.h"
 #include "proxy/config/resilience_yaml.h"
+#include "proxy/config/tls_yaml.h"
 #include "proxy/config/validate.h"
 #include "proxy/config/yaml_documents.h"
 #include "proxy/config/yaml_reader.h"
@@ -29,6 +31,21 @@ namespace {
 
 // Beyond this many problems the message only says how many more there are.
 constexpr size_t kMaxListedProblems = 100;
+
+// A string with ${NAME} references expanded from the environment (xds.node_id
+// and metadata values: one bootstrap for every replica, env_expansion.h).
+bool ReadExpandedString(YamlReader& r, const YAML::Node& node, const std::string& path,
+                        std::string& out) {
+  std::string text;
+  if (!r.ReadString(node, path, text)) return false;
+  absl::StatusOr<std::string> expanded = ExpandEnvironment(text, LookupProcessEnvironment);
+  if (!expanded.ok()) {
+    r.Problem(node, path, std::string(expanded.status().message()));
+    return false;
+  }
+  out = *std::move(expanded);
+  return true;
+}
 
 void ReadEndpoint(YamlReader& r, const YAML::Node& node, const std::string& path,
                   Endpoint& endpoint) {
@@ -42,6 +59,8 @@ void ReadEndpoint(YamlReader& r, const YAML::Node& node, const std::string& path
 void ReadCluster(YamlReader& r, const YAML::Node& node, const std::string& path,
                  Cluster& cluster) {
   std::vector<YamlReader::Field> extra = ClusterResilienceFields(r, cluster);
+  std::vector<YamlReader::Field> tls = ClusterTlsFields(r, cluster);
+  extra.insert(extra.end(), tls.begin(), tls.end());
   std::vector<YamlReader::Field> fields = {r.StringField("name", cluster.name),
        r.EnumField<Cluster::Type>("type", "a cluster type",
                                   {{"static", Cluster::Type::kStatic},
@@ -270,13 +289,16 @@ const std::vector<std::pair<absl::string_view, Protocol>>& ProtocolNames() {
 
 void ReadFilterChain(YamlReader& r, const YAML::Node& node, const std::string& path,
                      FilterChain& chain) {
-  r.ReadMapping(node, path,
-                {r.StringField("name", chain.name),
-                 r.CidrListField("destination_prefixes", chain.destination_prefixes),
-                 r.PortField("destination_port", chain.destination_port),
-                 r.EnumField<Protocol>("protocol", "a protocol", ProtocolNames(), chain.protocol),
-                 r.StringField("route_config", chain.route_config),
-                 r.StringField("cluster", chain.cluster)});
+  std::vector<YamlReader::Field> fields = {
+      r.StringField("name", chain.name),
+      r.CidrListField("destination_prefixes", chain.destination_prefixes),
+      r.PortField("destination_port", chain.destination_port),
+      r.EnumField<Protocol>("protocol", "a protocol", ProtocolNames(), chain.protocol),
+      r.StringField("route_config", chain.route_config),
+      r.StringField("cluster", chain.cluster)};
+  std::vector<YamlReader::Field> tls = FilterChainTlsFields(r, chain);
+  fields.insert(fields.end(), tls.begin(), tls.end());
+  r.ReadMapping(node, path, fields);
 }
 
 void ReadListener(YamlReader& r, const YAML::Node& node, const std::string& path,
@@ -339,7 +361,12 @@ void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
                            r.ReadMapping(
                                n, p,
                                {r.StringField("server", config.xds.server),
-                                r.StringField("node_id", config.xds.node_id),
+                                YamlReader::Field{"node_id",
+                                                  [&r, &config](const YAML::Node& v,
+                                                                const std::string& vp) {
+                                                    ReadExpandedString(r, v, vp,
+                                                                       config.xds.node_id);
+                                                  }},
                                 r.StringField("node_cluster", config.xds.node_cluster),
                                 YamlReader::Field{
                                     "metadata",
@@ -351,7 +378,8 @@ void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
                                       for (const auto& kv : m) {
                                         std::string key, value;
                                         if (r.ReadString(kv.first, mp, key) &&
-                                            r.ReadString(kv.second, mp + "." + key, value)) {
+                                            ReadExpandedString(r, kv.second, mp + "." + key,
+                                                               value)) {
                                           config.xds.metadata.emplace_back(key, value);
                                         }
                                       }

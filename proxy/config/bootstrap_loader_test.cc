@@ -1,5 +1,6 @@
 #include "proxy/config/bootstrap_loader.h"
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -636,6 +637,36 @@ observability:
   EXPECT_NE(m.find("observability.metrics_port"), std::string::npos) << m;
   EXPECT_NE(m.find("observability.access_log_sample_ratio"), std::string::npos) << m;
   EXPECT_NE(m.find("observability.tracing"), std::string::npos) << m;
+}
+
+// xds.node_id and metadata values expand ${NAME} from the environment, so that
+// one injected bootstrap names every replica by its own pod (env_expansion.h).
+TEST(BootstrapLoaderTest, XdsNodeIdAndMetadataExpandEnvironmentVariables) {
+  setenv("WEFT_TEST_POD_NAME", "web-7d4b9c-x2x7k", 1);
+  setenv("WEFT_TEST_POD_NAMESPACE", "shop", 1);
+  absl::StatusOr<ProxyConfig> config = ParseBootstrapYaml(
+      "admin: {address: 127.0.0.1, port: 15000}\n"
+      "xds:\n"
+      "  server: 127.0.0.1:15010\n"
+      "  node_id: ${WEFT_TEST_POD_NAMESPACE}/${WEFT_TEST_POD_NAME}\n"
+      "  metadata: {POD: \"${WEFT_TEST_POD_NAME}\", PRICE: \"$$5\"}\n",
+      "test.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->xds.node_id, "shop/web-7d4b9c-x2x7k");
+  ASSERT_EQ(config->xds.metadata.size(), 2u);
+  EXPECT_EQ(config->xds.metadata[0].second, "web-7d4b9c-x2x7k");
+  EXPECT_EQ(config->xds.metadata[1].second, "$5");
+}
+
+TEST(BootstrapLoaderTest, XdsNodeIdWithAMissingVariableNamesIt) {
+  unsetenv("WEFT_TEST_UNSET_VARIABLE");
+  const std::vector<std::string> lines = ProblemsOf(
+      "admin: {address: 127.0.0.1, port: 15000}\n"
+      "xds:\n"
+      "  server: 127.0.0.1:15010\n"
+      "  node_id: shop/${WEFT_TEST_UNSET_VARIABLE}\n");
+  EXPECT_THAT(LineWith(lines, "xds.node_id"),
+              HasSubstr("WEFT_TEST_UNSET_VARIABLE is not set in the environment (line 4"));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "proxy/config/validate_resilience.h"
+#include "proxy/config/validate_tls.h"
 #include "re2/re2.h"
 
 namespace weft::config {
@@ -294,8 +295,9 @@ class Validator {
       }
     }
     const bool routes_everything = chain.protocol == Protocol::kHttp && !chain.route_config.empty();
+    AppendFilterChainTlsProblems(chain, path, problems_);
     if (chain.cluster.empty()) {
-      if (!routes_everything && listener_default_cluster.empty()) {
+      if (!routes_everything && !chain.refuse_plaintext && listener_default_cluster.empty()) {
         Problem(ChildPath(path, "cluster"),
                 "required unless protocol is http with a route_config or the listener has a "
                 "default_cluster (TCP and unrouted requests go there)");
@@ -614,6 +616,7 @@ class Validator {
     CheckDuration(ChildPath(path, "connect_timeout"), cluster.connect_timeout, false);
     CheckDuration(ChildPath(path, "idle_timeout"), cluster.idle_timeout, false);
     AppendClusterResilienceProblems(cluster, path, problems_);
+    AppendClusterTlsProblems(cluster, path, problems_);
   }
 
   const ProxyConfig& config_;

@@ -7,6 +7,7 @@
 // request on the proxy's hot path.
 //
 //   if (EqualsIgnoreCaseAscii(name, "content-length")) ...
+//   if (HasAsciiUpper(name)) { /* lower-case a copy */ }
 //
 // Only 'A'..'Z' and 'a'..'z' fold into each other; every other byte (also
 // >= 0x80) must match exactly, as with absl::EqualsIgnoreCase.
@@ -37,6 +38,20 @@ inline char LowerByte(char c) {
 }
 
 }  // namespace ascii_case_internal
+
+// True when some byte of `s` is in 'A'..'Z'.
+inline bool HasAsciiUpper(absl::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if (ascii_case_internal::LowerWord(x) != x) return true;
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] >= 'A' && s[i] <= 'Z') return true;
+  }
+  return false;
+}
 
 inline bool EqualsIgnoreCaseAscii(absl::string_view a, absl::string_view b) {
   if (a.size() != b.size()) return false;

@@ -41,5 +41,19 @@ TEST(AsciiCaseTest, AgreesWithAbslOnEveryBytePairInEveryLane) {
   }
 }
 
+TEST(AsciiCaseTest, HasAsciiUpperLooksAtEveryByteOnly) {
+  EXPECT_FALSE(HasAsciiUpper(""));
+  EXPECT_FALSE(HasAsciiUpper("already-lower-case-and-long-name"));
+  EXPECT_FALSE(HasAsciiUpper("@[`{-_0123456789"));
+  EXPECT_FALSE(HasAsciiUpper(std::string("abcdefg\xC1\xDA\xC1", 10)));  // high bytes
+  for (size_t at = 0; at < 19; ++at) {
+    std::string s(19, 'a');
+    s[at] = 'Z';
+    EXPECT_TRUE(HasAsciiUpper(s)) << at;
+    s[at] = 'A';
+    EXPECT_TRUE(HasAsciiUpper(s)) << at;
+  }
+}
+
 }  // namespace
 }  // namespace weft::http

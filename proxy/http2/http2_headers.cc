@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "proxy/http/ascii_case.h"
 
 namespace weft::http2 {
 namespace {
@@ -56,27 +57,6 @@ size_t FormatStatus(int status, char* buf) {
   }
   char* end = absl::numbers_internal::FastIntToBuffer(status, buf);
   return static_cast<size_t>(end - buf);
-}
-
-// True when some byte of [data, data + n) is in 'A'..'Z'. Eight bytes per
-// step: names are short and almost always lower-case already.
-bool HasUpper(const char* data, size_t n) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    std::memcpy(&x, data + i, 8);
-    // Per byte b < 0x80: (b + 0x3F) has bit 7 set iff b >= 'A'; (b + 0x25)
-    // has it set iff b > 'Z'. Bytes >= 0x80 are masked out by ~x.
-    const uint64_t ge_a = x + kOnes * (0x80 - 'A');
-    const uint64_t gt_z = x + kOnes * (0x80 - 'Z' - 1);
-    if ((ge_a & ~gt_z & ~x & kHigh) != 0) return true;
-  }
-  for (; i < n; ++i) {
-    if (data[i] >= 'A' && data[i] <= 'Z') return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -168,7 +148,7 @@ void HeaderList::AddCopied(absl::string_view name, absl::string_view value, bool
 }
 
 void HeaderList::Add(absl::string_view name, absl::string_view value) {
-  AddCopied(name, value, HasUpper(name.data(), name.size()));
+  AddCopied(name, value, http::HasAsciiUpper(name));
 }
 
 void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value) {

@@ -1,7 +1,11 @@
 #include "proxy/identity/identity_flags.h"
 
 #include "absl/flags/flag.h"
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "certs/spiffe_id.h"
 
 ABSL_FLAG(std::string, ca_address, "",
@@ -14,6 +18,14 @@ ABSL_FLAG(std::string, trust_domain, "cluster.local",
           "SPIFFE trust domain of this workload's identity.");
 ABSL_FLAG(absl::Duration, identity_cert_ttl, absl::ZeroDuration(),
           "Workload certificate lifetime to ask the CA for; 0: the CA's default.");
+ABSL_FLAG(std::string, identity_cert_file, "",
+          "Static identity (no CA): PEM certificate chain, leaf first, whose URI SAN is this "
+          "workload's SPIFFE ID. With --identity_key_file and --trust_bundle_file; re-read on "
+          "SIGHUP.");
+ABSL_FLAG(std::string, identity_key_file, "",
+          "Static identity: the PEM (PKCS#8) private key of --identity_cert_file.");
+ABSL_FLAG(std::string, trust_bundle_file, "",
+          "Static identity: PEM roots to trust for mTLS with other sidecars.");
 
 namespace weft::identity {
 
@@ -34,6 +46,33 @@ absl::StatusOr<std::optional<IdentityFlags>> IdentityFlagsFromCommandLine() {
     return absl::InvalidArgumentError("--identity_cert_ttl: must not be negative");
   }
   return std::optional<IdentityFlags>(std::move(flags));
+}
+
+absl::StatusOr<std::optional<StaticIdentityFiles>> StaticIdentityFromCommandLine() {
+  StaticIdentityFiles files{absl::GetFlag(FLAGS_identity_cert_file),
+                            absl::GetFlag(FLAGS_identity_key_file),
+                            absl::GetFlag(FLAGS_trust_bundle_file)};
+  const std::pair<const char*, bool> given[] = {
+      {"--identity_cert_file", !files.cert_file.empty()},
+      {"--identity_key_file", !files.key_file.empty()},
+      {"--trust_bundle_file", !files.trust_bundle_file.empty()}};
+  std::vector<std::string> missing;
+  for (const auto& [flag, set] : given) {
+    if (!set) missing.push_back(flag);
+  }
+  if (missing.size() == 3) return std::optional<StaticIdentityFiles>();
+  if (!absl::GetFlag(FLAGS_ca_address).empty()) {
+    return absl::InvalidArgumentError(
+        "--identity_cert_file, --identity_key_file and --trust_bundle_file (a static "
+        "identity) cannot be combined with --ca_address (an identity from the CA)");
+  }
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a static identity needs --identity_cert_file, --identity_key_file and "
+                     "--trust_bundle_file together; missing ",
+                     absl::StrJoin(missing, ", ")));
+  }
+  return std::optional<StaticIdentityFiles>(std::move(files));
 }
 
 }  // namespace weft::identity

@@ -9,6 +9,12 @@
 //   --trust_domain=NAME         SPIFFE trust domain (default cluster.local)
 //   --identity_cert_ttl=DUR     lifetime to ask for (default 0: the CA's, 24 h)
 //
+// Or, without a CA, a static identity from PEM files (identity/static_identity.h),
+// all three together and not with --ca_address:
+//   --identity_cert_file=PATH   certificate chain, leaf first (SPIFFE ID URI SAN)
+//   --identity_key_file=PATH    its private key (PKCS#8 PEM)
+//   --trust_bundle_file=PATH    the roots to trust
+//
 // The namespace and service account come from the bootstrap (node metadata
 // NAMESPACE / SERVICE_ACCOUNT), which main.cc already reads.
 //
@@ -20,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "proxy/identity/certificate_client.h"
 #include "proxy/identity/grpc_ca_client.h"
+#include "proxy/identity/static_identity.h"
 
 namespace weft::identity {
 
@@ -31,6 +38,10 @@ struct IdentityFlags {
 // std::nullopt when --ca_address is empty (identity off). kInvalidArgument
 // naming the flag when --ca_address is set but --identity_token_file is not.
 absl::StatusOr<std::optional<IdentityFlags>> IdentityFlagsFromCommandLine();
+
+// std::nullopt when none of the three file flags is set. kInvalidArgument naming
+// the flags when only some are set, or when they are set with --ca_address.
+absl::StatusOr<std::optional<StaticIdentityFiles>> StaticIdentityFromCommandLine();
 
 }  // namespace weft::identity
 

@@ -7,8 +7,7 @@
 
 namespace weft::network {
 
-char* Buffer::Reserve(size_t n) {
-  if (capacity_ - end_ >= n) return storage_.get() + end_;
+char* Buffer::ReserveSlow(size_t n) {
   const size_t used = size();
   if (begin_ > 0 && capacity_ - used >= n && used <= capacity_ / 2) {
     // Enough room once the drained front is reclaimed.

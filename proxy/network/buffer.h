@@ -35,7 +35,11 @@ class Buffer {
 
   // Returns space for at least `n` more bytes at the back; Commit(k <= n) makes k
   // of them part of the buffer.
-  char* Reserve(size_t n);
+  char* Reserve(size_t n) {
+    // Inline: encoders reserve once per field; the common case has room.
+    if (capacity_ - end_ >= n) return storage_.get() + end_;
+    return ReserveSlow(n);
+  }
   void Commit(size_t n) { end_ += n; }
   size_t capacity_left() const { return capacity_ - end_; }
 
@@ -49,6 +53,9 @@ class Buffer {
   ssize_t WriteTo(int fd);
 
  private:
+  // Reserve() when the tail has no room: reclaims the drained front or grows.
+  char* ReserveSlow(size_t n);
+
   std::unique_ptr<char[]> storage_;
   size_t capacity_ = 0;
   size_t begin_ = 0;

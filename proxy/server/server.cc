@@ -134,6 +134,10 @@ absl::Status Server::Run() {
     InstallReadOnlyHandlers(*metrics_server_);
   }
   for (ExtraHandler& h : extra_handlers_) admin_->AddHandler(h.path, h.help, std::move(h.handler));
+  for (const ProbeHandler& h : probe_handlers_) {
+    admin_->AddPrefixHandler(h.prefix, h.help, h.handler);
+    if (metrics_server_ != nullptr) metrics_server_->AddPrefixHandler(h.prefix, h.help, h.handler);
+  }
 
   for (int i = 0; i < options_.concurrency; ++i) {
     workers_.push_back(

@@ -59,6 +59,13 @@ class Server {
   void AddAdminHandler(std::string path, std::string help, admin::AdminServer::Handler handler) {
     extra_handlers_.push_back({std::move(path), std::move(help), std::move(handler)});
   }
+  // Endpoints by path prefix on both the metrics port and the admin port (before
+  // Run()), answered asynchronously: the kubelet's /app-health/ probes
+  // (health/app_health_service.h). The handler must not block the main thread.
+  void AddProbeHandler(std::string prefix, std::string help,
+                       admin::AdminServer::AsyncHandler handler) {
+    probe_handlers_.push_back({std::move(prefix), std::move(help), std::move(handler)});
+  }
   // Extra families appended to every /metrics scrape (before Run()), e.g. the
   // xDS client's state (admin/xds_metrics.h). Called on the main thread; each
   // renderer must emit whole families whose names no other renderer uses.
@@ -102,6 +109,12 @@ class Server {
     admin::AdminServer::Handler handler;
   };
   std::vector<ExtraHandler> extra_handlers_;
+  struct ProbeHandler {
+    std::string prefix;
+    std::string help;
+    admin::AdminServer::AsyncHandler handler;
+  };
+  std::vector<ProbeHandler> probe_handlers_;
   std::vector<MetricsRenderer> metrics_renderers_;
   stats::Counter* reloads_ok_ = nullptr;
   stats::Counter* reloads_rejected_ = nullptr;

@@ -1,5 +1,6 @@
 #include "proxy/tls/tls_context.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "openssl/digest.h"
 #include "openssl/err.h"
 #include "openssl/pem.h"
+#include "openssl/pool.h"
 #include "openssl/sha.h"
 #include "openssl/ssl.h"
 #include "openssl/x509.h"
@@ -155,16 +157,23 @@ absl::StatusOr<std::shared_ptr<TlsContext>> TlsContext::CreateCommon(
   context->alpn_ = options.alpn;
   context->alpn_wire_ = *alpn_wire;
 
-  SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+  // The buffers method: certificates stay DER (CRYPTO_BUFFER) and BoringSSL never
+  // parses the peer's chain into X509 objects, which it would otherwise keep for
+  // the life of every connection (several KiB each). We verify the DER ourselves.
+  SSL_CTX* ctx = SSL_CTX_new(TLS_with_buffers_method());
   if (ctx == nullptr) return absl::InternalError("SSL_CTX_new failed");
   context->ctx_.reset(ctx);
+  std::vector<bssl::UniquePtr<CRYPTO_BUFFER>> owned;
+  std::vector<CRYPTO_BUFFER*> certs;
+  for (const std::string& der : chain->der) {
+    owned.emplace_back(
+        CRYPTO_BUFFER_new(reinterpret_cast<const uint8_t*>(der.data()), der.size(), nullptr));
+    certs.push_back(owned.back().get());
+  }
   bool ok = SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) &&
             SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) &&
-            SSL_CTX_use_certificate(ctx, chain->certs[0].get()) &&
-            SSL_CTX_use_PrivateKey(ctx, key->key());
-  for (size_t i = 1; ok && i < chain->certs.size(); ++i) {
-    ok = SSL_CTX_add1_chain_cert(ctx, chain->certs[i].get());
-  }
+            std::find(certs.begin(), certs.end(), nullptr) == certs.end() &&
+            SSL_CTX_set_chain_and_key(ctx, certs.data(), certs.size(), key->key(), nullptr);
   if (!ok) return absl::InternalError(absl::StrCat("TLS context setup: ", SslErrors()));
   // Never written to: SSL_write hands us every byte once our BIO took it, and
   // Buffer may move between calls.

@@ -248,12 +248,12 @@ void TlsTransportSocket::Fail(IoResult& result, CloseReason reason, std::string 
 }
 
 void TlsTransportSocket::FinishResult(IoResult& result) const {
-  result.wants_write = !cipher_out_.empty() || (close_notify_queued_ && !fin_sent_);
+  result.wants_write = !cipher_out_->empty() || (close_notify_queued_ && !fin_sent_);
 }
 
 bool TlsTransportSocket::FillCiphertext(IoResult& result, bool* would_block) {
   while (true) {
-    ssize_t n = cipher_in_.ReadFrom(fd_, kReadChunk);
+    ssize_t n = cipher_in_->ReadFrom(fd_, kReadChunk);
     if (n > 0) {
       if (static_cast<size_t>(n) < kReadChunk) *would_block = true;
       return true;
@@ -274,18 +274,19 @@ bool TlsTransportSocket::FillCiphertext(IoResult& result, bool* would_block) {
 }
 
 bool TlsTransportSocket::FlushCiphertext(IoResult& result) {
-  while (!cipher_out_.empty()) {
-    ssize_t n = cipher_out_.WriteTo(fd_);
+  while (!cipher_out_->empty()) {
+    ssize_t n = cipher_out_->WriteTo(fd_);
     if (n > 0) continue;
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (!result.close) Fail(result, CloseReason::kRemoteReset, "");
     return false;
   }
-  if (cipher_out_.empty() && close_notify_queued_ && !fin_sent_) {
+  if (cipher_out_->empty() && close_notify_queued_ && !fin_sent_) {
     ::shutdown(fd_, SHUT_WR);
     fin_sent_ = true;
   }
+  ReleaseIfEmpty(cipher_out_);
   return true;
 }
 
@@ -369,7 +370,7 @@ IoResult TlsTransportSocket::DoRead(Buffer& buffer, size_t max_buffered) {
   if (!handshake_done_) {
     bool would_block = false;
     // Handshake flights are a few KiB; the cap keeps a flooding peer bounded.
-    while (!would_block && cipher_in_.size() < 4 * kReadChunk) {
+    while (!would_block && cipher_in_->size() < 4 * kReadChunk) {
       if (!FillCiphertext(result, &would_block)) return result;
     }
     Handshake(result);
@@ -382,7 +383,8 @@ IoResult TlsTransportSocket::DoRead(Buffer& buffer, size_t max_buffered) {
     }
     FinishResult(result);
     // Application data may have come right behind the handshake.
-    result.read_pending = handshake_done_ && !cipher_in_.empty();
+    result.read_pending = handshake_done_ && !cipher_in_->empty();
+    if (handshake_done_) ReleaseIfEmpty(cipher_in_);
     return result;
   }
 
@@ -427,7 +429,8 @@ IoResult TlsTransportSocket::DoRead(Buffer& buffer, size_t max_buffered) {
   if (!FlushCiphertext(result)) return result;  // e.g. a KeyUpdate answer
   FinishResult(result);
   result.read_pending =
-      at_limit && !result.end_stream && (!cipher_in_.empty() || SSL_pending(ssl_.get()) > 0);
+      at_limit && !result.end_stream && (!cipher_in_->empty() || SSL_pending(ssl_.get()) > 0);
+  ReleaseIfEmpty(cipher_in_);
   return result;
 }
 
@@ -441,7 +444,7 @@ IoResult TlsTransportSocket::DoWrite(Buffer& buffer, bool end_stream) {
   }
   while (true) {
     if (!FlushCiphertext(result)) return result;
-    if (buffer.empty() || cipher_out_.size() >= kMaxPendingCiphertext) break;
+    if (buffer.empty() || cipher_out_->size() >= kMaxPendingCiphertext) break;
     size_t n = std::min(buffer.size(), kWriteChunk);
     int rc = SSL_write(ssl_.get(), buffer.data(), static_cast<int>(n));
     if (rc <= 0) {
@@ -466,7 +469,7 @@ void TlsTransportSocket::OnFdClosing(bool graceful) {
     SSL_shutdown(ssl_.get());
     ERR_clear_error();
     close_notify_queued_ = true;
-    cipher_out_.WriteTo(fd_);  // one try; the fd closes next
+    cipher_out_->WriteTo(fd_);  // one try; the fd closes next
   }
   fd_ = -1;
 }

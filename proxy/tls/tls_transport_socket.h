@@ -26,6 +26,7 @@
 // only. Thread-compatible: used on the owning connection's dispatcher thread.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,7 +86,7 @@ class TlsTransportSocket final : public network::TransportSocket {
   network::IoResult DoRead(network::Buffer& buffer, size_t max_buffered) override;
   network::IoResult DoWrite(network::Buffer& buffer, bool end_stream) override;
   void OnFdClosing(bool graceful) override;
-  void AdoptReceived(network::Buffer& bytes) override { cipher_in_.Move(bytes); }
+  void AdoptReceived(network::Buffer& bytes) override { cipher_in_->Move(bytes); }
   bool handshake_complete() const override { return handshake_done_; }
   const network::PeerInfo& peer_info() const override { return peer_info_; }
   std::string close_detail() const override { return close_detail_; }
@@ -97,8 +98,8 @@ class TlsTransportSocket final : public network::TransportSocket {
   void OnNewSession(bssl::UniquePtr<SSL_SESSION> session);
   static TlsTransportSocket* FromSsl(const SSL* ssl);
   // Our BIO's view of the ciphertext buffers.
-  network::Buffer& ciphertext_in() { return cipher_in_; }
-  network::Buffer& ciphertext_out() { return cipher_out_; }
+  network::Buffer& ciphertext_in() { return *cipher_in_; }
+  network::Buffer& ciphertext_out() { return *cipher_out_; }
 
  private:
   TlsTransportSocket(std::shared_ptr<const TlsContext> context, bssl::UniquePtr<SSL> ssl);
@@ -120,8 +121,15 @@ class TlsTransportSocket final : public network::TransportSocket {
   std::shared_ptr<const TlsContext> context_;
   bssl::UniquePtr<SSL> ssl_;
   int fd_ = -1;
-  network::Buffer cipher_in_;
-  network::Buffer cipher_out_;
+  // The ciphertext buffers give their storage back whenever they are empty
+  // between I/O calls, so that an idle connection holds none (a read chunk is
+  // 64 KiB; BoringSSL likewise frees its own record buffers when empty).
+  // Always engaged; std::optional only to reset a non-movable Buffer.
+  static void ReleaseIfEmpty(std::optional<network::Buffer>& buffer) {
+    if (buffer->empty()) buffer.emplace();
+  }
+  std::optional<network::Buffer> cipher_in_{std::in_place};
+  std::optional<network::Buffer> cipher_out_{std::in_place};
   bool handshake_done_ = false;
   bool fd_eof_ = false;
   bool close_notify_queued_ = false;

@@ -22,7 +22,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -334,30 +333,13 @@ def main(argv):
     print("load: wrk -t%d -c%d keep-alive, %ds warm-up + %ds measured per peer" %
           (args.wrk_threads, args.connections, args.warmup, args.duration), flush=True)
 
-    workdir = tempfile.mkdtemp(prefix="weft-bench-")
-    ok = False
-    results = []
-    previous_autogroup_nice = None
-    if args.nice:
-        previous_autogroup_nice = procs.set_autogroup_nice(args.nice)
-    try:
-        results = run(args, workdir)
-        ok = True
-    except KeyboardInterrupt:
-        print("\ninterrupted: all benchmark processes stopped", file=sys.stderr)
-        return 130
-    except procs.ProcessError as e:
-        print("error: %s" % e, file=sys.stderr)
-        return 1
-    finally:
-        if previous_autogroup_nice is not None:
-            procs.set_autogroup_nice(previous_autogroup_nice)
-        if args.keep_workdir or not ok:
-            print("work directory kept: %s" % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-            for r in (results if ok else []):  # the dumps went with the directory
-                (r.get("callgrind") or {}).pop("dump_file", None)
+    status, results = procs.run_in_workdir("weft-bench-", args.keep_workdir, args.nice,
+                                           lambda workdir: run(args, workdir))
+    if status:
+        return status
+    if not args.keep_workdir:
+        for r in results:  # the dumps went with the directory
+            (r.get("callgrind") or {}).pop("dump_file", None)
 
     summary, verdict_lines = report.verdict(results)
     print()

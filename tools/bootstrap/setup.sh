@@ -31,6 +31,9 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# kubectl parses `meshctl install`'s manifests in the tests (client side only).
+# Debian's is kubernetes-client; a kubectl from elsewhere is kept as it is.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if (( ${#missing[@]} )); then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

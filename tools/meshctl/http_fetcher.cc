@@ -141,10 +141,16 @@ void FakeHttpFetcher::Add(const std::string& host_port, const std::string& path,
   bodies_[absl::StrCat(host_port, " ", path)].push_back(std::move(body));
 }
 
+void FakeHttpFetcher::AddError(const std::string& host_port, const std::string& path,
+                               absl::Status error) {
+  errors_.insert_or_assign(absl::StrCat(host_port, " ", path), std::move(error));
+}
+
 absl::StatusOr<std::string> FakeHttpFetcher::Get(const std::string& host_port,
                                                  const std::string& path) {
   ++calls_;
   const std::string key = absl::StrCat(host_port, " ", path);
+  if (auto error = errors_.find(key); error != errors_.end()) return error->second;
   auto it = bodies_.find(key);
   if (it == bodies_.end() || it->second.empty()) {
     return absl::UnavailableError(absl::StrCat("connect ", host_port, ": connection refused"));

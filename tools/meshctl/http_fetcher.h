@@ -55,6 +55,8 @@ class SocketHttpFetcher : public HttpFetcher {
 class FakeHttpFetcher : public HttpFetcher {
  public:
   void Add(const std::string& host_port, const std::string& path, std::string body);
+  // Get() of this key fails with `error` (e.g. kFailedPrecondition for a 404).
+  void AddError(const std::string& host_port, const std::string& path, absl::Status error);
   absl::StatusOr<std::string> Get(const std::string& host_port, const std::string& path) override;
   // Post() answers with `result` (once set; else kUnavailable) and records the call.
   void SetPost(const std::string& host_port, const std::string& path,
@@ -67,6 +69,7 @@ class FakeHttpFetcher : public HttpFetcher {
   std::map<std::string, absl::StatusOr<std::string>> post_results_;
   std::vector<std::string> posts_;
   std::map<std::string, std::vector<std::string>> bodies_;
+  std::map<std::string, absl::Status> errors_;
   std::map<std::string, size_t> next_;
   int calls_ = 0;
 };

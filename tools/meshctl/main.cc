@@ -1,5 +1,6 @@
 // meshctl: the Weft operator's CLI. Only dispatches; each command is a library
-// (apply_command.h, get_command.h, delete_command.h, proxy_status_command.h).
+// (apply_command.h, get_command.h, delete_command.h, proxy_status_command.h,
+// install_command.h, ...).
 
 #include <cstdlib>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "tools/meshctl/delete_command.h"
 #include "tools/meshctl/get_command.h"
 #include "tools/meshctl/inject_command.h"
+#include "tools/meshctl/install_command.h"
 #include "tools/meshctl/proxy_status_command.h"
 #include "tools/meshctl/observe_commands.h"
 #include "tools/meshctl/http_fetcher.h"
@@ -33,6 +35,8 @@ constexpr char kHelp[] =
     "  delete <kind> <name> | -f   remove objects if nothing still refers to them\n"
     "\n"
     "Kubernetes:\n"
+    "  install                     the install's manifests, for kubectl apply -f -\n"
+    "  uninstall                   what removes it, for kubectl delete -f -\n"
     "  inject -f FILE|-            add the sidecar to manifests, as the injection webhook does\n"
     "\n"
     "Control plane and proxies:\n"
@@ -52,7 +56,7 @@ _meshctl() {
   local cur prev words cword
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
-  local commands="apply get delete inject proxy-status proxy-config stat top check certs completion"
+  local commands="apply get delete install uninstall inject proxy-status proxy-config stat top check certs completion"
   if [[ ${COMP_CWORD} -eq 1 ]]; then
     COMPREPLY=($(compgen -W "${commands} --help" -- "${cur}"))
     return
@@ -70,7 +74,7 @@ _meshctl() {
   if [[ "${prev}" == "-o" || "${prev}" == "--output" ]]; then
     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
   elif [[ "${cur}" == -* ]]; then
-    COMPREPLY=($(compgen -W "--help -o --output --address --monitoring --window --iterations --control_plane --manifests" -- "${cur}"))
+    COMPREPLY=($(compgen -W "--help -o --output --address --monitoring --window --iterations --control_plane --manifests --namespace --image --replicas --trust_domain --ca_cert --ca_key --webhook_failure_policy --cert_min_validity --root_min_validity --no_proxy_certs" -- "${cur}"))
   fi
 }
 complete -F _meshctl meshctl
@@ -102,6 +106,8 @@ int main(int argc, char** argv) {
   if (command == "delete") return weft::meshctl::RunDelete(rest, env);
   if (command == "proxy-status") return weft::meshctl::RunProxyStatus(rest, env);
   if (command == "inject") return weft::meshctl::RunInject(rest, env);
+  if (command == "install") return weft::meshctl::RunInstall(rest, env);
+  if (command == "uninstall") return weft::meshctl::RunUninstall(rest, env);
   if (command == "completion") {
     if (rest.size() == 1 && (rest[0] == "--help" || rest[0] == "-h")) {
       std::cout << "Usage: meshctl completion bash\n\nPrints a bash completion script; load it "

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "tools/meshctl/cert_checks.h"
 #include "tools/meshctl/cli_args.h"
 #include "tools/meshctl/table.h"
 
@@ -460,19 +461,69 @@ const std::vector<FlagSpec>& CheckFlags() {
   static const auto* const flags = new std::vector<FlagSpec>{
       kOutputFlag,
       kMonitoringFlag,
+      kMetricsPortFlag,
       {"cert_min_validity", "", true, "DURATION",
-       "warn about certificates expiring sooner (default 1h; mTLS not enabled yet)"},
+       "fail when a workload certificate expires sooner (default 1h)"},
+      {"root_min_validity", "", true, "DURATION",
+       "fail when a signing root expires sooner (default 24h)"},
+      {"no_proxy_certs", "", false, "",
+       "skip reading each proxy's certificate expiry from its metrics port"},
   };
   return *flags;
 }
 
+// The CA's roots and workload certificates, then each proxy's own certificate.
+void CheckCertificates(const CommandEnv& env, const ParsedArgs& args, const std::string& monitoring,
+                       const Json& proxies, const CertLimits& limits, CheckReport* report) {
+  absl::StatusOr<std::string> body = env.http->Get(monitoring, "/debug/certs");
+  if (absl::IsFailedPrecondition(body.status())) {
+    report->passed.push_back("certificates: the control plane runs without a CA (no mTLS)");
+    return;
+  }
+  absl::StatusOr<Json> certs = body.ok() ? Json::Parse(*body) : absl::StatusOr<Json>(body.status());
+  if (!certs.ok()) {
+    report->problems.push_back(absl::StrCat("certificates: /debug/certs: ", certs.status().message()));
+    return;
+  }
+  if (env.time == nullptr) {
+    report->problems.push_back("certificates: not checked (no clock)");
+    return;
+  }
+  CheckCaCertificates(*certs, env.time->SystemNow(), limits, report);
+  if (args.Has("no_proxy_certs")) return;
+  const std::string port = args.Get("metrics_port", kDefaultMetricsPort);
+  size_t read = 0;
+  for (const Json& p : proxies["proxies"].items()) {
+    const std::string address = absl::StrCat(PeerHost(p.Text("peer")), ":", port);
+    absl::StatusOr<std::string> metrics = env.http->Get(address, "/metrics");
+    absl::StatusOr<std::vector<PromSample>> samples =
+        metrics.ok() ? ParsePrometheusText(*metrics)
+                     : absl::StatusOr<std::vector<PromSample>>(metrics.status());
+    if (!samples.ok()) {
+      report->problems.push_back(absl::StrCat("proxy ", p.Text("node_id"),
+                                              ": certificate not checked: ", address, ": ",
+                                              samples.status().message(),
+                                              " (--no_proxy_certs skips this)"));
+      continue;
+    }
+    ++read;
+    CheckProxyCertificate(p.Text("node_id"), *samples, limits, report);
+  }
+  if (read > 0) report->passed.push_back(absl::StrCat("certificates of ", read, " proxies read"));
+}
+
 constexpr char kCheckUsage[] =
-    "Usage: meshctl check [--monitoring=IP:PORT] [-o table|json|yaml]\n"
+    "Usage: meshctl check [--monitoring=IP:PORT] [--root_min_validity=24h]\n"
+    "                     [--cert_min_validity=1h] [--no_proxy_certs] [-o table|json|yaml]\n"
     "\n"
     "Checks the mesh: the control plane answers on its monitoring port and has a\n"
     "valid model (its manifests are not currently rejected), every connected proxy\n"
-    "has ACKed its latest config (SYNCED) and has no NACK outstanding, and no\n"
-    "certificate expires soon (skipped until mTLS is enabled).\n"
+    "has ACKed its latest config (SYNCED) and has no NACK outstanding, and, when the\n"
+    "control plane runs a CA, no certificate has expired or expires soon: its roots\n"
+    "(/debug/certs, --root_min_validity), the newest certificate of every workload\n"
+    "identity it issued, and each proxy's own certificate (metrics port\n"
+    "weft_workload_cert_expiry_seconds; --cert_min_validity). Run it where the\n"
+    "proxies' IPs are reachable, or pass --no_proxy_certs.\n"
     "Exit 0 when all is well, 1 with the list of problems, 2 when the control\n"
     "plane cannot be reached.\n"
     "\n"
@@ -491,8 +542,12 @@ int RunCheck(const std::vector<std::string>& argv, const CommandEnv& env) {
   const std::string output = args->Get("output", "table");
   if (!ValidOutput(output)) return Usage(env, "check", "-o: expected table, json or yaml");
   absl::Duration min_validity;
+  absl::Duration root_min_validity;
   if (!absl::ParseDuration(args->Get("cert_min_validity", "1h"), &min_validity)) {
     return Usage(env, "check", "--cert_min_validity: expected a duration such as 1h");
+  }
+  if (!absl::ParseDuration(args->Get("root_min_validity", "24h"), &root_min_validity)) {
+    return Usage(env, "check", "--root_min_validity: expected a duration such as 24h");
   }
   const std::string monitoring = args->Get("monitoring", kDefaultMonitoring);
 
@@ -544,7 +599,13 @@ int RunCheck(const std::vector<std::string>& argv, const CommandEnv& env) {
       passed.push_back(absl::StrCat(synced, "/", list.size(), " proxies connected and synced"));
     }
   }
-  passed.push_back("certificates: skipped (mTLS is not enabled in this build)");
+  if (model.ok() && proxies.ok()) {
+    CheckReport report;
+    CheckCertificates(env, *args, monitoring, *proxies, {root_min_validity, min_validity},
+                      &report);
+    passed.insert(passed.end(), report.passed.begin(), report.passed.end());
+    problems.insert(problems.end(), report.problems.begin(), report.problems.end());
+  }
 
   if (output != "table") {
     Json out = Json::Object();

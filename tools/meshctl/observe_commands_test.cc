@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "common/time/simulated_time_source.h"
 #include "gtest/gtest.h"
 #include "tools/meshctl/test_directory.h"
 
@@ -18,11 +19,13 @@ struct Outcome {
 };
 
 Outcome Invoke(int (*command)(const std::vector<std::string>&, const CommandEnv&),
-           const std::vector<std::string>& args, FakeHttpFetcher& http) {
+           const std::vector<std::string>& args, FakeHttpFetcher& http,
+           const TimeSource* time = nullptr) {
   std::istringstream in;
   std::ostringstream out, err;
   CommandEnv env{&in, &out, &err};
   env.http = &http;
+  env.time = time;
   env.sleep = [](absl::Duration) {};  // no real waiting in tests
   const int code = command(args, env);
   return {code, out.str(), err.str()};
@@ -33,6 +36,9 @@ constexpr char kProxies[] = R"({"proxies": [
     {"node_id": "default/reviews-0", "peer": "ipv4:10.77.0.13:40002", "api": "delta", "connected_seconds": 3, "state": "NACKED", "types": [{"type": "lds", "state": "NACKED", "version_sent": "v2", "version_acked": "v1", "last_nack_error": "listener outbound: bad port"}, {"type": "eds", "state": "STALE", "version_sent": "v3", "version_acked": "v2", "last_nack_error": ""}]}
 ]}
 )";
+
+const absl::Status kNoCa = absl::FailedPreconditionError(
+    "GET http://127.0.0.1:15014/debug/certs: HTTP 404");
 
 constexpr char kModel[] = R"({"version": "abc", "in_error": false, "last_error": "", "model": {"services": []}})";
 
@@ -182,12 +188,14 @@ TEST(ObserveCommandsTest, CheckListsEveryProblem) {
   FakeHttpFetcher http;
   http.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
   http.Add("127.0.0.1:15014", "/debug/model", kModel);
+  http.AddError("127.0.0.1:15014", "/debug/certs", kNoCa);
   Outcome r = Invoke(RunCheck, {}, http);
   EXPECT_EQ(r.code, kExitInvalid);
   EXPECT_EQ(CompareGolden("check_problems.golden", r.out), "");
   FakeHttpFetcher again;
   again.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
   again.Add("127.0.0.1:15014", "/debug/model", kModel);
+  again.AddError("127.0.0.1:15014", "/debug/certs", kNoCa);
   r = Invoke(RunCheck, {"-o", "json"}, again);
   EXPECT_EQ(CompareGolden("check_problems_json.golden", r.out), "");
 }
@@ -196,6 +204,7 @@ TEST(ObserveCommandsTest, CheckHealthyAndUnreachable) {
   FakeHttpFetcher http;
   http.Add("127.0.0.1:15014", "/debug/proxies", R"({"proxies": [{"node_id": "a/b", "types": [{"type": "lds", "state": "SYNCED"}]}]})");
   http.Add("127.0.0.1:15014", "/debug/model", kModel);
+  http.AddError("127.0.0.1:15014", "/debug/certs", kNoCa);
   Outcome r = Invoke(RunCheck, {}, http);
   EXPECT_EQ(r.code, kExitOk) << r.out;
   EXPECT_NE(r.out.find("ok   1/1 proxies connected and synced\n"), std::string::npos);
@@ -203,6 +212,84 @@ TEST(ObserveCommandsTest, CheckHealthyAndUnreachable) {
   r = Invoke(RunCheck, {}, none);
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_NE(r.out.find("FAIL control plane: unreachable at 127.0.0.1:15014"), std::string::npos);
+}
+
+// 2026-01-01T02:00:00Z.
+constexpr int64_t kNow = 1767232800;
+
+constexpr char kHealthyCerts[] = R"({"trust_domain": "cluster.local",
+  "rotation": {"phase": "stable", "switch_at": null, "retire_at": null},
+  "roots": [{"fingerprint": "aaaaaaaaaaaaaaaaaaaaaaaa", "role": "signing", "not_after": "2036-01-01T00:00:00Z"},
+            {"fingerprint": "bbbbbbbbbbbbbbbbbbbbbbbb", "role": "retiring", "not_after": "2026-01-01T01:00:00Z"}],
+  "workloads": [
+    {"spiffe_id": "spiffe://cluster.local/ns/default/sa/web", "serial": "01", "root": "aaaa", "not_after": "2026-01-01T02:30:00Z"},
+    {"spiffe_id": "spiffe://cluster.local/ns/default/sa/web", "serial": "02", "root": "aaaa", "not_after": "2026-01-02T02:00:00Z"}]})";
+
+FakeHttpFetcher& WithOneProxy(FakeHttpFetcher& http, const std::string& certs,
+                              const std::string& metrics) {
+  http.Add("127.0.0.1:15014", "/debug/proxies",
+           R"({"proxies": [{"node_id": "default/web-0", "peer": "ipv4:10.77.0.12:40000", "types": [{"type": "lds", "state": "SYNCED"}]}]})");
+  http.Add("127.0.0.1:15014", "/debug/model", kModel);
+  http.Add("127.0.0.1:15014", "/debug/certs", certs);
+  if (!metrics.empty()) http.Add("10.77.0.12:15020", "/metrics", metrics);
+  return http;
+}
+
+TEST(ObserveCommandsTest, CheckPassesWithValidCertificates) {
+  SimulatedTimeSource time(absl::FromUnixSeconds(kNow));
+  FakeHttpFetcher http;
+  // A renewed identity's older certificate (30 minutes left) does not count; the
+  // retiring root is on its way out.
+  Outcome r = Invoke(RunCheck, {}, WithOneProxy(http, kHealthyCerts,
+                                                "weft_workload_cert_expiry_seconds 86000\n"),
+                     &time);
+  EXPECT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_NE(r.out.find("ok   certificates: 1 root(s) valid for 24h+, 1 workload identity valid for 1h+\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok   certificates of 1 proxies read\n"), std::string::npos) << r.out;
+}
+
+TEST(ObserveCommandsTest, CheckFailsOnExpiringCertificates) {
+  SimulatedTimeSource time(absl::FromUnixSeconds(kNow));
+  FakeHttpFetcher http;
+  const std::string certs = R"({"roots": [{"fingerprint": "aaaaaaaaaaaaaaaaaaaaaaaa", "role": "signing", "not_after": "2026-01-01T12:00:00Z"},
+                                          {"fingerprint": "cccccccccccccccccccccccc", "role": "incoming", "not_after": "2025-12-31T00:00:00Z"}],
+    "workloads": [{"spiffe_id": "spiffe://cluster.local/ns/default/sa/db", "not_after": "2026-01-01T02:20:00Z"},
+                  {"spiffe_id": "spiffe://cluster.local/ns/default/sa/old", "not_after": "2026-01-01T01:00:00Z"}]})";
+  Outcome r = Invoke(RunCheck, {}, WithOneProxy(http, certs, "weft_workload_cert_expiry_seconds 600\n"),
+                     &time);
+  EXPECT_EQ(r.code, kExitInvalid) << r.out;
+  EXPECT_EQ(CompareGolden("check_certs.golden", r.out), "");
+  // Looser limits: everything that has not expired passes.
+  FakeHttpFetcher again;
+  r = Invoke(RunCheck, {"--root_min_validity=1h", "--cert_min_validity=5m", "-o", "json"},
+             WithOneProxy(again, certs, "weft_workload_cert_expiry_seconds 600\n"), &time);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_EQ(r.out.find("sa/db"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("root cccccccccccccccc (incoming): expired 26h ago"), std::string::npos) << r.out;
+}
+
+TEST(ObserveCommandsTest, CheckProxyWithoutCertificateOrUnreachable) {
+  SimulatedTimeSource time(absl::FromUnixSeconds(kNow));
+  FakeHttpFetcher http;
+  Outcome r = Invoke(RunCheck, {}, WithOneProxy(http, kHealthyCerts,
+                                                "weft_workload_cert_expiry_seconds 0\n"), &time);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_NE(r.out.find("FAIL proxy default/web-0: no workload certificate yet"), std::string::npos)
+      << r.out;
+  FakeHttpFetcher unreachable;
+  r = Invoke(RunCheck, {}, WithOneProxy(unreachable, kHealthyCerts, ""), &time);
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_NE(r.out.find("FAIL proxy default/web-0: certificate not checked: 10.77.0.12:15020"),
+            std::string::npos) << r.out;
+  FakeHttpFetcher skipped;
+  r = Invoke(RunCheck, {"--no_proxy_certs"}, WithOneProxy(skipped, kHealthyCerts, ""), &time);
+  EXPECT_EQ(r.code, kExitOk) << r.out;
+  // A proxy without mTLS exports no expiry metric: nothing to check.
+  FakeHttpFetcher plaintext;
+  r = Invoke(RunCheck, {}, WithOneProxy(plaintext, kHealthyCerts, "weft_requests_total 1\n"), &time);
+  EXPECT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_EQ(Invoke(RunCheck, {"--root_min_validity=soon"}, plaintext, &time).code, kExitUsage);
 }
 
 TEST(JsonValueTest, ParseDumpRoundTrip) {

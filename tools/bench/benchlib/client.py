@@ -60,7 +60,7 @@ def response_length(buf):
             return None
 
 
-class _Conn:
+class Conn:
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -71,7 +71,7 @@ class _Conn:
 class KeepAliveClient:
     def __init__(self, port, connections):
         self._port = port
-        self._conns = [_Conn(port) for _ in range(connections)]
+        self._conns = [Conn(port) for _ in range(connections)]
 
     def close(self):
         for conn in self._conns:

@@ -14,10 +14,10 @@ import os
 
 # nginx closes a keep-alive connection after keepalive_requests (default 1000); the
 # benchmark must not measure reconnections, so both nginx roles raise it.
-_NGINX_MAX_KEEPALIVE_REQUESTS = 1000000000
+NGINX_MAX_KEEPALIVE_REQUESTS = 1000000000
 
 
-def _nginx_common(workdir, name):
+def nginx_common(workdir, name):
     """Directives every nginx instance needs so that it never touches /var or /etc."""
     tmp = os.path.join(workdir, name + "-tmp")
     os.makedirs(tmp, exist_ok=True)
@@ -37,35 +37,35 @@ http {{
   scgi_temp_path {tmp}/scgi;
   keepalive_requests {maxreq};
   keepalive_timeout 30s;
-""".format(workdir=workdir, name=name, tmp=tmp, maxreq=_NGINX_MAX_KEEPALIVE_REQUESTS)
+""".format(workdir=workdir, name=name, tmp=tmp, maxreq=NGINX_MAX_KEEPALIVE_REQUESTS)
 
 
-def _write(workdir, filename, text):
+def write_config(workdir, filename, text):
     path = os.path.join(workdir, filename)
     with open(path, "w") as f:
         f.write(text)
     return path
 
 
-def _nginx_argv(workdir, name, conf):
+def nginx_argv(workdir, name, conf):
     return ["nginx", "-p", workdir, "-e", os.path.join(workdir, name + ".error.log"),
             "-c", conf]
 
 
 def upstream_nginx(workdir, port):
     """The upstream: nginx answering every request with `200 ok` from memory."""
-    conf = _write(workdir, "upstream-nginx.conf", _nginx_common(workdir, "upstream") + """\
+    conf = write_config(workdir, "upstream-nginx.conf", nginx_common(workdir, "upstream") + """\
   server {{
     listen 127.0.0.1:{port} backlog=4096;
     location / {{ return 200 "ok"; }}
   }}
 }}
 """.format(port=port))
-    return _nginx_argv(workdir, "upstream", conf)
+    return nginx_argv(workdir, "upstream", conf)
 
 
 def nginx_proxy(workdir, port, upstream_port):
-    conf = _write(workdir, "nginx-proxy.conf", _nginx_common(workdir, "nginx-proxy") + """\
+    conf = write_config(workdir, "nginx-proxy.conf", nginx_common(workdir, "nginx-proxy") + """\
   upstream bench_upstream {{
     server 127.0.0.1:{up};
     keepalive 256;
@@ -84,13 +84,13 @@ def nginx_proxy(workdir, port, upstream_port):
     }}
   }}
 }}
-""".format(port=port, up=upstream_port, maxreq=_NGINX_MAX_KEEPALIVE_REQUESTS))
-    return _nginx_argv(workdir, "nginx-proxy", conf)
+""".format(port=port, up=upstream_port, maxreq=NGINX_MAX_KEEPALIVE_REQUESTS))
+    return nginx_argv(workdir, "nginx-proxy", conf)
 
 
 def haproxy(workdir, port, upstream_port):
     # maxconn must stay below the fd limit / 2 or HAProxy refuses to start.
-    conf = _write(workdir, "haproxy.cfg", """\
+    conf = write_config(workdir, "haproxy.cfg", """\
 global
   nbthread 1
   maxconn 4096
@@ -116,7 +116,7 @@ backend bench_upstream
 
 def mesh_proxy(workdir, binary, port, upstream_port, admin_port):
     """mesh-proxy with only the `plain` HTTP listener of the bootstrap contract."""
-    conf = _write(workdir, "mesh-proxy.yaml", """\
+    conf = write_config(workdir, "mesh-proxy.yaml", """\
 admin: {{address: 127.0.0.1, port: {admin}}}
 listeners:
   - name: plain

@@ -10,9 +10,12 @@ would be a new scheduling group, and `--nice` could not lift it above other load
 
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -189,3 +192,32 @@ def wait_http_ok(proc, port, timeout):
     raise ProcessError("%s did not answer 200 on 127.0.0.1:%d within %.0fs "
                        "(last status: %s); log:\n%s" %
                        (proc.name, port, timeout, status, proc.log_tail()))
+
+
+def run_in_workdir(prefix, keep_workdir, nice, body, errors=(ProcessError,)):
+    """Runs body(workdir) in a fresh temporary directory at autogroup niceness `nice`.
+
+    Returns (0, body's result), or (exit status, None) after Ctrl-C/SIGTERM (130) or
+    one of `errors` (1, printed). The niceness is restored and the directory removed
+    (kept, and its path printed, with `keep_workdir` or on failure) in every case.
+    """
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    previous_nice = set_autogroup_nice(nice) if nice else None
+    ok = False
+    try:
+        result = body(workdir)
+        ok = True
+        return 0, result
+    except KeyboardInterrupt:
+        print("\ninterrupted: all benchmark processes stopped", file=sys.stderr)
+        return 130, None
+    except errors as e:
+        print("error: %s" % e, file=sys.stderr)
+        return 1, None
+    finally:
+        if previous_nice is not None:
+            set_autogroup_nice(previous_nice)
+        if keep_workdir or not ok:
+            print("work directory kept: %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""Tests of the mTLS chain benchmark's pieces (no load, no valgrind): the PKI, the
+chain configs (checked by HAProxy's and nginx's own syntax checks), the fixed-rate
+client against a local server, and the table and verdict.
+
+Run: /usr/bin/python3 tools/bench/mtls_bench_test.py
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import mtls_bench  # noqa: E402
+from benchlib import mtls_peers  # noqa: E402
+from benchlib import pki as pki_lib  # noqa: E402
+from benchlib import rate_client  # noqa: E402
+
+OK_RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+PORTS = {"backend": 18090, "a": 18091, "b": 18092, "a_admin": 18093, "b_admin": 18094}
+
+
+class PercentileTest(unittest.TestCase):
+    def test_nearest_rank(self):
+        values = list(range(1, 101))
+        self.assertEqual(rate_client.percentile(values, 50), 50)
+        self.assertEqual(rate_client.percentile(values, 99), 99)
+        self.assertEqual(rate_client.percentile(values, 100), 100)
+        self.assertEqual(rate_client.percentile([7], 90), 7)
+        self.assertIsNone(rate_client.percentile([], 50))
+
+
+class FixedRateClientTest(unittest.TestCase):
+    def test_counts_every_request_at_the_rate(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        stop = threading.Event()
+
+        def serve(conn):
+            with conn:
+                while not stop.is_set():
+                    data = conn.recv(4096)
+                    if not data:
+                        return
+                    conn.sendall(OK_RESPONSE * data.count(b"\r\n\r\n"))
+
+        def accept():
+            while not stop.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=accept, daemon=True).start()
+        try:
+            res = rate_client.run_fixed_rate(port, rate=500, duration_s=0.4, connections=2)
+        finally:
+            stop.set()
+            listener.close()
+        self.assertEqual(res["requests"], 200)
+        self.assertLess(abs(res["achieved_rate"] - 500), 100)
+        self.assertLessEqual(res["p50_us"], res["p90_us"])
+        self.assertLessEqual(res["p90_us"], res["p99_us"])
+
+
+@unittest.skipUnless(shutil.which("openssl"), "openssl not installed")
+class ChainConfigTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp()
+        cls.pki = pki_lib.make_pki(cls.dir, "bench.local", "bench", ["a", "b"])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def _check(self, argv):
+        res = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             timeout=30, check=False)
+        self.assertEqual(res.returncode, 0, res.stdout.decode())
+
+    def test_pki_leaves_carry_spiffe_ids(self):
+        out = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName",
+                              "-in", self.pki["b"]["cert"]], stdout=subprocess.PIPE,
+                             check=True, timeout=10).stdout.decode()
+        self.assertIn("URI:spiffe://bench.local/ns/bench/sa/b", out)
+        self._check(["openssl", "verify", "-CAfile", self.pki["root"], self.pki["a"]["cert"]])
+
+    @unittest.skipUnless(shutil.which("haproxy"), "haproxy not installed")
+    def test_haproxy_chain(self):
+        for _, argv, _ in mtls_peers.haproxy(self.dir, self.pki, PORTS):
+            self._check(["haproxy", "-c", "-q", "-f", argv[2]])
+
+    @unittest.skipUnless(shutil.which("nginx"), "nginx not installed")
+    def test_nginx_chain(self):
+        for _, argv, _ in mtls_peers.nginx(self.dir, self.pki, PORTS):
+            self._check(argv[:1] + ["-t", "-q"] + argv[1:])
+
+    def test_mesh_proxy_chain(self):
+        (a, a_argv, a_port), (b, b_argv, b_port) = mtls_peers.mesh_proxy(
+            self.dir, "/bin/mesh-proxy", self.pki, PORTS)
+        self.assertEqual((a, a_port, b, b_port), ("a", 18091, "b", 18092))
+        self.assertIn("--identity_cert_file=" + self.pki["a"]["cert"], a_argv)
+        self.assertIn("--trust_bundle_file=" + self.pki["root"], b_argv)
+        with open(a_argv[1].split("=", 1)[1]) as f:
+            self.assertIn('expected_identities: ["spiffe://bench.local/ns/bench/sa/b"]',
+                          f.read())
+        with open(b_argv[1].split("=", 1)[1]) as f:
+            text = f.read()
+        self.assertIn("mtls: {require_client_certificate: true}", text)
+        self.assertIn("refuse_plaintext: true", text)
+
+
+class ReportTest(unittest.TestCase):
+    @staticmethod
+    def chain(name, added, cpu, kb):
+        return {"name": name, "available": True,
+                "load": {"rps": 10000, "fixed_rate": {"cpu_us_per_request": cpu}},
+                "added_ms": {"p50": added, "p90": added, "p99": added},
+                "idle_tls": {"rss_kb_per_connection": kb}}
+
+    def test_added_latency_against_direct(self):
+        results = {"direct": {"name": "direct", "load": {"fixed_rate": {
+                       "p50_us": 100.0, "p90_us": 150.0, "p99_us": 300.0}}},
+                   "nginx": {"name": "nginx", "load": {"fixed_rate": {
+                       "p50_us": 310.0, "p90_us": 510.0, "p99_us": 710.0}}}}
+        mtls_bench.add_derived(results)
+        self.assertEqual(results["nginx"]["added_ms"],
+                         {"p50": 0.21, "p90": 0.36, "p99": 0.41})
+
+    def test_verdict_and_table(self):
+        results = [{"name": "direct", "available": True, "load": {"rps": 50000}},
+                   self.chain("mesh-proxy", 0.1, 50.0, 18.0),
+                   self.chain("haproxy", 0.2, 60.0, 35.0),
+                   self.chain("nginx", 0.05, 70.0, 25.0)]
+        out, lines = mtls_bench.verdict(results)
+        self.assertAlmostEqual(out["ratio_to_haproxy"]["+p50 ms"], 0.5)
+        self.assertFalse(out["added_latency_below"]["nginx_p50"])
+        self.assertTrue(out["cpu_below"]["haproxy"] and out["cpu_below"]["nginx"])
+        self.assertTrue(out["memory_target_met"])
+        self.assertIn("NOT MET (nginx_p50, nginx_p90, nginx_p99)", "\n".join(lines))
+        text = mtls_bench.table(results + [{"name": "x", "available": False,
+                                            "reason": "missing"}])
+        self.assertIn("not available: missing", text)
+        self.assertIn("18.0", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
