@@ -32,9 +32,12 @@ if (( full )); then
                 //certs/... //proxy/tls/... //proxy/observability/...)
 else
   asan_targets=(//common/... //proxy/network/... //proxy/http/... //proxy/http2/...
-                //proxy/tls/... //proxy/config/... //proxy/observability/... //certs/...)
+                //proxy/tls/... //proxy/config/... //proxy/observability/... //certs/...
+                //proxy/listener/... //proxy/authz/... //proxy/health/...
+                //control-plane/inject/... //control-plane/kube:http_response_decoder_test)
   tsan_targets=(//common/... //proxy/stats/... //proxy/tls:tls_context_provider_test
-                //proxy/observability:request_metrics_test)
+                //proxy/observability:request_metrics_test
+                //control-plane/kube:kube_source_test)
 fi
 
 passed=0
