@@ -18,6 +18,10 @@ std::vector<WatchedType> MeshWatchedTypes() {
       {{"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", false}, DecodeEndpointSlice},
       {{"TrafficPolicy", "mesh.weft.dev/v1alpha1", "trafficpolicies", true}, DecodeManifestKind,
        /*report_status=*/true},
+      {{"PeerAuthentication", "mesh.weft.dev/v1alpha1", "peerauthentications", true},
+       DecodeManifestKind, /*report_status=*/true},
+      {{"AuthorizationPolicy", "mesh.weft.dev/v1alpha1", "authorizationpolicies", true},
+       DecodeManifestKind, /*report_status=*/true},
       {{"HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", true}, DecodeManifestKind},
       {{"GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", true}, DecodeManifestKind},
   };

@@ -90,6 +90,8 @@ void RenderControlPlaneMetrics(const MonitoringInputs& inputs,
         {"GRPCRoute", m.grpc_routes.size()},   {"HTTPRoute", m.http_routes.size()},
         {"Service", m.services.size()},        {"TrafficPolicy", m.traffic_policies.size()},
         {"Workload", m.workloads.size()},
+        {"PeerAuthentication", m.peer_authentications.size()},
+        {"AuthorizationPolicy", m.authorization_policies.size()},
     };
     for (const auto& [kind, n] : kinds) {
       writer.Sample("weft_cp_model_objects", {"kind"}, {kind}, FormatUint(n));
@@ -141,6 +143,8 @@ std::string ModelJson(const SourceState& s) {
                       "\n  ],\n  \"http_routes\": ", KeyList(m.http_routes),
                       ",\n  \"grpc_routes\": ", KeyList(m.grpc_routes),
                       ",\n  \"traffic_policies\": ", KeyList(m.traffic_policies),
+                      ",\n  \"peer_authentications\": ", KeyList(m.peer_authentications),
+                      ",\n  \"authorization_policies\": ", KeyList(m.authorization_policies),
                       ",\n  \"warnings\": ", Keys(m.warnings), "\n  }\n}\n");
 }
 

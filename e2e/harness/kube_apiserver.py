@@ -66,12 +66,15 @@ TYPES = {
     "pods": ("v1", "Pod", True),
     "endpointslices": ("discovery.k8s.io/v1", "EndpointSlice", True),
     "trafficpolicies": ("mesh.weft.dev/v1alpha1", "TrafficPolicy", True),
+    "peerauthentications": ("mesh.weft.dev/v1alpha1", "PeerAuthentication", True),
+    "authorizationpolicies": ("mesh.weft.dev/v1alpha1", "AuthorizationPolicy", True),
     "httproutes": ("gateway.networking.k8s.io/v1", "HTTPRoute", True),
     "grpcroutes": ("gateway.networking.k8s.io/v1", "GRPCRoute", True),
     "leases": ("coordination.k8s.io/v1", "Lease", True),
 }
 # Kinds with a /status subresource (a write to the object keeps its status).
-STATUS_PLURALS = {"trafficpolicies", "httproutes", "grpcroutes"}
+STATUS_PLURALS = {"trafficpolicies", "peerauthentications", "authorizationpolicies",
+                  "httproutes", "grpcroutes"}
 
 
 def merge_patch(target, patch):

@@ -114,8 +114,8 @@ class KubeSourceTest(ClusterTestCase):
         obj = json.loads(out)
         return None if "error" in obj else obj
 
-    def condition(self, name):
-        obj = self.get("trafficpolicies", "default", name) or {}
+    def condition(self, name, plural="trafficpolicies"):
+        obj = self.get(plural, "default", name) or {}
         conditions = obj.get("status", {}).get("conditions", [])
         return conditions[0] if conditions else None
 
@@ -265,6 +265,14 @@ class KubeSourceTest(ClusterTestCase):
         self.put_backend_service("frontend")
         self.put(traffic_policy("good"))
         self.put(traffic_policy("bad", {"retires": {"attempts": 3}}, service="frontend"))  # typo
+        # The security resources are watched and judged too.
+        self.put({"kind": "PeerAuthentication", "apiVersion": "mesh.weft.dev/v1alpha1",
+                  "metadata": {"name": "strict", "namespace": "default", "generation": 1},
+                  "spec": {"mtls": {"mode": "STRICT"}}})
+        self.put({"kind": "AuthorizationPolicy", "apiVersion": "mesh.weft.dev/v1alpha1",
+                  "metadata": {"name": "callers", "namespace": "default", "generation": 1},
+                  "spec": {"action": "ALLOW", "rules": [{"from": [{"source": {
+                      "principals": ["spiffe://cluster.local/ns/default/sa/frontend"]}}]}]}})
         replicas = {
             "cp-a": (self.start_control_plane(name="cp-a",
                                               extra=[*LEASE_FLAGS, "--pod_name=cp-a"]),
@@ -289,6 +297,12 @@ class KubeSourceTest(ClusterTestCase):
                          ("Accepted", "Accepted", 1), good)
         self.assertEqual((bad["type"], bad["reason"]), ("Accepted", "Invalid"), bad)
         self.assertIn('unknown key "retires"', bad["message"])
+        procs.wait_until(
+            lambda: (self.condition("strict", "peerauthentications") or {}).get("status") == "True"
+            and (self.condition("callers", "authorizationpolicies") or {}).get("status") == "True",
+            timeout=CONVERGE_S, interval=0.1, what="Accepted on PeerAuthentication and "
+                                                   "AuthorizationPolicy")
+        self.assertIn("default/callers", self.model()["model"].get("authorization_policies", []))
         for name, (_, _, port) in replicas.items():
             self.assertIn("default/good", self.model(port)["model"]["traffic_policies"], name)
         stats = self.control("GET", "/stats")

@@ -102,7 +102,8 @@ TEST(InstallCommandTest, EveryObjectIsWellFormedAndLeastPrivileged) {
   for (const Json& rule : (*cluster_role)["rules"].items()) {
     if (rule["verbs"].items()[0].as_string() == "patch") status_rule = rule["resources"].DumpCompact();
   }
-  EXPECT_EQ(status_rule, R"(["trafficpolicies/status","workloads/status"])");
+  EXPECT_EQ(status_rule, R"(["authorizationpolicies/status","peerauthentications/status",)"
+                         R"("trafficpolicies/status","workloads/status"])");
 
   // The webhook trusts exactly the root CA in the Secret.
   const std::string root = ReadTestdata("install/root-cert.pem");
