@@ -4,11 +4,16 @@ generated stubs: a raw serialized weft.ca.v1.CreateCertificateRequest (csr_pem =
 identity_token = 3) over python3-grpcio, with a CSR made by python3-cryptography.
 
     python3 ca_client.py 127.0.0.1:15010 spiffe://cluster.local/ns/default/sa/a TOKEN
+    python3 ca_client.py ADDRESS SPIFFE_ID @TOKEN_FILE [--tamper]
+
+`@FILE` reads the token from a file; --tamper flips a bit of the CSR's signature (the
+CA must refuse it: INVALID_ARGUMENT).
 
 Prints one JSON line: {"code": "OK" | "PERMISSION_DENIED" | ..., "details": ...,
 "spiffe_id": ...}. Run it inside the control plane's pod (network namespace).
 """
 
+import base64
 import json
 import sys
 
@@ -61,18 +66,23 @@ def read_strings(message):
     return fields
 
 
-def csr_pem(spiffe_id):
+def csr_pem(spiffe_id, tamper=False):
     key = ec.generate_private_key(ec.SECP256R1())
     csr = (x509.CertificateSigningRequestBuilder()
            .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "weft-e2e")]))
            .add_extension(x509.SubjectAlternativeName(
                [x509.UniformResourceIdentifier(spiffe_id)]), critical=False)
            .sign(key, hashes.SHA256()))
-    return csr.public_bytes(serialization.Encoding.PEM).decode()
+    if not tamper:
+        return csr.public_bytes(serialization.Encoding.PEM).decode()
+    der = bytearray(csr.public_bytes(serialization.Encoding.DER))
+    der[-5] ^= 0x01  # inside the signature: the CSR no longer verifies
+    body = base64.encodebytes(bytes(der)).decode()
+    return f"-----BEGIN CERTIFICATE REQUEST-----\n{body}-----END CERTIFICATE REQUEST-----\n"
 
 
-def request(address, spiffe_id, token, timeout=5.0):
-    body = string_field(1, csr_pem(spiffe_id)) + string_field(3, token)
+def request(address, spiffe_id, token, timeout=5.0, tamper=False):
+    body = string_field(1, csr_pem(spiffe_id, tamper)) + string_field(3, token)
     with grpc.insecure_channel(address) as channel:
         call = channel.unary_unary(METHOD)  # bytes in, bytes out
         try:
@@ -83,4 +93,8 @@ def request(address, spiffe_id, token, timeout=5.0):
 
 
 if __name__ == "__main__":
-    print(json.dumps(request(sys.argv[1], sys.argv[2], sys.argv[3])))
+    token = sys.argv[3]
+    if token.startswith("@"):
+        with open(token[1:]) as f:
+            token = f.read().strip()
+    print(json.dumps(request(sys.argv[1], sys.argv[2], token, tamper="--tamper" in sys.argv[4:])))

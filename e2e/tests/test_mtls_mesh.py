@@ -20,7 +20,7 @@ PORT = 8080
 APPS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness",
                     "apps")
 TLS_PROBE = os.path.join(APPS, "tls_probe.py")
-CA_PROBE = os.path.join(APPS, "ca_probe.py")
+CA_CLIENT = os.path.join(os.path.dirname(APPS), "ca_client.py")
 FRONTEND_ID = "spiffe://cluster.local/ns/default/sa/frontend"
 
 
@@ -214,8 +214,7 @@ class MtlsMeshTest(ClusterTestCase):
 
     def ca_probe(self, spiffe_id, tamper=False):
         token_file = os.path.join(self.cluster.work_dir, "join-token-default-fe")
-        argv = ["/usr/bin/python3", CA_PROBE, "--ca", self.cp.address, "--token-file",
-                token_file, "--spiffe-id", spiffe_id]
+        argv = ["/usr/bin/python3", CA_CLIENT, self.cp.address, spiffe_id, "@" + token_file]
         if tamper:
             argv.append("--tamper")
         proc = self.fe.run(argv, timeout=20)
