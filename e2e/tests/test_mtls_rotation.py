@@ -69,6 +69,10 @@ class MtlsRotationTest(ClusterTestCase):
         duration = 24
         http, tcp = self.start_loads(duration)
         self.finish_loads(http, tcp, duration)
+        # Most TCP connections resumed a TLS session instead of a full handshake.
+        handshakes = self.be.sidecar.counter("listener.inbound.mtls_handshakes")
+        resumed = self.be.sidecar.counter("listener.inbound.mtls_resumed")
+        self.assertGreater(resumed, handshakes // 2, (resumed, handshakes))
         for pod in (self.be, self.fe):
             # At least two renewals each (20 s certificates renewed at ~10 s).
             self.assertGreaterEqual(certs(pod)["contexts_built"] - built[pod.name], 2, pod.name)

@@ -114,6 +114,7 @@ class SniffingSession final : public Session, private network::ConnectionCallbac
   // The handshake is done: ALPN names the protocol, else the plaintext is sniffed.
   void OnConnected(network::Connection& c) override {
     context_->stats.mtls_handshakes.Inc();
+    if (c.peer_info().session_reused) context_->stats.mtls_resumed.Inc();
     const std::string& alpn = c.peer_info().alpn;
     if (alpn == tls::kAlpnH2) return HandOver(Handler::kHttp2);
     if (alpn == tls::kAlpnHttp11) return HandOver(Handler::kHttp1);

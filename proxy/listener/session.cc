@@ -17,6 +17,7 @@ ListenerStats::ListenerStats(stats::Scope& scope, const std::string& name)
       detect_timeout(scope.counter(absl::StrCat("listener.", name, ".protocol_detect_timeout"))),
       tls_detected(scope.counter(absl::StrCat("listener.", name, ".tls_detected"))),
       mtls_handshakes(scope.counter(absl::StrCat("listener.", name, ".mtls_handshakes"))),
+      mtls_resumed(scope.counter(absl::StrCat("listener.", name, ".mtls_resumed"))),
       mtls_handshake_failed(
           scope.counter(absl::StrCat("listener.", name, ".mtls_handshake_failed"))),
       plaintext_refused(scope.counter(absl::StrCat("listener.", name, ".plaintext_refused"))) {}

@@ -84,6 +84,7 @@ struct ListenerStats {
   stats::Counter& tls_detected;
   // mTLS: handshakes that completed / failed, and plaintext refused (STRICT).
   stats::Counter& mtls_handshakes;
+  stats::Counter& mtls_resumed;  // of those, TLS 1.3 session resumptions
   stats::Counter& mtls_handshake_failed;
   stats::Counter& plaintext_refused;
   void CountResponse(int status);
