@@ -29,6 +29,7 @@ REPO_DIR = os.path.dirname(E2E_DIR)
 sys.path.insert(0, E2E_DIR)
 
 from harness import mesh  # noqa: E402
+from harness import procs  # noqa: E402
 from harness.cluster import Cluster  # noqa: E402
 
 PYTHON = "/usr/bin/python3"
@@ -115,7 +116,7 @@ def main():
     with Cluster() as cluster:
         say("Weft local mesh demo")
         say("====================")
-        cp = cluster.add_control_plane()
+        cp = cluster.add_control_plane(ca=True)
         for name, selector in (("frontend", {"app": "frontend"}),
                                ("backend", {"app": "backend"}),
                                ("backend-v1", {"app": "backend", "version": "v1"}),
@@ -154,6 +155,14 @@ def main():
         say("services (VIP -> endpoints): " + ", ".join(
             f"{n} {info['vip']}" for (_, n), info in sorted(cp.services.items())))
         say("HTTPRoute backend-split: backend -> backend-v1 90 / backend-v2 10")
+        say("identities (each sidecar made its key and got its certificate from the CA; "
+            "sidecars talk mTLS):")
+        for name, pod in pods.items():
+            procs.wait_until(lambda: pod.sidecar.admin_json("/certs?format=json")["ready"],
+                             timeout=10, what=f"{name}'s certificate")
+            certs = pod.sidecar.admin_json("/certs?format=json")
+            say(f"  {name:<10} {certs['identity']}  "
+                f"(expires in {certs['seconds_to_expiry'] / 3600:.1f} h)")
         status = cp.proxy_status()
         if status:
             say("meshctl proxy-status:")
@@ -223,6 +232,11 @@ def main():
              f"traffic followed after {'never' if shift is None else f'{shift:.1f}s'} "
              f"(< {MAX_SHIFT_S}s; the control plane polls its directory every 1 s)"),
         ]
+        handshakes = {v: pods[f"backend{v}"].sidecar.counter("listener.inbound.mtls_handshakes")
+                      for v in ("v1", "v2")}
+        checks.append((all(n > 0 for n in handshakes.values()),
+                       "frontend -> backend over mTLS (inbound handshakes: "
+                       f"v1 {handshakes['v1']}, v2 {handshakes['v2']})"))
         for good, text in checks:
             say(f"  [{'ok' if good else 'FAIL'}] {text}")
         verdict = all(good for good, _ in checks)
