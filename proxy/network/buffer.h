@@ -45,6 +45,14 @@ class Buffer {
 
   void Drain(size_t n);
   void Clear() { begin_ = end_ = 0; }
+  // Frees the storage of an empty buffer, so that an idle connection holds no
+  // buffer memory (the next Reserve allocates again).
+  void ReleaseIfEmpty() {
+    if (end_ != begin_ || storage_ == nullptr) return;
+    storage_.reset();
+    capacity_ = begin_ = end_ = 0;
+  }
+  size_t capacity() const { return capacity_; }
 
   // Reads once from `fd` into the buffer (up to `max` bytes). Returns the read(2)
   // result: > 0 bytes read, 0 at end of stream, < 0 with errno set.
