@@ -28,6 +28,7 @@
 #include "control-plane/ca/token_review_verifier.h"
 #include "control-plane/kube/api_token_reviewer.h"
 #include "control-plane/kube/ca_root_gate.h"
+#include "control-plane/kube/ca_root_publisher.h"
 #include "control-plane/kube/create_kube_source.h"
 #include "control-plane/kube/kube_mode_flags.h"
 #include "control-plane/kube/leader_duties.h"
@@ -38,6 +39,7 @@
 #include "proxy/admin/admin_server.h"
 #include "proxy/network/address.h"
 #include "control-plane/xds/xds_server.h"
+#include "control-plane/xds/xds_tls_flags.h"
 
 ABSL_FLAG(std::string, mode, "local", "Where the mesh's config comes from: local.");
 ABSL_FLAG(std::string, source, "local",
@@ -67,7 +69,8 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warning, error or off.")
 ABSL_FLAG(std::string, ca_dir, "",
           "The certificate authority's directory (root-cert.pem, keys, join-tokens/): loaded, "
           "or created with a new root at first start. Empty: no CA (no certificates are "
-          "issued). The CA serves weft.ca.v1.CertificateService on --xds_address.");
+          "issued). The CA serves weft.ca.v1.CertificateService on --xds_address (and "
+          "--xds_tls_address).");
 ABSL_FLAG(std::string, trust_domain, "cluster.local",
           "The SPIFFE trust domain of every identity the CA issues.");
 ABSL_FLAG(absl::Duration, workload_cert_ttl, absl::Hours(24),
@@ -252,6 +255,14 @@ int main(int argc, char** argv) {
   weft::xds::XdsMetrics xds_metrics;
   server_options.metrics = &xds_metrics;
   if (ca_service != nullptr) server_options.extra_services.push_back(ca_service.get());
+  // --xds_tls_address (15012): the same services over TLS, certificate from the CA.
+  absl::StatusOr<weft::xds::XdsTls> xds_tls = weft::xds::XdsTlsFromFlags(authority.get(), dispatcher);
+  if (!xds_tls.ok()) {
+    std::fprintf(stderr, "mesh-control-plane: %s\n", xds_tls.status().ToString().c_str());
+    return xds_tls.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  server_options.tls_address = xds_tls->address;
+  if (xds_tls->files != nullptr) server_options.tls_credentials = xds_tls->files->ServerCredentials();
   absl::StatusOr<std::unique_ptr<weft::xds::XdsServer>> server =
       weft::xds::XdsServer::Start(server_options, time);
   if (!server.ok()) {
@@ -298,6 +309,13 @@ int main(int argc, char** argv) {
   }
   source->Start(&snapshots);
   if (leader_duties != nullptr) leader_duties->Start();
+  // Kubernetes: ConfigMap weft-ca-root (the mesh root) in every namespace, for --xds_root_cert.
+  std::unique_ptr<weft::control_plane::kube::CaRootPublisher::Running> ca_root_publisher;
+  if (kubernetes && authority != nullptr) {
+    ca_root_publisher = weft::control_plane::kube::CaRootPublisher::StartThread(
+        kube_api->transports, [a = authority.get()] { return a->TrustBundlePem(); },
+        [d = leader_duties.get()] { return d->elector().IsLeader(); });
+  }
 
   // The monitoring port runs on the main dispatcher, like the manifest polling.
   std::unique_ptr<weft::admin::AdminServer> monitoring;

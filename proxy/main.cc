@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
       "mTLS: with --ca_address and --identity_token_file the proxy makes its own key,\n"
       "gets a workload certificate from the control plane's CA and renews it at half\n"
       "its lifetime; the control plane then tells it which connections use mTLS.\n"
+      "--xds_root_cert=PEM: the xDS stream and the CA channel use TLS (port 15012),\n"
+      "checking the control plane's certificate against that root.\n"
       "Without a control plane: --identity_cert_file, --identity_key_file and\n"
       "--trust_bundle_file (PEM) plus the bootstrap's tls/mtls keys.\n"
       "SIGTERM drains and exits; SIGHUP re-reads the config file and applies it\n"
@@ -148,6 +150,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(identity_flags.status().message()).c_str());
     return 2;
   }
+  // --xds_root_cert: TLS to the control plane (15012) for both channels below.
+  absl::StatusOr<weft::identity::ControlPlaneChannel> control_plane =
+      weft::identity::ControlPlaneChannelFromCommandLine();
+  if (!control_plane.ok()) {
+    std::fprintf(stderr, "mesh-proxy: %s\n", std::string(control_plane.status().message()).c_str());
+    return 2;
+  }
   // Or a static identity from PEM files (--identity_cert_file ...), re-read on SIGHUP.
   absl::StatusOr<std::optional<weft::identity::StaticIdentityFiles>> static_identity =
       weft::identity::StaticIdentityFromCommandLine();
@@ -185,6 +194,8 @@ int main(int argc, char** argv) {
       if (key == "SERVICE_ACCOUNT") f.client.service_account = value;
     }
     if (f.client.service_account.empty()) f.client.service_account = "default";
+    f.ca.credentials = control_plane->credentials;
+    f.ca.server_name = control_plane->server_name;
     absl::StatusOr<std::unique_ptr<weft::identity::GrpcCaClient>> ca =
         weft::identity::GrpcCaClient::Create(f.ca);
     absl::StatusOr<std::unique_ptr<weft::identity::CertificateClient>> client =
@@ -219,6 +230,8 @@ int main(int argc, char** argv) {
   if (!bootstrap->xds.server.empty()) {
     weft::xds::AdsClientOptions xds_options;
     xds_options.server = bootstrap->xds.server;
+    xds_options.credentials = control_plane->credentials;
+    xds_options.server_name = control_plane->server_name;
     xds_options.node.set_id(bootstrap->xds.node_id);
     xds_options.node.set_cluster(bootstrap->xds.node_cluster);
     xds_options.node.set_user_agent_name("weft-mesh-proxy");

@@ -28,6 +28,14 @@ inline constexpr char kTokenDirectory[] = "/var/run/secrets/weft/tokens";
 inline constexpr char kTokenFile[] = "/var/run/secrets/weft/tokens/weft-token";
 inline constexpr char kBootstrapDirectory[] = "/etc/weft/bootstrap";
 inline constexpr char kBootstrapFile[] = "/etc/weft/bootstrap/bootstrap.yaml";
+// The mesh root certificate(s) the proxy checks the control plane's TLS port
+// (15012) against: ConfigMap kCaRootConfigMap (key kCaRootKey, root certificates
+// only, never a key), which the control plane keeps in every namespace labelled
+// for injection (control-plane/kube/ca_root_publisher.h).
+inline constexpr char kCaRootConfigMap[] = "weft-ca-root";
+inline constexpr char kCaRootKey[] = "root-cert.pem";
+inline constexpr char kCaRootDirectory[] = "/var/run/secrets/weft/ca-root";
+inline constexpr char kCaRootFile[] = "/var/run/secrets/weft/ca-root/root-cert.pem";
 // mesh-proxy expands ${NAME} in the bootstrap's node id from its environment,
 // where the proxy container gets POD_NAME / POD_NAMESPACE (downward API).
 inline constexpr char kNodeIdTemplate[] = "${POD_NAMESPACE}/${POD_NAME}";

@@ -102,6 +102,7 @@ Json ProxyContainer(const PodOptions& o, const InjectionConfig& config, const Js
                 {"args", Arr({Str(absl::StrCat("--config=", kBootstrapFile)),
                               Str(absl::StrCat("--ca_address=", config.control_plane_address)),
                               Str(absl::StrCat("--identity_token_file=", kTokenFile)),
+                              Str(absl::StrCat("--xds_root_cert=", kCaRootFile)),
                               Str(absl::StrCat("--trust_domain=", config.trust_domain))})}});
   // A native sidecar: started before the app, stopped after it, and not counted
   // when a Job's pod completes.
@@ -127,6 +128,9 @@ Json ProxyContainer(const PodOptions& o, const InjectionConfig& config, const Js
                                    {"readOnly", Json::Bool(true)}}),
                               Obj({{"name", Str(kBootstrapVolumeName)},
                                    {"mountPath", Str(kBootstrapDirectory)},
+                                   {"readOnly", Json::Bool(true)}}),
+                              Obj({{"name", Str(kCaRootVolumeName)},
+                                   {"mountPath", Str(kCaRootDirectory)},
                                    {"readOnly", Json::Bool(true)}})}));
   return c;
 }
@@ -147,7 +151,13 @@ std::vector<Json> Volumes(const InjectionConfig& config) {
                                   Obj({{"fieldPath", Str(absl::StrCat("metadata.annotations['",
                                                                       kBootstrapAnnotation,
                                                                       "']"))}})}})})}})}});
-  return {token, bootstrap};
+  // The mesh root(s) for TLS to the control plane; the ConfigMap is written by
+  // the control plane into every injected namespace.
+  Json ca_root = Obj({{"name", Str(kCaRootVolumeName)},
+                      {"configMap", Obj({{"name", Str(kCaRootConfigMap)},
+                                         {"items", Arr({Obj({{"key", Str(kCaRootKey)},
+                                                             {"path", Str(kCaRootKey)}})})}})}});
+  return {token, bootstrap, ca_root};
 }
 
 // mesh-proxy's bootstrap: admin and xDS only; everything else comes over xDS.

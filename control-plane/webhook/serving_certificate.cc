@@ -42,7 +42,7 @@ absl::StatusOr<std::shared_ptr<SSL_CTX>> ServingCertificate::Current() {
   }
   if (ctx_ != nullptr && now < not_after_) return ctx_;  // renew again on the next call
   return absl::UnavailableError(
-      absl::StrCat("no webhook serving certificate: ", fresh.status().message()));
+      absl::StrCat("no serving certificate: ", fresh.status().message()));
 }
 
 absl::Time ServingCertificate::not_after() const {

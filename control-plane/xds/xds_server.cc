@@ -20,6 +20,11 @@ absl::StatusOr<std::unique_ptr<XdsServer>> XdsServer::Start(const Options& optio
     return absl::InvalidArgumentError(absl::StrCat(
         "xds debounce ", absl::FormatDuration(options.debounce), " is outside [0, 60s]"));
   }
+  if (!options.tls_address.empty() &&
+      (options.tls_address.find(':') == std::string::npos || options.tls_credentials == nullptr)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "xds TLS address \"", options.tls_address, "\" is not host:port or has no credentials"));
+  }
   std::unique_ptr<XdsServer> s(new XdsServer(time));
   s->cache_ = std::make_unique<SnapshotCache>(*s->dispatcher_,
                                               SnapshotCache::Options{options.debounce});
@@ -28,6 +33,9 @@ absl::StatusOr<std::unique_ptr<XdsServer>> XdsServer::Start(const Options& optio
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &s->port_);
+  if (!options.tls_address.empty()) {
+    builder.AddListeningPort(options.tls_address, options.tls_credentials, &s->tls_port_);
+  }
   builder.RegisterService(s->ads_.get());
   builder.RegisterService(s->status_.get());
   for (grpc::Service* extra : options.extra_services) builder.RegisterService(extra);
@@ -36,15 +44,21 @@ absl::StatusOr<std::unique_ptr<XdsServer>> XdsServer::Start(const Options& optio
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   s->server_ = builder.BuildAndStart();
-  if (s->server_ == nullptr || s->port_ == 0) {
+  if (s->server_ == nullptr || s->port_ == 0 || (!options.tls_address.empty() && s->tls_port_ == 0)) {
     s->server_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("cannot serve xDS on ", options.address, " (in use, or not a local address)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot serve xDS on ", options.address,
+        options.tls_address.empty() ? "" : absl::StrCat(" and ", options.tls_address),
+        " (in use, not a local address, or unusable TLS credentials)"));
   }
   event::LibeventDispatcher* d = s->dispatcher_.get();
   s->dispatcher_thread_ = std::thread([d] { d->Run(); });
   WEFT_LOG(kInfo, "xds: serving ADS (sotw+delta) and MeshStatus on %s (port %d), debounce %s",
            options.address, s->port_, absl::FormatDuration(options.debounce));
+  if (s->tls_port_ != 0) {
+    WEFT_LOG(kInfo, "xds: the same services over TLS on %s (port %d)", options.tls_address,
+             s->tls_port_);
+  }
   return s;
 }
 

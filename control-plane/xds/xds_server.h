@@ -12,7 +12,8 @@
 //   ...
 //   server->ListProxies();
 //
-// Plaintext only: mTLS on 15012 is wired by mesh-control-plane's main with the CA.
+// Optionally the same services on a second, TLS port (15012: options.tls_address
+// with options.tls_credentials, e.g. TlsServingFiles::ServerCredentials()).
 // Thread-safe. `time` must outlive the server.
 
 #include <memory>
@@ -41,6 +42,10 @@ class XdsServer {
     absl::Duration debounce = absl::Milliseconds(100);
     // Other services to serve on the same port (not owned; must outlive the server).
     std::vector<grpc::Service*> extra_services;
+    // Optional TLS port (host:port, port 0 picks one: see tls_port()) serving the
+    // same services; needs tls_credentials. Empty: plaintext only.
+    std::string tls_address;
+    std::shared_ptr<grpc::ServerCredentials> tls_credentials;
     // Optional; counts pushes, ACK latency and NACKs. Must outlive the server.
     XdsMetrics* metrics = nullptr;
   };
@@ -54,6 +59,7 @@ class XdsServer {
   XdsServer& operator=(const XdsServer&) = delete;
 
   int port() const { return port_; }
+  int tls_port() const { return tls_port_; }  // 0 without options.tls_address
   SnapshotCache& cache() { return *cache_; }
   std::vector<ProxyStatus> ListProxies() const { return registry_.ListProxies(); }
 
@@ -73,6 +79,7 @@ class XdsServer {
   std::unique_ptr<MeshStatusService> status_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  int tls_port_ = 0;
   bool shut_down_ = false;
 };
 

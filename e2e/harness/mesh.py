@@ -44,6 +44,10 @@ from harness.sidecar_config import ADMIN_PORT, PROXY_UID
 CONTROL_PLANE = "control-plane/mesh-control-plane"
 MESHCTL = "tools/meshctl/meshctl"
 XDS_PORT = 15010
+# ControlPlane(tls=True): the TLS xDS + CA port, and the DNS name its certificate
+# carries (mapped to the control plane's IP in every mesh pod's hosts file).
+XDS_TLS_PORT = 15012
+XDS_TLS_NAME = "weft-control-plane.weft-system.svc"
 VIP_RANGE = "10.96.0.0/16"
 FIRST_PINNED_VIP = ipaddress.ip_address("10.96.0.10")
 CLUSTER_DOMAIN = "svc.cluster.local"
@@ -112,17 +116,26 @@ class ControlPlane:
     """
 
     def __init__(self, cluster, manifest_dir=None, pod_name="cp", poll_interval="1s",
-                 log_level="info", ca=False, trust_domain="cluster.local", extra_args=()):
+                 log_level="info", ca=False, trust_domain="cluster.local", extra_args=(),
+                 tls=False):
         self.cluster = cluster
         # With `ca`, the control plane runs its CA (and so mTLS between sidecars);
         # every mesh pod gets a join token and asks for a certificate.
         self.ca_dir = os.path.join(cluster.work_dir, "ca") if ca else None
         self.trust_domain = trust_domain
+        # With `tls` (needs `ca`), the control plane also serves --xds_tls_address and
+        # sidecars dial XDS_TLS_NAME:XDS_TLS_PORT with --xds_root_cert (the mesh root).
+        if tls and not ca:
+            raise ValueError("ControlPlane(tls=True) needs ca=True (the certificate comes from the CA)")
+        self.tls = tls
+        self.root_cert_file = os.path.join(cluster.work_dir, "xds-root-cert.pem") if tls else None
         self.extra_args = list(extra_args)
         self.manifest_dir = manifest_dir or os.path.join(cluster.work_dir, "manifests")
         os.makedirs(self.manifest_dir, exist_ok=True)
         self.pod = cluster.add_pod(pod_name)
         self.address = f"{self.pod.ip}:{XDS_PORT}"
+        # What sidecars dial: the TLS port by name with `tls`, else the plaintext port.
+        self.proxy_address = f"{XDS_TLS_NAME}:{XDS_TLS_PORT}" if tls else self.address
         self.poll_interval = poll_interval
         self.log_level = log_level
         self.proc = None
@@ -142,8 +155,20 @@ class ControlPlane:
                 f"--log_level={self.log_level}", *self.extra_args]
         if self.ca_dir:
             argv += [f"--ca_dir={self.ca_dir}", f"--trust_domain={self.trust_domain}"]
+        if self.tls:
+            argv += [f"--xds_tls_address=0.0.0.0:{XDS_TLS_PORT}", f"--xds_tls_dns_names={XDS_TLS_NAME}",
+                     f"--xds_tls_dir={os.path.join(self.cluster.work_dir, 'xds-tls')}"]
         self.proc = self.pod.spawn(argv, name="mesh-control-plane")
         self.pod.wait_listening(XDS_PORT, self.proc, timeout=timeout)
+        if self.tls:
+            self.pod.wait_listening(XDS_TLS_PORT, self.proc, timeout=timeout)
+            # The CA directory is private (0700): a world-readable copy of the root,
+            # as the weft-ca-root ConfigMap is on Kubernetes.
+            with open(os.path.join(self.ca_dir, "root-cert.pem")) as src:
+                root = src.read()
+            with open(self.root_cert_file, "w") as dst:
+                dst.write(root)
+            os.chmod(self.root_cert_file, 0o644)
         return self
 
     def stop(self, grace_s=5.0):
@@ -282,8 +307,11 @@ class ControlPlane:
             f.write(token + "\n")
         os.chown(path, PROXY_UID, -1)
         os.chmod(path, 0o600)
-        return [f"--ca_address={self.address}", f"--identity_token_file={path}",
+        args = [f"--ca_address={self.proxy_address}", f"--identity_token_file={path}",
                 f"--trust_domain={self.trust_domain}"]
+        if self.tls:
+            args.append(f"--xds_root_cert={self.root_cert_file}")
+        return args
 
     # ----- sync -----
 
@@ -365,6 +393,8 @@ class ControlPlane:
 
 def hosts_text(control_plane):
     lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback"]
+    if getattr(control_plane, "tls", False):
+        lines.append(f"{control_plane.pod.ip}\t{XDS_TLS_NAME}")
     for (namespace, name), info in sorted(control_plane.services.items()):
         lines.append(f"{info['vip']}\t{name}.{namespace}.{CLUSTER_DOMAIN} "
                      f"{name}.{namespace}.svc {name}.{namespace} {name}")
@@ -405,7 +435,7 @@ def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=Non
     if register:
         control_plane.register(pod)
     if sidecar:
-        config = xds_bootstrap(pod, control_plane.address, namespace, service_account)
+        config = xds_bootstrap(pod, control_plane.proxy_address, namespace, service_account)
         proxy_args = control_plane.join_token_args(pod) if control_plane.ca_dir else ()
         pod.add_sidecar(config, proxy_args=proxy_args, ready_timeout=ready_timeout)
         # Ready = serving; wait for the first xDS push too (the outbound listener).

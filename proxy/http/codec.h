@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/event/dispatcher.h"
 #include "proxy/http/header_map.h"
 #include "proxy/network/buffer.h"
 
@@ -139,6 +140,11 @@ class CodecTransport {
   virtual void Write(network::Buffer& bytes) = 0;
   // Stops / resumes reading the connection. Calls nest.
   virtual void ReadDisable(bool disable) = 0;
+  // The dispatcher whose callback ends the codec may defer output to: an
+  // HTTP/2 codec then produces the frames that its encoder calls queued during
+  // one event callback once, when the callback ends, instead of once per call.
+  // Null (the default, e.g. in codec tests): output is produced by each call.
+  virtual event::Dispatcher* output_dispatcher() { return nullptr; }
 };
 
 // A codec on one connection, either side.

@@ -71,6 +71,7 @@ class HttpConnectionManager final : public listener::Session,
   // CodecTransport.
   void Write(network::Buffer& bytes) override;
   void ReadDisable(bool disable) override;
+  event::Dispatcher* output_dispatcher() override { return &context_->host.dispatcher(); }
   // DeferredAction: frees finished streams and closes a connection that is done.
   void RunDeferred() override;
 

@@ -66,12 +66,17 @@ absl::string_view ErrorCodeName(uint32_t code) {
 
 Http2Session::Http2Session(http::CodecTransport& transport, const Http2Options& options,
                            bool is_server)
-    : transport_(transport), options_(options), is_server_(is_server), flood_(options_) {
+    : transport_(transport),
+      options_(options),
+      is_server_(is_server),
+      flood_(options_),
+      output_dispatcher_(transport.output_dispatcher()),
+      deferred_flush_(*this) {
   nghttp2_session_callbacks* cb = nullptr;
   nghttp2_session_callbacks_new(&cb);
   nghttp2_session_callbacks_set_on_begin_frame_callback(cb, &OnBeginFrame);
   nghttp2_session_callbacks_set_on_begin_headers_callback(cb, &OnBeginHeaders);
-  nghttp2_session_callbacks_set_on_header_callback(cb, &OnHeader);
+  nghttp2_session_callbacks_set_on_header_callback2(cb, &OnHeader);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, &OnDataChunk);
   nghttp2_session_callbacks_set_on_frame_recv_callback(cb, &OnFrameRecv);
   nghttp2_session_callbacks_set_on_frame_send_callback(cb, &OnFrameSend);
@@ -84,16 +89,19 @@ Http2Session::Http2Session(http::CodecTransport& transport, const Http2Options& 
   nghttp2_option_new(&opt);
   nghttp2_option_set_no_auto_window_update(opt, 1);
   nghttp2_option_set_no_closed_streams(opt, 1);
+  // HTTP semantics are checked by Http2MessageChecker (same rules, cheaper).
+  nghttp2_option_set_no_http_messaging(opt, 1);
   nghttp2_option_set_peer_max_concurrent_streams(opt, 100);
   nghttp2_option_set_max_outbound_ack(opt, options_.max_outbound_control_frames);
   // Rapid-reset protection is FloodGuard's (deterministic, frame-counted);
   // nghttp2's clock-based bucket is made unreachable so there is one rule.
   nghttp2_option_set_stream_reset_rate_limit(opt, uint64_t{1} << 62, uint64_t{1} << 30);
 
+  nghttp2_mem mem = allocator_.mem();
   if (is_server_) {
-    nghttp2_session_server_new2(&session_, cb, this, opt);
+    nghttp2_session_server_new3(&session_, cb, this, opt, &mem);
   } else {
-    nghttp2_session_client_new2(&session_, cb, this, opt);
+    nghttp2_session_client_new3(&session_, cb, this, opt, &mem);
   }
   nghttp2_option_del(opt);
   nghttp2_session_callbacks_del(cb);
@@ -112,6 +120,7 @@ Http2Session::Http2Session(http::CodecTransport& transport, const Http2Options& 
 }
 
 Http2Session::~Http2Session() {
+  if (flush_scheduled_) output_dispatcher_->CancelDeferred(deferred_flush_);
   // nghttp2_session_del runs no callbacks, so no user code runs here.
   nghttp2_session_del(session_);
   owned_.clear();
@@ -192,6 +201,14 @@ void Http2Session::CheckBufferAbove(Stream& stream) {
   }
 }
 
+void Http2Session::RejectMalformed(Stream& stream, int lib_error) {
+  stream.malformed = true;
+  stream.inbound.Clear();
+  last_error_ = absl::StrCat("malformed message on stream ", stream.id, ": ",
+                             nghttp2_strerror(lib_error));
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_PROTOCOL_ERROR);
+}
+
 void Http2Session::Fail(absl::Status status, uint32_t error_code) {
   if (!fatal_status_.ok()) return;
   fatal_status_ = std::move(status);
@@ -258,6 +275,9 @@ void Http2Session::DoGoAway() {
 }
 
 void Http2Session::DoOnConnectionClosed(http::StreamResetReason reason) {
+  // What this callback's encoder calls queued goes to the transport first (a
+  // connection closed with a flush still carries the last responses).
+  if (flush_scheduled_ && !closed_) Flush();
   closed_ = true;
   ResetAllStreams(reason);
 }
@@ -295,8 +315,22 @@ bool Http2Session::DoKeepAlive() const {
 
 // --- Output ----------------------------------------------------------------
 
+void Http2Session::ScheduleFlush() {
+  if (in_recv_ > 0 || flushing_) return;  // the running Dispatch / Flush produces it
+  if (output_dispatcher_ == nullptr || closed_) {
+    Flush();
+    return;
+  }
+  flush_scheduled_ = true;
+  output_dispatcher_->DeferToCallbackEnd(deferred_flush_);
+}
+
 void Http2Session::Flush() {
   if (in_recv_ > 0 || flushing_) return;
+  if (flush_scheduled_) {
+    flush_scheduled_ = false;
+    output_dispatcher_->CancelDeferred(deferred_flush_);
+  }
   flushing_ = true;
   // Bounded: each iteration either produces bytes or ends the loop; nghttp2
   // stops producing once its queues and the peer's windows are exhausted.
@@ -347,7 +381,7 @@ void Http2Session::SubmitResponse(Stream& stream, HeaderList& headers, bool end_
     stream.local_end = true;
     MarkDone(stream, /*normal=*/true);
   }
-  Flush();
+  ScheduleFlush();
 }
 
 void Http2Session::Submit1xx(Stream& stream, HeaderList& headers) {
@@ -355,7 +389,7 @@ void Http2Session::Submit1xx(Stream& stream, HeaderList& headers) {
   const auto& nv = headers.nv();
   nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, stream.id, nullptr, nv.data(), nv.size(),
                          nullptr);
-  Flush();
+  ScheduleFlush();
 }
 
 void Http2Session::SubmitRequest(Stream& stream, HeaderList& headers, bool end_stream) {
@@ -377,9 +411,16 @@ void Http2Session::SubmitRequest(Stream& stream, HeaderList& headers, bool end_s
   }
   stream.id = id;
   by_id_[id] = &stream;
+  for (const nghttp2_nv& f : nv) {
+    if (f.namelen == 7 && std::memcmp(f.name, ":method", 7) == 0) {
+      stream.checker.OnRequestSent(
+          absl::string_view(reinterpret_cast<const char*>(f.value), f.valuelen));
+      break;
+    }
+  }
   stream.has_provider = !end_stream;
   stream.local_end = end_stream;
-  Flush();
+  ScheduleFlush();
 }
 
 void Http2Session::EncodeData(Stream& stream, network::Buffer& data, bool end_stream) {
@@ -395,7 +436,7 @@ void Http2Session::EncodeData(Stream& stream, network::Buffer& data, bool end_st
   }
   CheckBufferAbove(stream);
   if (end_stream && is_server_) MarkDone(stream, /*normal=*/true);
-  Flush();
+  ScheduleFlush();
 }
 
 void Http2Session::EncodeTrailers(Stream& stream, const http::HeaderMap& trailers) {
@@ -408,7 +449,7 @@ void Http2Session::EncodeTrailers(Stream& stream, const http::HeaderMap& trailer
     nghttp2_session_resume_data(session_, stream.id);
   }
   if (is_server_) MarkDone(stream, /*normal=*/true);
-  Flush();
+  ScheduleFlush();
 }
 
 void Http2Session::ResetStream(Stream& stream, http::StreamResetReason reason) {
@@ -419,7 +460,7 @@ void Http2Session::ResetStream(Stream& stream, http::StreamResetReason reason) {
   } else {
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, ResetCode(reason));
   }
-  Flush();
+  ScheduleFlush();
 }
 
 void Http2Session::ReadDisable(Stream& stream, bool disable) {
@@ -431,7 +472,7 @@ void Http2Session::ReadDisable(Stream& stream, bool disable) {
   if (--stream.read_disabled > 0 || stream.held_back == 0) return;
   nghttp2_session_consume_stream(session_, stream.id, stream.held_back);
   stream.held_back = 0;
-  Flush();
+  ScheduleFlush();
 }
 
 ssize_t Http2Session::ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
@@ -489,16 +530,36 @@ int Http2Session::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, v
     if (stream == nullptr) return 0;
   }
   stream->header_bytes = 0;
-  if (!stream->done) stream->BeginHeaderBlock();
+  stream->checker.BeginHeaderBlock();
+  if (!stream->done && !stream->malformed) stream->BeginHeaderBlock();
   return 0;
 }
 
-int Http2Session::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
-                           size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
-                           void* user) {
+int Http2Session::OnHeader(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name,
+                           nghttp2_rcbuf* value, uint8_t, void* user) {
   Http2Session& self = Self(user);
   Stream* stream = self.FindById(frame->hd.stream_id);
-  if (stream == nullptr || stream->done || stream->header_overflow) return 0;
+  if (stream == nullptr || stream->header_overflow || stream->malformed) return 0;
+  const nghttp2_vec name_buf = nghttp2_rcbuf_get_buf(name);
+  const nghttp2_vec value_buf = nghttp2_rcbuf_get_buf(value);
+  const absl::string_view name_view(reinterpret_cast<const char*>(name_buf.base), name_buf.len);
+  const absl::string_view value_view(reinterpret_cast<const char*>(value_buf.base),
+                                     value_buf.len);
+  const size_t namelen = name_buf.len;
+  const size_t valuelen = value_buf.len;
+  // Strings of the HPACK static table need no character checks.
+  switch (stream->checker.OnField(name_view, value_view, nghttp2_rcbuf_is_static(name) != 0,
+                                  nghttp2_rcbuf_is_static(value) != 0)) {
+    case Http2MessageChecker::Verdict::kAccept:
+      break;
+    case Http2MessageChecker::Verdict::kDrop:
+      return 0;
+    case Http2MessageChecker::Verdict::kReject:
+      // nghttp2 then skips the rest of the block (HPACK stays in sync).
+      self.RejectMalformed(*stream, NGHTTP2_ERR_HTTP_HEADER);
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  }
+  if (stream->done) return 0;
   stream->header_bytes += namelen + valuelen + 32;
   if (stream->header_bytes > self.options_.max_header_list_size) {
     // Stream-level: nghttp2 resets this stream (INTERNAL_ERROR) and keeps
@@ -506,8 +567,7 @@ int Http2Session::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const u
     stream->header_overflow = true;
     return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
   }
-  stream->AddHeaderField(absl::string_view(reinterpret_cast<const char*>(name), namelen),
-                         absl::string_view(reinterpret_cast<const char*>(value), valuelen));
+  stream->AddHeaderField(name_view, value_view);
   return 0;
 }
 
@@ -518,7 +578,11 @@ int Http2Session::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, cons
   // others. The stream window waits for the reader (ReadDisable).
   nghttp2_session_consume_connection(self.session_, len);
   Stream* stream = self.FindById(stream_id);
-  if (stream == nullptr || stream->done) {
+  if (stream != nullptr && !stream->malformed && !stream->header_overflow &&
+      !stream->checker.OnData(len)) {
+    self.RejectMalformed(*stream, NGHTTP2_ERR_HTTP_MESSAGING);
+  }
+  if (stream == nullptr || stream->done || stream->malformed) {
     nghttp2_session_consume_stream(self.session_, stream_id, len);
     return 0;
   }
@@ -537,8 +601,16 @@ int Http2Session::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void
     case NGHTTP2_DATA:
     case NGHTTP2_HEADERS: {
       Stream* stream = self.FindById(frame->hd.stream_id);
-      if (stream == nullptr) return 0;
+      if (stream == nullptr || stream->malformed) return 0;
       const bool end_stream = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      const bool valid = stream->header_overflow ||
+                         (frame->hd.type == NGHTTP2_HEADERS
+                              ? stream->checker.EndHeaderBlock(end_stream)
+                              : !end_stream || stream->checker.OnRemoteEnd());
+      if (!valid) {
+        self.RejectMalformed(*stream, NGHTTP2_ERR_HTTP_MESSAGING);
+        return 0;
+      }
       if (end_stream) stream->remote_end = true;
       if (stream->done || stream->header_overflow) {
         stream->inbound.Clear();

@@ -11,6 +11,10 @@
 //    methods, which only *submit* frames; bytes are produced by Flush(), which
 //    does nothing while nghttp2_session_mem_recv runs (Dispatch flushes after
 //    it) and folds nested calls into the running mem_send loop.
+//  - Encoder calls outside Dispatch schedule the Flush at the end of the
+//    current event callback when the transport offers a dispatcher
+//    (CodecTransport::output_dispatcher): the heads and bodies of all streams
+//    one upstream read completes are serialized by one mem_send loop.
 //  - Stream objects are freed only in nghttp2's on_stream_close callback (or
 //    for never-submitted client streams, at the end of the next Flush), never
 //    while user code for that stream runs.
@@ -27,10 +31,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/types/optional.h"
+#include "common/event/dispatcher.h"
 #include "proxy/http/codec.h"
 #include "proxy/http2/flood_guard.h"
 #include "proxy/http2/http2_headers.h"
+#include "proxy/http2/http2_message_checker.h"
 #include "proxy/http2/http2_options.h"
+#include "proxy/http2/nghttp2_allocator.h"
 #include "proxy/network/buffer.h"
 
 namespace weft::http2 {
@@ -41,7 +48,10 @@ class Http2Session {
   // it and add the user-facing encoder. Fields are owned by the session.
   class Stream {
    public:
-    explicit Stream(Http2Session& session) : session_(session) {}
+    explicit Stream(Http2Session& session)
+        : session_(session),
+          checker(session.is_server_ ? Http2MessageChecker::Side::kServer
+                                     : Http2MessageChecker::Side::kClient) {}
     virtual ~Stream() = default;
 
     // Null until the user has a decoder for the stream.
@@ -72,6 +82,10 @@ class Http2Session {
     bool transport_above = false;
     size_t header_bytes = 0;
     bool header_overflow = false;
+    // RFC 9113 section 8 rules for what the peer sends; `malformed` once they
+    // failed (RST_STREAM PROTOCOL_ERROR queued, nothing more is delivered).
+    Http2MessageChecker checker;
+    bool malformed = false;
     absl::optional<uint32_t> rst_received;
   };
 
@@ -118,7 +132,11 @@ class Http2Session {
   virtual std::unique_ptr<Stream> CreateRemoteStream() { return nullptr; }
   // Takes ownership of a stream (id may still be -1).
   Stream& AddStream(std::unique_ptr<Stream> stream);
+  // Produces all queued output and writes it to the transport (one Write).
   void Flush();
+  // Flush() at the end of the current event callback (see the top comment),
+  // or now when the transport has no dispatcher.
+  void ScheduleFlush();
   bool is_server() const { return is_server_; }
   nghttp2_session* session() const { return session_; }
   bool goaway_received() const { return goaway_received_; }
@@ -136,13 +154,16 @@ class Http2Session {
   // Records the first fatal problem and queues GOAWAY with `error_code`.
   void Fail(absl::Status status, uint32_t error_code);
   void CheckBufferAbove(Stream& stream);
+  // The peer's message on `stream` broke an HTTP rule (`lib_error`: nghttp2's
+  // code for the kind of problem): RST_STREAM PROTOCOL_ERROR, as nghttp2's own
+  // HTTP messaging checks would send.
+  void RejectMalformed(Stream& stream, int lib_error);
 
   // nghttp2 callbacks.
   static int OnBeginFrame(nghttp2_session*, const nghttp2_frame_hd* hd, void* user);
   static int OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* user);
-  static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
-                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t flags,
-                      void* user);
+  static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name,
+                      nghttp2_rcbuf* value, uint8_t flags, void* user);
   static int OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, const uint8_t* data,
                          size_t len, void* user);
   static int OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* user);
@@ -157,6 +178,7 @@ class Http2Session {
   http::CodecTransport& transport_;
   const Http2Options options_;
   const bool is_server_;
+  Nghttp2Allocator allocator_;  // before session_: nghttp2_session_del frees through it
   nghttp2_session* session_ = nullptr;
   FloodGuard flood_;
 
@@ -173,6 +195,21 @@ class Http2Session {
   std::vector<uint64_t> unsubmitted_garbage_;  // reset before they had an id
   std::vector<uint64_t> below_low_;            // drained below the low watermark in mem_send
   size_t active_ = 0;
+
+  class DeferredFlush final : public event::DeferredAction {
+   public:
+    explicit DeferredFlush(Http2Session& session) : session_(session) {}
+    void RunDeferred() override {
+      session_.flush_scheduled_ = false;
+      session_.Flush();
+    }
+
+   private:
+    Http2Session& session_;
+  };
+  event::Dispatcher* const output_dispatcher_;  // null: flush from each call
+  DeferredFlush deferred_flush_;
+  bool flush_scheduled_ = false;
 
   int in_recv_ = 0;
   bool flushing_ = false;

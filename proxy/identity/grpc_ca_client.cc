@@ -56,8 +56,12 @@ absl::StatusOr<std::unique_ptr<GrpcCaClient>> GrpcCaClient::Create(const Options
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->stub = v1::CertificateService::NewStub(
-      grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials()));
+  grpc::ChannelArguments args;
+  if (!options.server_name.empty()) args.SetSslTargetNameOverride(options.server_name);
+  impl->stub = v1::CertificateService::NewStub(grpc::CreateCustomChannel(
+      options.address,
+      options.credentials != nullptr ? options.credentials : grpc::InsecureChannelCredentials(),
+      args));
   return std::unique_ptr<GrpcCaClient>(new GrpcCaClient(std::move(impl)));
 }
 

@@ -8,11 +8,14 @@
 //   auto ca = GrpcCaClient::Create({"10.77.0.2:15010", absl::Seconds(10), &time});
 //   (*ca)->Send(request, [](absl::StatusOr<CaResponse> r) { ... any thread ... });
 //
-// Local mode: plaintext channel (the control plane's port 15010). Thread-safe;
+// Plaintext by default (local mode, port 15010); TLS with options.credentials
+// (control_plane_channel.h, port 15012). Thread-safe;
 // the destructor cancels calls in flight and waits for their callbacks.
 
 #include <memory>
 #include <string>
+
+#include <grpcpp/security/credentials.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -28,6 +31,9 @@ class GrpcCaClient final : public CaClient {
     std::string address;                     // host:port of the CA
     absl::Duration timeout = absl::Seconds(10);  // per request
     const TimeSource* time = nullptr;  // required; for deadlines; must outlive the client
+    // Null: plaintext. server_name: the TLS name to check instead of the host.
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    std::string server_name;
   };
 
   // kInvalidArgument for an empty address or a non-positive timeout.

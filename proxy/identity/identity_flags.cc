@@ -26,6 +26,14 @@ ABSL_FLAG(std::string, identity_key_file, "",
           "Static identity: the PEM (PKCS#8) private key of --identity_cert_file.");
 ABSL_FLAG(std::string, trust_bundle_file, "",
           "Static identity: PEM roots to trust for mTLS with other sidecars.");
+ABSL_FLAG(std::string, xds_root_cert, "",
+          "PEM file of the mesh root certificate(s) (Kubernetes: the weft-ca-root ConfigMap). "
+          "Set: the xDS stream and the CA channel use TLS, trusting these roots and checking "
+          "the server's DNS name (the host of the address, or --xds_server_name). Empty: "
+          "plaintext (local mode).");
+ABSL_FLAG(std::string, xds_server_name, "",
+          "With --xds_root_cert: the DNS name the control plane's certificate must carry, "
+          "when the address is an IP. Empty: the address's host.");
 
 namespace weft::identity {
 
@@ -73,6 +81,18 @@ absl::StatusOr<std::optional<StaticIdentityFiles>> StaticIdentityFromCommandLine
                      absl::StrJoin(missing, ", ")));
   }
   return std::optional<StaticIdentityFiles>(std::move(files));
+}
+
+absl::StatusOr<ControlPlaneChannel> ControlPlaneChannelFromCommandLine() {
+  const std::string root = absl::GetFlag(FLAGS_xds_root_cert);
+  const std::string name = absl::GetFlag(FLAGS_xds_server_name);
+  absl::StatusOr<ControlPlaneChannel> channel = MakeControlPlaneChannel(root, name);
+  if (!channel.ok()) {
+    return absl::InvalidArgumentError(
+        root.empty() ? absl::StrCat("--xds_server_name: ", channel.status().message())
+                     : absl::StrCat("--xds_root_cert: ", channel.status().message()));
+  }
+  return channel;
 }
 
 }  // namespace weft::identity

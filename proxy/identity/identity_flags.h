@@ -15,6 +15,13 @@
 //   --identity_key_file=PATH    its private key (PKCS#8 PEM)
 //   --trust_bundle_file=PATH    the roots to trust
 //
+// How both the ADS stream and the CA channel reach the control plane
+// (identity/control_plane_channel.h):
+//   --xds_root_cert=PATH        PEM mesh root(s): TLS, the server's DNS name checked.
+//                               Empty (default): plaintext (local mode).
+//   --xds_server_name=NAME      the name to check instead of the address's host
+//                               (when the address is an IP). Needs --xds_root_cert.
+//
 // The namespace and service account come from the bootstrap (node metadata
 // NAMESPACE / SERVICE_ACCOUNT), which main.cc already reads.
 //
@@ -25,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "proxy/identity/certificate_client.h"
+#include "proxy/identity/control_plane_channel.h"
 #include "proxy/identity/grpc_ca_client.h"
 #include "proxy/identity/static_identity.h"
 
@@ -42,6 +50,11 @@ absl::StatusOr<std::optional<IdentityFlags>> IdentityFlagsFromCommandLine();
 // std::nullopt when none of the three file flags is set. kInvalidArgument naming
 // the flags when only some are set, or when they are set with --ca_address.
 absl::StatusOr<std::optional<StaticIdentityFiles>> StaticIdentityFromCommandLine();
+
+// From --xds_root_cert and --xds_server_name: insecure when both are empty.
+// kInvalidArgument naming the flag for an unreadable or garbage file, or for
+// --xds_server_name without --xds_root_cert.
+absl::StatusOr<ControlPlaneChannel> ControlPlaneChannelFromCommandLine();
 
 }  // namespace weft::identity
 

@@ -67,6 +67,7 @@ class CodecClient final : private network::ConnectionCallbacks, private http::Co
   // http::CodecTransport.
   void Write(network::Buffer& bytes) override;
   void ReadDisable(bool disable) override;
+  event::Dispatcher* output_dispatcher() override { return &dispatcher_; }
 
   void OnStreamComplete();
   void OnConnectTimeout();

@@ -69,7 +69,11 @@ AdsClient::AdsClient(AdsClientOptions options, Applier apply, const TimeSource& 
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+  if (!options_.server_name.empty()) args.SetSslTargetNameOverride(options_.server_name);
+  channel_ = grpc::CreateCustomChannel(
+      options_.server,
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureChannelCredentials(),
+      args);
   stub_ = envoy::service::discovery::v3::AggregatedDiscoveryService::NewStub(channel_);
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include <grpcpp/security/credentials.h>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "api/type_urls.h"
@@ -27,7 +29,12 @@ inline constexpr absl::string_view kRouteType = kRouteConfigurationType;
 inline constexpr absl::string_view kEndpointType = kClusterLoadAssignmentType;
 
 struct AdsClientOptions {
-  std::string server;  // "host:port" of the control plane's plaintext xDS port
+  std::string server;  // "host:port" of the control plane's xDS port
+  // Null: plaintext (15010, local mode); else e.g. TLS with the mesh root (15012,
+  // identity/control_plane_channel.h). server_name: the TLS name to check
+  // instead of the server's host.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  std::string server_name;
   envoy::config::core::v3::Node node;
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(30);

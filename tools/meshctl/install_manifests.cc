@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/json/yaml_json.h"
+#include "control-plane/inject/injection_config.h"
 #include "tools/meshctl/embedded_crds.h"
 
 namespace weft::meshctl {
@@ -15,9 +16,13 @@ namespace {
 
 using json::Json;
 
-// Ports (ARCHITECTURE.md): xDS + CA over mTLS, plaintext xDS, monitoring, webhook.
+// Ports (ARCHITECTURE.md): xDS + CA over TLS, plaintext xDS (bound to the pod's
+// loopback only: `kubectl port-forward` reaches it, the network does not),
+// monitoring, webhook.
 constexpr int kXdsMtlsPort = 15012;
 constexpr int kXdsPlaintextPort = 15010;
+// Writable (the root filesystem is read-only): the TLS port's key and certificate.
+constexpr char kXdsTlsDir[] = "/var/run/weft/xds-tls";
 constexpr int kMonitoringPort = 15014;
 constexpr int kWebhookPort = 15017;
 // A distroless "nonroot" user; any non-zero UID works.
@@ -106,7 +111,13 @@ Json ClusterRole(const CrdResources& crds) {
       Rule(Strs({"gateway.networking.k8s.io"}), Strs({"grpcroutes", "httproutes"}),
            Strs({"get", "list", "watch"})),
       Rule(Strs({"authentication.k8s.io"}), Strs({"tokenreviews"}), Strs({"create"})),
+      // ConfigMap weft-ca-root (the public root) in every namespace; create
+      // cannot be limited by name.
+      Rule(Strs({""}), Strs({"configmaps"}), Strs({"create"})),
   });
+  Json ca_root_rule = Rule(Strs({""}), Strs({"configmaps"}), Strs({"get", "patch"}));
+  ca_root_rule.Set("resourceNames", Strs({inject::kCaRootConfigMap}));
+  rules.Push(std::move(ca_root_rule));
   Json role = Object("rbac.authorization.k8s.io/v1", "ClusterRole",
                      Meta(kControlPlaneName, "", kControlPlaneName));
   role.Set("rules", std::move(rules));
@@ -164,7 +175,11 @@ Json Deployment(const InstallOptions& o) {
   for (std::string arg : {
            absl::StrCat("--ca_dir=", kCaMountPath),
            absl::StrCat("--trust_domain=", o.trust_domain),
-           absl::StrCat("--xds_address=0.0.0.0:", kXdsPlaintextPort),
+           absl::StrCat("--xds_address=127.0.0.1:", kXdsPlaintextPort),
+           absl::StrCat("--xds_tls_address=0.0.0.0:", kXdsMtlsPort),
+           absl::StrCat("--xds_tls_dns_names=", kControlPlaneName, ".", ns, ".svc,",
+                        kControlPlaneName, ".", ns, ".svc.cluster.local"),
+           absl::StrCat("--xds_tls_dir=", kXdsTlsDir),
            absl::StrCat("--monitoring_address=0.0.0.0:", kMonitoringPort),
            absl::StrCat("--webhook_port=", kWebhookPort),
            absl::StrCat("--webhook_service=", kWebhookServiceName, ".", ns),
@@ -184,7 +199,6 @@ Json Deployment(const InstallOptions& o) {
       {"env", Arr({FieldEnv("POD_NAME", "metadata.name"),
                    FieldEnv("POD_NAMESPACE", "metadata.namespace")})},
       {"ports", Arr({Obj({{"name", Str("xds-mtls")}, {"containerPort", Num(kXdsMtlsPort)}}),
-                     Obj({{"name", Str("xds")}, {"containerPort", Num(kXdsPlaintextPort)}}),
                      Obj({{"name", Str("monitoring")}, {"containerPort", Num(kMonitoringPort)}}),
                      Obj({{"name", Str("webhook")}, {"containerPort", Num(kWebhookPort)}})})},
       {"readinessProbe", probe},
@@ -199,7 +213,8 @@ Json Deployment(const InstallOptions& o) {
                                {"capabilities", Obj({{"drop", Strs({"ALL"})}})}})},
       {"volumeMounts", Arr({Obj({{"name", Str("ca")},
                                  {"mountPath", Str(kCaMountPath)},
-                                 {"readOnly", Json::Bool(true)}})})},
+                                 {"readOnly", Json::Bool(true)}}),
+                            Obj({{"name", Str("xds-tls")}, {"mountPath", Str(kXdsTlsDir)}})})},
   });
   Json anti_affinity = Obj({{"preferredDuringSchedulingIgnoredDuringExecution",
                              Arr({Obj({{"weight", Num(100)},
@@ -218,7 +233,9 @@ Json Deployment(const InstallOptions& o) {
       // 0440 with fsGroup: the key is readable by the control plane's group only.
       {"volumes", Arr({Obj({{"name", Str("ca")},
                             {"secret", Obj({{"secretName", Str(kCaSecretName)},
-                                            {"defaultMode", Num(0440)}})}})})},
+                                            {"defaultMode", Num(0440)}})}}),
+                       Obj({{"name", Str("xds-tls")},
+                            {"emptyDir", Obj({{"medium", Str("Memory")}})}})})},
   });
   Json template_meta = Obj({{"labels", Labels(kControlPlaneName)}});
   Json deployment = Object("apps/v1", "Deployment", Meta(kControlPlaneName, ns, kControlPlaneName));
@@ -336,7 +353,6 @@ absl::StatusOr<std::vector<Json>> RenderInstallManifests(const InstallOptions& o
 
   docs.push_back(Service(kControlPlaneName, ns,
                          Arr({ServicePort("xds-mtls", kXdsMtlsPort, kXdsMtlsPort),
-                              ServicePort("xds", kXdsPlaintextPort, kXdsPlaintextPort),
                               ServicePort("monitoring", kMonitoringPort, kMonitoringPort)})));
   docs.push_back(Service(kWebhookServiceName, ns,
                          Arr({ServicePort("https-webhook", 443, kWebhookPort)})));
