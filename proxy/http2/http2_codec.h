@@ -9,8 +9,15 @@
 //
 // Behaviour the integrator relies on:
 //  - Creation writes this side's SETTINGS (client: the preface first) to the
-//    transport at once. Every Dispatch and every encoder call ends with at most
-//    ONE transport.Write carrying everything produced.
+//    transport at once. Every Dispatch ends with at most ONE transport.Write
+//    carrying everything produced. Encoder calls do the same, unless the
+//    transport offers an output_dispatcher(): then everything the encoder
+//    calls of one event callback queued goes out in one Write when the
+//    callback ends (or at OnConnectionClosed, before the streams are reset).
+//  - HTTP rules (RFC 9113 section 8: pseudo-headers, forbidden characters and
+//    connection-specific fields, content-length against DATA...) are checked
+//    by Http2MessageChecker with nghttp2's exact outcomes; a broken message
+//    resets its stream with RST_STREAM PROTOCOL_ERROR (kProtocolError).
 //  - Bodies stream: a stream's encoded-but-unsent body is bounded by the peer's
 //    flow-control window plus whatever the user pushes; above
 //    Http2Options::stream_buffer_limit the stream's handler hears
