@@ -102,6 +102,16 @@ std::string SslErrors() {
   return out;
 }
 
+// One pool for every context of the process: the certificates a peer presents
+// (and that SSL_SESSIONs keep for the life of a connection) are stored once per
+// distinct DER, not once per connection; a sidecar sees the same few peer
+// chains on thousands of connections. Never freed (SSL_CTX_set0_buffer_pool:
+// it must outlive every SSL and SSL_SESSION); thread-safe.
+CRYPTO_BUFFER_POOL* SharedCertificatePool() {
+  static CRYPTO_BUFFER_POOL* const pool = CRYPTO_BUFFER_POOL_new();
+  return pool;
+}
+
 }  // namespace
 
 int TlsContext::ExDataIndex() {
@@ -163,6 +173,7 @@ absl::StatusOr<std::shared_ptr<TlsContext>> TlsContext::CreateCommon(
   SSL_CTX* ctx = SSL_CTX_new(TLS_with_buffers_method());
   if (ctx == nullptr) return absl::InternalError("SSL_CTX_new failed");
   context->ctx_.reset(ctx);
+  SSL_CTX_set0_buffer_pool(ctx, SharedCertificatePool());
   std::vector<bssl::UniquePtr<CRYPTO_BUFFER>> owned;
   std::vector<CRYPTO_BUFFER*> certs;
   for (const std::string& der : chain->der) {

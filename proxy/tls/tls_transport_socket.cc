@@ -129,6 +129,11 @@ absl::StatusOr<std::unique_ptr<TlsTransportSocket>> TlsTransportSocket::CreateCo
   BIO_set_data(bio, socket.get());
   BIO_set_init(bio, 1);
   SSL_set_bio(socket->ssl_.get(), bio, bio);  // one reference, owned by the SSL
+  // Once the handshake is done BoringSSL frees the per-connection copy of the
+  // configuration (certificate chain and key references, ALPN list, ...): an
+  // idle keep-alive connection keeps only what the session needs. TLS 1.3 has
+  // no renegotiation that would need it again.
+  SSL_set_shed_handshake_config(socket->ssl_.get(), 1);
   SSL_set_ex_data(socket->ssl_.get(), SslExDataIndex(), socket.get());
   return socket;
 }

@@ -92,6 +92,8 @@ class TlsTransportSocket final : public network::TransportSocket {
   std::string close_detail() const override { return close_detail_; }
 
   const TlsContext& context() const { return *context_; }
+  // The BoringSSL connection, for inspection (tests, diagnostics).
+  const SSL* ssl() const { return ssl_.get(); }
 
   // Used by the BoringSSL callbacks (tls_callbacks.h).
   ssl_verify_result_t VerifyPeer(uint8_t* out_alert);

@@ -17,6 +17,7 @@
 #include "openssl/bio.h"
 #include "openssl/err.h"
 #include "openssl/pem.h"
+#include "openssl/pool.h"
 #include "openssl/ssl.h"
 #include "proxy/network/connection.h"
 #include "proxy/network/socket.h"
@@ -101,6 +102,7 @@ struct Pair {
   Recorder server_rec;
   std::unique_ptr<Connection> client;
   std::unique_ptr<Connection> server;
+  TlsTransportSocket* server_tls = nullptr;  // owned by `server`
 };
 
 class TlsTransportSocketTest : public ::testing::Test {
@@ -146,6 +148,7 @@ class TlsTransportSocketTest : public ::testing::Test {
     auto client_socket = TlsTransportSocket::CreateClient(std::move(client_ctx), options);
     EXPECT_TRUE(server_socket.ok()) << server_socket.status();
     EXPECT_TRUE(client_socket.ok()) << client_socket.status();
+    pair->server_tls = server_socket->get();
     pair->server = std::make_unique<Connection>(dispatcher_, fds[0], false, server_limit,
                                                 *std::move(server_socket));
     pair->server->SetCallbacks(&pair->server_rec);
@@ -395,6 +398,27 @@ TEST_F(TlsTransportSocketTest, SecondConnectionResumesTheSession) {
   EXPECT_EQ(third->client_rec.connected, 0);
   EXPECT_EQ(TlsFailureReason(third->client_rec.close_detail), kReasonWrongIdentity)
       << third->client_rec.close_detail;
+}
+
+TEST_F(TlsTransportSocketTest, ConnectionsShareOnePeerCertificateCopy) {
+  // Thousands of connections from the same workload keep one DER copy of its
+  // certificate (the shared CRYPTO_BUFFER_POOL), not one each.
+  auto server_ctx = ServerContext(cart_);
+  auto client_ctx = ClientContext(web_);
+  auto first = Connect(server_ctx, client_ctx, Expect(cart_.id));
+  auto second = Connect(server_ctx, client_ctx, Expect(cart_.id));
+  ASSERT_EQ(first->server_rec.connected, 1) << first->server_rec.close_detail;
+  ASSERT_EQ(second->server_rec.connected, 1) << second->server_rec.close_detail;
+  const STACK_OF(CRYPTO_BUFFER)* a = SSL_get0_peer_certificates(first->server_tls->ssl());
+  const STACK_OF(CRYPTO_BUFFER)* b = SSL_get0_peer_certificates(second->server_tls->ssl());
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_GT(sk_CRYPTO_BUFFER_num(a), 0u);
+  EXPECT_EQ(sk_CRYPTO_BUFFER_value(a, 0), sk_CRYPTO_BUFFER_value(b, 0));
+  // The handshake configuration was shed; the connection still works.
+  first->client->Write("after shedding");
+  dispatcher_.RunUntilIdle();
+  EXPECT_EQ(first->server_rec.received, "after shedding");
 }
 
 TEST_F(TlsTransportSocketTest, ResumptionRechecksExpiryAtSimulatedTime) {
