@@ -99,6 +99,8 @@ absl::StatusOr<weft::network::Address> ParseIpPort(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Handled on the main loop; blocked before any thread starts (see BlockSignals).
+  weft::event::BlockSignals({SIGTERM, SIGINT});
   absl::SetProgramUsageMessage(
       "Weft's control plane.\n\n"
       "  mesh-control-plane --manifests=DIR [--xds_address=0.0.0.0:15010]\n"

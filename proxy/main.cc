@@ -1,4 +1,5 @@
 // mesh-proxy: Weft's sidecar. Wires flags, the bootstrap config and the server.
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/event/signal_event.h"
 #include "common/log/log.h"
 #include "common/time/real_time_source.h"
 #include "proxy/admin/xds_metrics.h"
@@ -45,6 +47,10 @@ ABSL_FLAG(int, metrics_port, -1,
           "bootstrap's value (default 15020).");
 
 int main(int argc, char** argv) {
+  // The server handles these on its main loop; block them before anything can
+  // start a thread (gRPC does when credentials are made), or a thread without the
+  // mask would take SIGHUP's default action and end the process.
+  weft::event::BlockSignals({SIGTERM, SIGINT, SIGHUP});
   absl::SetProgramUsageMessage(
       "Weft's sidecar proxy.\n\n"
       "  mesh-proxy --config=/etc/weft/bootstrap.yaml [--concurrency=N]\n\n"

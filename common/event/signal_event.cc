@@ -6,6 +6,13 @@
 
 namespace weft::event {
 
+void BlockSignals(std::initializer_list<int> signals) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : signals) sigaddset(&mask, s);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+}
+
 SignalEvent::SignalEvent(Dispatcher& dispatcher, std::initializer_list<int> signals,
                          std::function<void(int)> handler)
     : handler_(std::move(handler)) {

@@ -14,6 +14,12 @@ namespace weft::event {
 // any other thread: it blocks the signals for the calling thread, and threads
 // started afterwards inherit that, so no worker is ever interrupted by them.
 // Thread-compatible: the dispatcher's thread only.
+// Blocks `signals` for the calling thread and every thread it starts later. Call
+// it first thing in main(), before anything may start a thread (gRPC starts
+// threads when its first channel credentials are made): a signal that reaches a
+// thread without the mask takes its default action and ends the process.
+void BlockSignals(std::initializer_list<int> signals);
+
 class SignalEvent {
  public:
   SignalEvent(Dispatcher& dispatcher, std::initializer_list<int> signals,
