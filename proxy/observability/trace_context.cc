@@ -1,5 +1,6 @@
 #include "proxy/observability/trace_context.h"
 
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -116,21 +117,35 @@ uint64_t NonZero(RandomGenerator& random) {
   return 1;  // a generator stuck at zero (tests) still yields a valid id
 }
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-// 16 lower-case hex digits of `v` at `out`; returns out + 16.
-char* PutHex16(uint64_t v, char* out) {
-  for (int i = 15; i >= 0; --i) {
-    out[i] = kHexDigits[v & 0xF];
-    v >>= 4;
-  }
-  return out + 16;
+// 8 lower-case hex digits of `v` at `out`, most significant first, computed
+// for all eight at once in a 64-bit word (ids are formatted on every traced
+// request): each nibble is spread into a byte, then turned into its digit.
+void PutHex8(uint32_t v, char* out) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PutHex8 stores a little-endian word");
+  uint64_t x = v;
+  x = (x | (x << 16)) & 0x0000FFFF0000FFFFu;
+  x = (x | (x << 8)) & 0x00FF00FF00FF00FFu;
+  x = (x | (x << 4)) & 0x0F0F0F0F0F0F0F0Fu;  // byte i = nibble i
+  // 1 in each byte whose nibble is 10..15 (those become 'a'..'f').
+  const uint64_t letters = ((x + 0x0606060606060606u) >> 4) & 0x0101010101010101u;
+  x += 0x3030303030303030u + letters * ('a' - '0' - 10);
+  // Nibble 7 (the most significant) goes first: little-endian byte order reversed.
+  x = __builtin_bswap64(x);
+  std::memcpy(out, &x, 8);
 }
 
 char* PutHex2(uint8_t v, char* out) {
+  constexpr char kHexDigits[] = "0123456789abcdef";
   out[0] = kHexDigits[v >> 4];
   out[1] = kHexDigits[v & 0xF];
   return out + 2;
+}
+
+// 16 lower-case hex digits of `v` at `out`; returns out + 16.
+char* PutHex16(uint64_t v, char* out) {
+  PutHex8(static_cast<uint32_t>(v >> 32), out);
+  PutHex8(static_cast<uint32_t>(v), out + 8);
+  return out + 16;
 }
 
 char* PutTraceId(const TraceContext& c, char* out) {
@@ -209,6 +224,7 @@ bool SameLengthEqualsLower(absl::string_view name, absl::string_view lower) {
 // The trace fields of a request, found in one pass over its header map
 // (first occurrence of each, as HeaderMap::Get would return).
 struct TraceFields {
+  bool tracestate = false;  // any tracestate field (CollectTracestate reads them)
   absl::optional<absl::string_view> traceparent;
   absl::optional<absl::string_view> b3;
   absl::optional<absl::string_view> b3_trace_id;
@@ -230,7 +246,11 @@ TraceFields ScanTraceFields(const http::HeaderMap& headers) {
         if (SameLengthEqualsLower(name, "b3")) Keep(f.b3, value);
         break;
       case 10:
-        if (SameLengthEqualsLower(name, "x-b3-flags")) Keep(f.b3_flags, value);
+        if (SameLengthEqualsLower(name, "x-b3-flags")) {
+          Keep(f.b3_flags, value);
+        } else if (SameLengthEqualsLower(name, "tracestate")) {
+          f.tracestate = true;
+        }
         break;
       case 11:
         if (SameLengthEqualsLower(name, "traceparent")) {
@@ -256,7 +276,21 @@ TraceFields ScanTraceFields(const http::HeaderMap& headers) {
   return f;
 }
 
+bool AnyTraceField(const TraceFields& f) {
+  return f.tracestate || f.traceparent.has_value() || f.b3.has_value() ||
+         f.b3_trace_id.has_value() || f.b3_span_id.has_value() ||
+         f.b3_parent_span_id.has_value() || f.b3_sampled.has_value() || f.b3_flags.has_value();
+}
+
 absl::StatusOr<TraceContext> ParseB3MultiFields(const TraceFields& f);
+ExtractedTrace ExtractFromFields(const http::HeaderMap& headers, const TraceFields& fields);
+
+// A new trace: 128-bit trace id, root span.
+void StartTrace(RandomGenerator& random, TraceContext& c) {
+  c.trace_id_high = NonZero(random);
+  c.trace_id_low = NonZero(random);
+  c.span_id = NonZero(random);
+}
 
 }  // namespace
 
@@ -363,6 +397,13 @@ absl::StatusOr<TraceContext> ParseB3MultiFields(const TraceFields& f) {
 }  // namespace
 
 ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
+  // The common case, a request with no trace fields at all, costs one pass.
+  return ExtractFromFields(headers, ScanTraceFields(headers));
+}
+
+namespace {
+
+ExtractedTrace ExtractFromFields(const http::HeaderMap& headers, const TraceFields& fields) {
   ExtractedTrace out;
   uint8_t formats = 0;
   auto take = [&](absl::StatusOr<TraceContext> parsed) {
@@ -373,8 +414,6 @@ ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
       out.context = *std::move(parsed);
     }
   };
-  // The common case, a request with no trace fields at all, costs one pass.
-  const TraceFields fields = ScanTraceFields(headers);
   if (fields.traceparent.has_value()) {
     take(ParseTraceparent(*fields.traceparent));
     if (out.found) out.context.tracestate = CollectTracestate(headers);
@@ -405,9 +444,20 @@ ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers) {
   return out;
 }
 
+}  // namespace
+
 TraceContext ContinueOrStartTrace(const http::HeaderMap& headers, RandomGenerator& random,
                                   Sampling new_trace_sampling) {
-  ExtractedTrace extracted = ExtractTraceContext(headers);
+  const TraceFields fields = ScanTraceFields(headers);
+  if (!AnyTraceField(fields)) {
+    // The common case: nothing to continue, nothing to remove on injection.
+    TraceContext c;
+    StartTrace(random, c);
+    c.sampling = new_trace_sampling;
+    c.request_has_trace_fields = false;
+    return c;
+  }
+  ExtractedTrace extracted = ExtractFromFields(headers, fields);
   if (extracted.found) {
     TraceContext c = std::move(extracted.context);
     c.parent_span_id = c.span_id;
@@ -415,9 +465,7 @@ TraceContext ContinueOrStartTrace(const http::HeaderMap& headers, RandomGenerato
     return c;
   }
   TraceContext c;
-  c.trace_id_high = NonZero(random);
-  c.trace_id_low = NonZero(random);
-  c.span_id = NonZero(random);
+  StartTrace(random, c);
   c.sampling =
       extracted.sampling_hint != Sampling::kUnknown ? extracted.sampling_hint : new_trace_sampling;
   c.formats = extracted.hint_formats;
@@ -428,8 +476,10 @@ void InjectTraceContext(const TraceContext& c, http::HeaderMap& headers) {
   // One pass removes every trace field, then the new ones are appended: the
   // same result as Set()/Remove() per name, without a pass per name. Values
   // are formatted on the stack and copied once, into the map's arena.
-  headers.RemoveAll({"traceparent", "tracestate", "b3", "x-b3-traceid", "x-b3-spanid",
-                     "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags"});
+  if (c.request_has_trace_fields) {
+    headers.RemoveAll({"traceparent", "tracestate", "b3", "x-b3-traceid", "x-b3-spanid",
+                       "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags"});
+  }
   char traceparent[kTraceparentSize];
   PutTraceparent(c, traceparent);
   headers.Add("traceparent", absl::string_view(traceparent, sizeof(traceparent)));

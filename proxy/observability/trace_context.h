@@ -60,6 +60,10 @@ struct TraceContext {
   uint8_t formats = 0;
   // The B3 trace id arrived with 16 hex digits: write B3 back that way.
   bool b3_64bit_trace_id = false;
+  // False only when ContinueOrStartTrace found no trace field at all (no
+  // traceparent, tracestate, b3 or x-b3-*) in the request it read: injecting
+  // back into that same request then has nothing to remove first.
+  bool request_has_trace_fields = true;
 
   bool sampled() const { return sampling == Sampling::kSampled || sampling == Sampling::kDebug; }
 };
@@ -91,7 +95,9 @@ ExtractedTrace ExtractTraceContext(const http::HeaderMap& headers);
 TraceContext ContinueOrStartTrace(const http::HeaderMap& headers, RandomGenerator& random,
                                   Sampling new_trace_sampling);
 
-// Writes `context` into request headers for the next hop (see above).
+// Writes `context` into request headers for the next hop (see above). When
+// `context.request_has_trace_fields` is false, `headers` must be the request
+// ContinueOrStartTrace read (unchanged since): no stale field is looked for.
 void InjectTraceContext(const TraceContext& context, http::HeaderMap& headers);
 
 // "00-<32 hex>-<16 hex>-<2 hex>".

@@ -191,6 +191,43 @@ TEST(TraceHopTest, StartsANewTraceWhenAbsentOrInvalid) {
   }
 }
 
+TEST(TraceHopTest, RemovesLoneStaleFieldsButSkipsTheScanWhenThereAreNone) {
+  // Fields that carry no usable context on their own are still removed.
+  const std::vector<std::pair<std::string, std::string>> lone_fields[] = {
+      {{"TraceState", "vendor=a"}},
+      {{"x-b3-spanid", "a2fb4a1d1a96d312"}},
+      {{"x-b3-parentspanid", "a2fb4a1d1a96d312"}},
+  };
+  for (const auto& fields : lone_fields) {
+    FixedRandom random({0xaaaa});
+    http::HeaderMap h = Headers(fields);
+    TraceContext c = ContinueOrStartTrace(h, random, Sampling::kNotSampled);
+    EXPECT_TRUE(c.request_has_trace_fields) << fields[0].first;
+    InjectTraceContext(c, h);
+    std::vector<std::string> names;
+    h.ForEach([&names](absl::string_view name, absl::string_view) { names.emplace_back(name); });
+    EXPECT_EQ(names, std::vector<std::string>{"traceparent"}) << fields[0].first;
+  }
+  FixedRandom random({0xaaaa});
+  http::HeaderMap h = Headers({{"user-agent", "test"}});
+  TraceContext c = ContinueOrStartTrace(h, random, Sampling::kNotSampled);
+  EXPECT_FALSE(c.request_has_trace_fields);
+  InjectTraceContext(c, h);
+  EXPECT_EQ(h.size(), 2u);
+  EXPECT_EQ(h.Get("traceparent"), "00-000000000000aaaa000000000000aaaa-000000000000aaaa-00");
+}
+
+TEST(TraceHopTest, FormatsEveryByteValueAsLowerCaseHex) {
+  TraceContext c;
+  c.trace_id_high = 0x0123456789abcdefu;
+  c.trace_id_low = 0xfedcba9876543210u;
+  EXPECT_EQ(TraceIdHex(c), "0123456789abcdeffedcba9876543210");
+  for (uint64_t b = 0; b < 256; ++b) {
+    EXPECT_EQ(SpanIdHex(b * 0x0101010101010101u), absl::StrCat(absl::Hex(b * 0x0101010101010101u,
+                                                                          absl::kZeroPad16)));
+  }
+}
+
 TEST(TraceHopTest, ZeroRandomValuesNeverMakeZeroIds) {
   FixedRandom random({0});
   TraceContext c = ContinueOrStartTrace(http::HeaderMap(), random, Sampling::kSampled);
