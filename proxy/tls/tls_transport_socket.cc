@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "certs/x509_util.h"
 #include "absl/strings/str_join.h"
 #include "certs/trust_bundle.h"
 #include "openssl/bio.h"
@@ -241,6 +242,31 @@ ssl_verify_result_t TlsTransportSocket::VerifyPeer(uint8_t* out_alert) {
 
 void TlsTransportSocket::OnNewSession(bssl::UniquePtr<SSL_SESSION> session) {
   if (session_key_.empty()) return;
+  // A session must not outlive the server certificate it was made with: resuming it
+  // after that expiry would fail our re-check of the peer (certificate_expired)
+  // and cost the connection. Found once per connection, when the first ticket comes.
+  if (peer_not_after_ == absl::InfinitePast()) {
+    peer_not_after_ = absl::InfiniteFuture();
+    const STACK_OF(CRYPTO_BUFFER)* chain = SSL_SESSION_get0_peer_certificates(session.get());
+    if (chain != nullptr && sk_CRYPTO_BUFFER_num(chain) > 0) {
+      const CRYPTO_BUFFER* leaf = sk_CRYPTO_BUFFER_value(chain, 0);
+      absl::StatusOr<bssl::UniquePtr<X509>> cert = certs::ParseCertificateDer(absl::string_view(
+          reinterpret_cast<const char*>(CRYPTO_BUFFER_data(leaf)), CRYPTO_BUFFER_len(leaf)));
+      if (cert.ok()) {
+        absl::StatusOr<absl::Time> not_after = certs::AsnTimeToTime(X509_get0_notAfter(cert->get()));
+        if (not_after.ok()) peer_not_after_ = *not_after;
+      }
+    }
+  }
+  if (peer_not_after_ != absl::InfiniteFuture()) {
+    // A second of margin for the time between taking a session and the handshake.
+    const int64_t left =
+        absl::ToInt64Seconds(peer_not_after_ - context_->time_source().SystemNow()) - 1;
+    if (left <= 0) return;
+    if (static_cast<uint64_t>(left) < SSL_SESSION_get_timeout(session.get())) {
+      SSL_SESSION_set_timeout(session.get(), static_cast<uint32_t>(left));
+    }
+  }
   context_->StoreSession(session_key_, std::move(session));
 }
 

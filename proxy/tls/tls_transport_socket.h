@@ -32,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "certs/spiffe_id.h"
 #include "openssl/base.h"
 #include "proxy/network/buffer.h"
@@ -143,6 +144,8 @@ class TlsTransportSocket final : public network::TransportSocket {
   std::string session_key_;
   // Set by VerifyPeer when it rejects, so that the handshake error names it.
   std::string verify_failure_;
+  // Client: the server leaf's notAfter, found at the first session ticket.
+  absl::Time peer_not_after_ = absl::InfinitePast();
   std::string close_detail_;
   network::PeerInfo peer_info_;
 };
