@@ -1,8 +1,8 @@
 #include "proxy/config/config_json.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/json/json_value.h"
 
 namespace weft::config {
 namespace {
@@ -211,26 +211,7 @@ std::string RouteJson(const Route& r) {
 
 }  // namespace
 
-std::string JsonQuote(absl::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
+std::string JsonQuote(absl::string_view s) { return json::QuoteJson(s); }
 
 std::string ToJson(const ProxyConfig& config) {
   std::string listeners = Array(config.listeners, [](const Listener& l) {
