@@ -8,6 +8,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/time/time.h"
+#include "common/memory/recycler.h"
 #include "proxy/config/model.h"
 #include "proxy/http/codec.h"
 #include "proxy/listener/filter_chain_table.h"
@@ -34,7 +35,7 @@ class HttpConnectionManager;
 // and, for gRPC requests, are gRPC statuses the client can read.
 // Owned by its HttpConnectionManager, which destroys it after OnStreamDone.
 // Thread-compatible: the owning worker's dispatcher only.
-class ProxyStream final : public RequestDecoder {
+class ProxyStream final : public RequestDecoder, public memory::Recycled {
  public:
   ProxyStream(HttpConnectionManager& manager, ResponseEncoder& downstream);
   ~ProxyStream() override;
@@ -61,7 +62,7 @@ class ProxyStream final : public RequestDecoder {
  private:
   // One try on one endpoint. A separate object per try, so that events of an
   // abandoned try cannot reach the next one.
-  class Attempt final : public ResponseDecoder {
+  class Attempt final : public ResponseDecoder, public memory::Recycled {
    public:
     explicit Attempt(ProxyStream& stream) : stream_(stream) {}
     void Decode1xxHeaders(ResponseHeaders& headers) override;

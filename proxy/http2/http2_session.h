@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/types/optional.h"
 #include "common/event/dispatcher.h"
+#include "common/memory/recycler.h"
 #include "proxy/http/codec.h"
 #include "proxy/http2/flood_guard.h"
 #include "proxy/http2/http2_headers.h"
@@ -46,7 +47,9 @@ class Http2Session {
  public:
   // One stream's codec-side state; the server and client streams derive from
   // it and add the user-facing encoder. Fields are owned by the session.
-  class Stream {
+  // Recycled: one server and one client stream are made and destroyed per
+  // request (common/memory/recycler.h).
+  class Stream : public memory::Recycled {
    public:
     explicit Stream(Http2Session& session)
         : session_(session),

@@ -11,18 +11,19 @@ char* Buffer::ReserveSlow(size_t n) {
   const size_t used = size();
   if (begin_ > 0 && capacity_ - used >= n && used <= capacity_ / 2) {
     // Enough room once the drained front is reclaimed.
-    std::memmove(storage_.get(), storage_.get() + begin_, used);
+    std::memmove(storage_, storage_ + begin_, used);
   } else {
     size_t new_capacity = std::max<size_t>(capacity_ * 2, 16 * 1024);
     while (new_capacity - used < n) new_capacity *= 2;
-    std::unique_ptr<char[]> grown(new char[new_capacity]);
-    if (used > 0) std::memcpy(grown.get(), storage_.get() + begin_, used);
-    storage_ = std::move(grown);
+    char* grown = memory::AllocateBytes(&new_capacity);
+    if (used > 0) std::memcpy(grown, storage_ + begin_, used);
+    memory::FreeBytes(storage_, capacity_);
+    storage_ = grown;
     capacity_ = new_capacity;
   }
   begin_ = 0;
   end_ = used;
-  return storage_.get() + end_;
+  return storage_ + end_;
 }
 
 void Buffer::Drain(size_t n) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/strings/string_view.h"
+#include "common/memory/recycler.h"
 
 namespace weft::network {
 
@@ -16,12 +17,13 @@ namespace weft::network {
 class Buffer {
  public:
   Buffer() = default;
+  ~Buffer() { memory::FreeBytes(storage_, capacity_); }
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 
   size_t size() const { return end_ - begin_; }
   bool empty() const { return end_ == begin_; }
-  const char* data() const { return storage_.get() + begin_; }
+  const char* data() const { return storage_ + begin_; }
   absl::string_view view() const { return absl::string_view(data(), size()); }
 
   void Append(absl::string_view bytes) { Append(bytes.data(), bytes.size()); }
@@ -37,7 +39,7 @@ class Buffer {
   // of them part of the buffer.
   char* Reserve(size_t n) {
     // Inline: encoders reserve once per field; the common case has room.
-    if (capacity_ - end_ >= n) return storage_.get() + end_;
+    if (capacity_ - end_ >= n) return storage_ + end_;
     return ReserveSlow(n);
   }
   void Commit(size_t n) { end_ += n; }
@@ -49,7 +51,8 @@ class Buffer {
   // buffer memory (the next Reserve allocates again).
   void ReleaseIfEmpty() {
     if (end_ != begin_ || storage_ == nullptr) return;
-    storage_.reset();
+    memory::FreeBytes(storage_, capacity_);
+    storage_ = nullptr;
     capacity_ = begin_ = end_ = 0;
   }
   size_t capacity() const { return capacity_; }
@@ -64,7 +67,9 @@ class Buffer {
   // Reserve() when the tail has no room: reclaims the drained front or grows.
   char* ReserveSlow(size_t n);
 
-  std::unique_ptr<char[]> storage_;
+  // From common/memory/recycler.h: a stream's body buffer is made and freed per
+  // request. `capacity_` is the size of the block.
+  char* storage_ = nullptr;
   size_t capacity_ = 0;
   size_t begin_ = 0;
   size_t end_ = 0;

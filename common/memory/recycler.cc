@@ -1,0 +1,109 @@
+#include "common/memory/recycler.h"
+
+#include <new>
+
+namespace weft::memory {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRecycle = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kRecycle = false;
+#else
+constexpr bool kRecycle = true;
+#endif
+#else
+constexpr bool kRecycle = true;
+#endif
+
+constexpr size_t kSmallGranule = 256;
+constexpr size_t kSmallLimit = 4096;
+constexpr size_t kSmallClasses = kSmallLimit / kSmallGranule;  // 256 B .. 4 KiB
+constexpr size_t kLargeClasses = 4;                             // 8, 16, 32, 64 KiB
+constexpr size_t kClasses = kSmallClasses + kLargeClasses;
+static_assert(kSmallLimit << kLargeClasses == kMaxRecycledSize);
+
+// Index of the class of `size` (1 <= size <= kMaxRecycledSize).
+size_t ClassOf(size_t size) {
+  if (size <= kSmallLimit) return (size - 1) / kSmallGranule;
+  size_t cls = kSmallClasses;
+  for (size_t cap = 2 * kSmallLimit; cap < size; cap *= 2) ++cls;
+  return cls;
+}
+
+size_t CapacityOf(size_t cls) {
+  if (cls < kSmallClasses) return (cls + 1) * kSmallGranule;
+  return kSmallLimit << (cls - kSmallClasses + 1);
+}
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// The calling thread's lists; what they hold goes back at thread exit.
+struct FreeLists {
+  FreeBlock* head[kClasses] = {};
+  size_t cached_bytes = 0;
+
+  ~FreeLists() {
+    for (FreeBlock*& h : head) {
+      while (h != nullptr) {
+        FreeBlock* next = h->next;
+        ::operator delete(h);
+        h = next;
+      }
+    }
+    cached_bytes = 0;
+  }
+};
+
+FreeLists& Lists() {
+  thread_local FreeLists lists;
+  return lists;
+}
+
+}  // namespace
+
+size_t RecycledCapacity(size_t size) {
+  if (size == 0) size = 1;
+  if (size > kMaxRecycledSize) return size;
+  return CapacityOf(ClassOf(size));
+}
+
+void* Allocate(size_t size) {
+  const size_t capacity = RecycledCapacity(size);
+  if (kRecycle && capacity <= kMaxRecycledSize) {
+    FreeLists& lists = Lists();
+    const size_t cls = ClassOf(capacity);
+    if (FreeBlock* block = lists.head[cls]) {
+      lists.head[cls] = block->next;
+      lists.cached_bytes -= capacity;
+      return block;
+    }
+  }
+  return ::operator new(capacity);
+}
+
+void Free(void* block, size_t size) {
+  if (block == nullptr) return;
+  const size_t capacity = RecycledCapacity(size);
+  if (kRecycle && capacity <= kMaxRecycledSize) {
+    FreeLists& lists = Lists();
+    if (lists.cached_bytes + capacity <= kMaxCachedBytes) {
+      const size_t cls = ClassOf(capacity);
+      auto* free_block = static_cast<FreeBlock*>(block);
+      free_block->next = lists.head[cls];
+      lists.head[cls] = free_block;
+      lists.cached_bytes += capacity;
+      return;
+    }
+  }
+  ::operator delete(block);
+}
+
+size_t CachedBytesOnThisThread() { return Lists().cached_bytes; }
+
+bool Recycles() { return kRecycle; }
+
+}  // namespace weft::memory
