@@ -65,6 +65,22 @@ class Dispatcher {
 
   virtual const TimeSource& time_source() const = 0;
 
+  // time_source().MonotonicNow(), read at most once per callback: the first
+  // call in a callback reads the clock, later calls in the same callback get
+  // that reading again. For the per-request timestamps of the data plane
+  // (stream start, try start, connection last used), which otherwise read the
+  // clock half a dozen times per request. Outside a callback of a real loop
+  // (tests driving objects directly, the fake dispatcher), every call reads.
+  absl::Time CallbackNow() const {
+    if (now_cached_) return cached_now_;
+    const absl::Time now = time_source().MonotonicNow();
+    if (in_callback_) {
+      cached_now_ = now;
+      now_cached_ = true;
+    }
+    return now;
+  }
+
   virtual std::unique_ptr<Timer> CreateTimer(std::function<void()> cb) = 0;
 
   // `cb` receives the FileReady bits that are ready.
@@ -107,6 +123,14 @@ class Dispatcher {
   virtual void Exit() = 0;
 
  protected:
+  // Real loops bracket every callback they run (with its deferred actions)
+  // with these, which scope CallbackNow()'s reading.
+  void EnterCallback() { in_callback_ = true; }
+  void ExitCallback() {
+    in_callback_ = false;
+    now_cached_ = false;
+  }
+
   // Implementations call this after every callback they run.
   void RunDeferredActions() {
     while (!deferred_.empty()) {
@@ -121,6 +145,9 @@ class Dispatcher {
   }
 
  private:
+  mutable absl::Time cached_now_;
+  mutable bool now_cached_ = false;
+  bool in_callback_ = false;
   std::vector<DeferredAction*> deferred_;
   std::vector<DeferredAction*> running_;
 };

@@ -35,6 +35,7 @@ class LibeventTimer final : public Timer {
   static void Fire(evutil_socket_t, short, void* arg) {
     auto* self = static_cast<LibeventTimer*>(arg);
     LibeventDispatcher& dispatcher = self->dispatcher_;  // the callback may destroy the timer
+    dispatcher.BeforeCallback();
     self->cb_();
     dispatcher.AfterCallback();
   }
@@ -76,6 +77,7 @@ class LibeventFileEvent final : public FileEvent {
     if (what & EV_WRITE) ready |= kWritable;
     auto* self = static_cast<LibeventFileEvent*>(arg);
     LibeventDispatcher& dispatcher = self->dispatcher_;  // the callback may destroy the event
+    dispatcher.BeforeCallback();
     self->cb_(ready);
     dispatcher.AfterCallback();
   }
@@ -148,8 +150,10 @@ void LibeventDispatcher::RunPosted() {
     exit = exit_requested_;
   }
   for (auto& cb : batch) {
+    EnterCallback();
     cb();
     RunDeferredActions();
+    ExitCallback();
   }
   if (exit) event_base_loopbreak(base_);
 }

@@ -32,8 +32,12 @@ class LibeventDispatcher final : public Dispatcher {
   // that deferred deletions happen while what they reference still exists.
   void RunPosted();
 
-  // For the timer and file-event wrappers: runs deferred actions after a callback.
-  void AfterCallback() { RunDeferredActions(); }
+  // For the timer and file-event wrappers, around every callback they run.
+  void BeforeCallback() { EnterCallback(); }
+  void AfterCallback() {
+    RunDeferredActions();
+    ExitCallback();
+  }
 
  private:
 

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/time/real_time_source.h"
+#include "common/time/simulated_time_source.h"
 #include "gtest/gtest.h"
 
 namespace weft::event {
@@ -37,6 +38,40 @@ TEST(LibeventDispatcherTest, ZeroDelayTimerFiresAndDisabledDoesNot) {
   EXPECT_TRUE(on->Enabled());
   d.Run();
   EXPECT_EQ(fired, 1);
+}
+
+// CallbackNow() reads the clock once per callback (on the simulated clock, so
+// that the reading is known), and every time outside callbacks.
+TEST(LibeventDispatcherTest, CallbackNowIsOneReadingPerCallback) {
+  SimulatedTimeSource time;
+  LibeventDispatcher d(time);
+  const absl::Time t0 = time.MonotonicNow();
+  EXPECT_EQ(d.CallbackNow(), t0);
+  time.Advance(absl::Seconds(1));
+  EXPECT_EQ(d.CallbackNow(), t0 + absl::Seconds(1));  // outside a callback: a fresh read
+
+  std::vector<absl::Time> first_callback;
+  std::vector<absl::Time> timer_callback;
+  auto timer = d.CreateTimer([&] {
+    timer_callback.push_back(d.CallbackNow());
+    time.Advance(absl::Seconds(1));
+    timer_callback.push_back(d.CallbackNow());
+    d.Exit();
+  });
+  d.Post([&] {
+    first_callback.push_back(d.CallbackNow());
+    time.Advance(absl::Seconds(5));
+    first_callback.push_back(d.CallbackNow());  // same callback: the same reading
+    timer->Enable(absl::ZeroDuration());
+  });
+  d.Run();
+  ASSERT_EQ(first_callback.size(), 2u);
+  EXPECT_EQ(first_callback[0], t0 + absl::Seconds(1));
+  EXPECT_EQ(first_callback[1], t0 + absl::Seconds(1));
+  ASSERT_EQ(timer_callback.size(), 2u);
+  EXPECT_EQ(timer_callback[0], t0 + absl::Seconds(6));  // the next callback reads again
+  EXPECT_EQ(timer_callback[1], t0 + absl::Seconds(6));
+  EXPECT_EQ(d.CallbackNow(), t0 + absl::Seconds(7));  // after the loop: fresh again
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ const std::string& HttpConnectionManager::peer_identity() {
 }
 
 absl::Time HttpConnectionManager::Now() const {
-  return context_->host.dispatcher().time_source().MonotonicNow();
+  return context_->host.dispatcher().CallbackNow();
 }
 
 const listener::FilterChainTable::Chain& HttpConnectionManager::chain() {

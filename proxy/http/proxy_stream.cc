@@ -69,9 +69,10 @@ absl::Time ProxyStream::Now() const { return manager_.Now(); }
 // ---- Downstream -------------------------------------------------------------
 
 void ProxyStream::DecodeHeaders(RequestHeaders& headers, bool end_stream) {
-  const TimeSource& time = manager_.context().host.dispatcher().time_source();
-  start_ = time.MonotonicNow();
-  if (manager_.context().host.access_logger() != nullptr) start_system_ = time.SystemNow();
+  start_ = Now();
+  if (manager_.context().host.access_logger() != nullptr) {
+    start_system_ = manager_.context().host.dispatcher().time_source().SystemNow();
+  }
   request_ = &headers;
   request_complete_ = end_stream;
   last_activity_ = start_;

@@ -30,6 +30,8 @@ RouteTable::RouteTable(const config::RouteConfig& config) : config_(config) {
 }
 
 const RouteTable::Host* RouteTable::FindHost(absl::string_view host) const {
+  // Only a "*" virtual host (typical of inbound listeners): nothing to look up.
+  if (exact_.empty() && suffixes_.empty()) return any_;
   char lowered[256];
   if (host.size() <= sizeof(lowered)) {
     for (size_t i = 0; i < host.size(); ++i) lowered[i] = absl::ascii_tolower(host[i]);

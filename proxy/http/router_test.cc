@@ -60,6 +60,19 @@ TEST(RouteTableTest, FallbackHostAndNoMatchingRoute) {
   EXPECT_EQ(ClusterOf(t, "", "/onlyx"), nullptr);  // Gateway prefix: whole segments
 }
 
+TEST(RouteTableTest, OnlyAWildcardHostTakesEveryAuthority) {
+  config::RouteConfig rc;
+  rc.name = "inbound";
+  rc.virtual_hosts = {config::VirtualHost{"any", {"*"}, {MakeRoute("/", "local")}}};
+  RouteTable t(rc);
+  EXPECT_EQ(*ClusterOf(t, "Backend.NS.svc:8080", "/x"), "local");
+  EXPECT_EQ(*ClusterOf(t, "", "/"), "local");
+  EXPECT_EQ(*ClusterOf(t, std::string(1000, 'h'), "/"), "local");
+  config::RouteConfig none;
+  none.name = "empty";
+  EXPECT_EQ(ClusterOf(RouteTable(none), "a.b", "/"), nullptr);
+}
+
 // --- One route's conditions, table-driven. ---
 
 struct MatchCase {

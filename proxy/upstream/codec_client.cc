@@ -25,7 +25,7 @@ CodecClient::CodecClient(event::Dispatcher& dispatcher, Owner& owner,
     codec_ = std::make_unique<http::Http1ClientConnection>(transport,
                                                            [this] { OnStreamComplete(); });
   }
-  last_used_ = dispatcher_.time_source().MonotonicNow();
+  last_used_ = dispatcher_.CallbackNow();
   if (connection_->connecting() && options.connect_timeout > absl::ZeroDuration()) {
     connect_timer_ = dispatcher_.CreateTimer([this] { OnConnectTimeout(); });
     connect_timer_->Enable(options.connect_timeout);
@@ -43,7 +43,7 @@ CodecClient::~CodecClient() {
 
 http::RequestEncoder& CodecClient::NewStream(http::ResponseDecoder& decoder) {
   ++streams_served_;
-  last_used_ = dispatcher_.time_source().MonotonicNow();
+  last_used_ = dispatcher_.CallbackNow();
   return codec_->NewStream(decoder);
 }
 
@@ -76,7 +76,7 @@ void CodecClient::OnConnectTimeout() {
 }
 
 void CodecClient::OnData(network::Connection&, network::Buffer& data, bool end_stream) {
-  last_used_ = dispatcher_.time_source().MonotonicNow();
+  last_used_ = dispatcher_.CallbackNow();
   absl::Status status = codec_->Dispatch(data);
   if (closed_) return;
   if (!status.ok()) {
@@ -131,7 +131,7 @@ void CodecClient::ReadDisable(bool disable) {
 }
 
 void CodecClient::OnStreamComplete() {
-  last_used_ = dispatcher_.time_source().MonotonicNow();
+  last_used_ = dispatcher_.CallbackNow();
   CloseIfUnusable();
   if (!closed_ && codec_->CanTakeStream()) owner_.OnClientReady(*this);
 }
