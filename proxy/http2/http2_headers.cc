@@ -271,7 +271,6 @@ void AddDecodedRequestField(absl::string_view name, absl::string_view value,
     if (out.authority.empty()) out.authority.assign(value.data(), value.size());
     return;
   }
-  if (IsConnectionSpecificField(name, value)) return;
   out.headers.Add(name, value);
 }
 
@@ -290,7 +289,6 @@ void AddDecodedResponseField(absl::string_view name, absl::string_view value,
     }
     return;
   }
-  if (IsConnectionSpecificField(name, value)) return;
   out.headers.Add(name, value);
 }
 

@@ -94,8 +94,9 @@ void BuildRequestHeaderList(const http::RequestHeaders& headers, HeaderList& out
 void BuildResponseHeaderList(const http::ResponseHeaders& headers, HeaderList& out);
 
 // Moves one decoded request field into `out`: pseudo-header fields to their
-// members, host to authority (when there is no :authority), connection-specific
-// fields dropped, the rest appended to out.headers.
+// members, host to authority (when there is no :authority), the rest appended
+// to out.headers. The field has passed Http2MessageChecker, which refuses
+// connection-specific fields, so none is looked for here.
 void AddDecodedRequestField(absl::string_view name, absl::string_view value,
                             http::RequestHeaders& out);
 // The same for a response: :status parsed (0 if unparsable).

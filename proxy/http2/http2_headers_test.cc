@@ -60,13 +60,11 @@ TEST(Http2HeadersTest, DecodeRequestFields) {
   AddDecodedRequestField(":path", "/p", out);
   AddDecodedRequestField("host", "from-host", out);
   AddDecodedRequestField("te", "trailers", out);
-  AddDecodedRequestField("upgrade", "x", out);
   EXPECT_EQ(out.method, "POST");
   EXPECT_EQ(out.scheme, "https");
   EXPECT_EQ(out.path, "/p");
   EXPECT_EQ(out.authority, "from-host");
   EXPECT_FALSE(out.headers.Has("host"));
-  EXPECT_FALSE(out.headers.Has("upgrade"));
   EXPECT_EQ(out.headers.Get("te"), "trailers");
   // :authority wins over a later host.
   http::RequestHeaders both;

