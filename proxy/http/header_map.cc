@@ -90,10 +90,4 @@ void HeaderMap::Clear() {
   entries_.clear();
 }
 
-std::pair<absl::string_view, absl::string_view> HeaderMap::at(size_t i) const {
-  const Entry& e = entries_[i];
-  return {absl::string_view(arena_.data() + e.name_offset, e.name_length),
-          absl::string_view(arena_.data() + e.value_offset, e.value_length)};
-}
-
 }  // namespace weft::http

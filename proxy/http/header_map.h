@@ -52,7 +52,11 @@ class HeaderMap {
   void AppendValue(const char* data, size_t n);
 
   size_t size() const { return entries_.size(); }
-  std::pair<absl::string_view, absl::string_view> at(size_t i) const;
+  std::pair<absl::string_view, absl::string_view> at(size_t i) const {
+    const Entry& e = entries_[i];
+    return {absl::string_view(arena_.data() + e.name_offset, e.name_length),
+            absl::string_view(arena_.data() + e.value_offset, e.value_length)};
+  }
   // Bytes of names and values, for size limits.
   size_t byte_size() const { return arena_.size(); }
   // Bytes of names and values the map holds memory for (see Reserve).

@@ -61,45 +61,63 @@ size_t FormatStatus(int status, char* buf) {
 
 }  // namespace
 
-bool IsUniquePerRequestField(absl::string_view name) {
-  // Bytes OR 0x20 equal the lower-case literal: exact for letters, digits and
-  // '-'; a few other bytes alias (0x0D reads as '-'), which at worst leaves
-  // one field out of the HPACK table. Runs for every field we encode.
+namespace {
+
+// What the encoder does with a regular field, decided by one switch on the
+// name's length: this runs for every field of every HTTP/2 head we send.
+enum class Outgoing { kSend, kSendUnindexed, kHost, kConnectionSpecific };
+
+Outgoing ClassifyOutgoing(absl::string_view name, absl::string_view value) {
+  // Unique-per-request names are compared with FoldedEquals (bytes OR 0x20): a
+  // few other bytes alias (0x0D reads as '-'), which at worst leaves one field
+  // out of the HPACK table. The names dropped or moved are compared exactly.
   switch (name.size()) {
     case 2:
-      return FoldedEquals(name.data(), "b3");
+      if (SameLengthEqualsLower(name, "te")) {
+        return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(value), "trailers")
+                   ? Outgoing::kSend
+                   : Outgoing::kConnectionSpecific;
+      }
+      return FoldedEquals(name.data(), "b3") ? Outgoing::kSendUnindexed : Outgoing::kSend;
+    case 4:
+      return SameLengthEqualsLower(name, "host") ? Outgoing::kHost : Outgoing::kSend;
+    case 7:
+      return SameLengthEqualsLower(name, "upgrade") ? Outgoing::kConnectionSpecific
+                                                    : Outgoing::kSend;
+    case 10:
+      return SameLengthEqualsLower(name, "connection") ||
+                     SameLengthEqualsLower(name, "keep-alive")
+                 ? Outgoing::kConnectionSpecific
+                 : Outgoing::kSend;
     case 11:
-      return FoldedEquals(name.data(), "traceparent") ||
-             FoldedEquals(name.data(), "x-b3-spanid");
+      return FoldedEquals(name.data(), "traceparent") || FoldedEquals(name.data(), "x-b3-spanid")
+                 ? Outgoing::kSendUnindexed
+                 : Outgoing::kSend;
     case 12:
       return FoldedEquals(name.data(), "x-b3-traceid") ||
-             FoldedEquals(name.data(), "x-request-id");
+                     FoldedEquals(name.data(), "x-request-id")
+                 ? Outgoing::kSendUnindexed
+                 : Outgoing::kSend;
+    case 16:
+      return SameLengthEqualsLower(name, "proxy-connection") ? Outgoing::kConnectionSpecific
+                                                             : Outgoing::kSend;
     case 17:
-      return FoldedEquals(name.data(), "x-b3-parentspanid");
+      if (SameLengthEqualsLower(name, "transfer-encoding")) return Outgoing::kConnectionSpecific;
+      return FoldedEquals(name.data(), "x-b3-parentspanid") ? Outgoing::kSendUnindexed
+                                                            : Outgoing::kSend;
     default:
-      return false;
+      return Outgoing::kSend;
   }
 }
 
+}  // namespace
+
+bool IsUniquePerRequestField(absl::string_view name) {
+  return ClassifyOutgoing(name, absl::string_view()) == Outgoing::kSendUnindexed;
+}
+
 bool IsConnectionSpecificField(absl::string_view name, absl::string_view value) {
-  // One length switch, then at most one compare: this runs for every field of
-  // every HTTP/2 head, in both directions.
-  switch (name.size()) {
-    case 2:
-      if (!SameLengthEqualsLower(name, "te")) return false;
-      return !absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(value), "trailers");
-    case 7:
-      return SameLengthEqualsLower(name, "upgrade");
-    case 10:
-      return SameLengthEqualsLower(name, "connection") ||
-             SameLengthEqualsLower(name, "keep-alive");
-    case 16:
-      return SameLengthEqualsLower(name, "proxy-connection");
-    case 17:
-      return SameLengthEqualsLower(name, "transfer-encoding");
-    default:
-      return false;
-  }
+  return ClassifyOutgoing(name, value) == Outgoing::kConnectionSpecific;
 }
 
 void HeaderList::Clear() {
@@ -152,6 +170,11 @@ void HeaderList::Add(absl::string_view name, absl::string_view value) {
 }
 
 void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value) {
+  AddBorrowed(name, value, IsUniquePerRequestField(name) ? NGHTTP2_NV_FLAG_NO_INDEX
+                                                         : NGHTTP2_NV_FLAG_NONE);
+}
+
+void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value, uint8_t flags) {
   // The name is not lower-cased here: nghttp2 lower-cases every name when it
   // copies the list at submission (nghttp2_nv_array_copy), which it does for
   // every name we do not mark NO_COPY_NAME. Checking each name again here cost
@@ -160,18 +183,18 @@ void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value) {
   nv_.push_back(nghttp2_nv{
       const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(name.data())),
       const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(value.data())), name.size(),
-      value.size(),
-      static_cast<uint8_t>(IsUniquePerRequestField(name) ? NGHTTP2_NV_FLAG_NO_INDEX
-                                                         : NGHTTP2_NV_FLAG_NONE)});
+      value.size(), flags});
 }
 
 void HeaderList::AddRegular(const http::HeaderMap& headers, bool drop_host, bool borrow) {
   headers.ForEach([&](absl::string_view name, absl::string_view value) {
     if (name.empty() || name[0] == ':') return;
-    if (drop_host && IsHost(name)) return;
-    if (IsConnectionSpecificField(name, value)) return;
+    const Outgoing what = ClassifyOutgoing(name, value);
+    if (what == Outgoing::kConnectionSpecific || (drop_host && what == Outgoing::kHost)) return;
     if (borrow) {
-      AddBorrowed(name, value);
+      AddBorrowed(name, value,
+                  what == Outgoing::kSendUnindexed ? NGHTTP2_NV_FLAG_NO_INDEX
+                                                   : NGHTTP2_NV_FLAG_NONE);
     } else {
       Add(name, value);
     }
@@ -256,16 +279,28 @@ HeaderList TrailerHeaderList(const http::HeaderMap& trailers) {
 void AddDecodedRequestField(absl::string_view name, absl::string_view value,
                             http::RequestHeaders& out) {
   if (!name.empty() && name[0] == ':') {
-    if (name == ":method") {
-      out.method.assign(value.data(), value.size());
-    } else if (name == ":scheme") {
-      out.scheme.assign(value.data(), value.size());
-    } else if (name == ":authority") {
-      out.authority.assign(value.data(), value.size());
-    } else if (name == ":path") {
-      out.path.assign(value.data(), value.size());
+    // Decoded names are lower case (the checker refuses others).
+    std::string* member = nullptr;
+    switch (name.size()) {
+      case 5:
+        if (std::memcmp(name.data(), ":path", 5) == 0) member = &out.path;
+        break;
+      case 7:
+        if (std::memcmp(name.data(), ":method", 7) == 0) {
+          member = &out.method;
+        } else if (std::memcmp(name.data(), ":scheme", 7) == 0) {
+          member = &out.scheme;
+        }
+        break;
+      case 10:
+        if (std::memcmp(name.data(), ":authority", 10) == 0) member = &out.authority;
+        break;
+      default:
+        break;
     }
-    return;  // Other pseudo-header fields (:protocol) are not carried.
+    // Other pseudo-header fields (:protocol) are not carried.
+    if (member != nullptr) member->assign(value.data(), value.size());
+    return;
   }
   if (IsHost(name)) {
     if (out.authority.empty()) out.authority.assign(value.data(), value.size());

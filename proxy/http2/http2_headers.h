@@ -63,6 +63,9 @@ class HeaderList {
   std::pair<absl::string_view, absl::string_view> at(size_t i) const;
 
  private:
+  // AddBorrowed with the nghttp2_nv flags already decided.
+  void AddBorrowed(absl::string_view name, absl::string_view value, uint8_t flags);
+
   // Room for `n` more bytes at arena_ + arena_size_; moves the copied fields'
   // pointers along when the arena moves.
   void EnsureRoom(size_t n);
