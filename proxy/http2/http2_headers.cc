@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "proxy/http/ascii_case.h"
+#include "proxy/http2/static_header_names.h"
 
 namespace weft::http2 {
 namespace {
@@ -135,7 +136,9 @@ void HeaderList::EnsureRoom(size_t n) {
   const uint8_t* old_base = reinterpret_cast<const uint8_t*>(arena_.get());
   uint8_t* new_base = reinterpret_cast<uint8_t*>(grown.get());
   for (uint32_t i : copied_) {
-    nv_[i].name = new_base + (nv_[i].name - old_base);
+    if ((nv_[i].flags & NGHTTP2_NV_FLAG_NO_COPY_NAME) == 0) {
+      nv_[i].name = new_base + (nv_[i].name - old_base);
+    }
     nv_[i].value = new_base + (nv_[i].value - old_base);
   }
   arena_ = std::move(grown);
@@ -158,11 +161,16 @@ void HeaderList::AddCopied(absl::string_view name, absl::string_view value, bool
   if (!value.empty()) std::memcpy(out + name.size(), value.data(), value.size());
   arena_size_ += name.size() + value.size();
   const absl::string_view lower_name(reinterpret_cast<const char*>(out), name.size());
+  uint8_t flags = IsUniquePerRequestField(lower_name) ? NGHTTP2_NV_FLAG_NO_INDEX
+                                                      : NGHTTP2_NV_FLAG_NONE;
+  uint8_t* name_ptr = out;
+  if (const char* known = StaticHeaderName(lower_name)) {
+    // nghttp2 need not copy a name that lives forever.
+    name_ptr = const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(known));
+    flags |= NGHTTP2_NV_FLAG_NO_COPY_NAME;
+  }
   copied_.push_back(static_cast<uint32_t>(nv_.size()));
-  nv_.push_back(nghttp2_nv{out, out + name.size(), name.size(), value.size(),
-                           static_cast<uint8_t>(IsUniquePerRequestField(lower_name)
-                                                    ? NGHTTP2_NV_FLAG_NO_INDEX
-                                                    : NGHTTP2_NV_FLAG_NONE)});
+  nv_.push_back(nghttp2_nv{name_ptr, out + name.size(), name.size(), value.size(), flags});
 }
 
 void HeaderList::Add(absl::string_view name, absl::string_view value) {
@@ -175,13 +183,19 @@ void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value) {
 }
 
 void HeaderList::AddBorrowed(absl::string_view name, absl::string_view value, uint8_t flags) {
-  // The name is not lower-cased here: nghttp2 lower-cases every name when it
-  // copies the list at submission (nghttp2_nv_array_copy), which it does for
-  // every name we do not mark NO_COPY_NAME. Checking each name again here cost
-  // about 60 instructions a field.
+  // A well-known name (exactly, so lower case) points at its static copy,
+  // which nghttp2 need not copy (NO_COPY_NAME). Any other name is not
+  // lower-cased here: nghttp2 lower-cases the names it copies at submission
+  // (nghttp2_nv_array_copy); checking each name again here cost about 60
+  // instructions a field.
+  const char* name_ptr = name.data();
+  if (const char* known = StaticHeaderName(name)) {
+    name_ptr = known;
+    flags |= NGHTTP2_NV_FLAG_NO_COPY_NAME;
+  }
   // nghttp2_nv is not const-correct; nghttp2 only reads (and copies) these.
   nv_.push_back(nghttp2_nv{
-      const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(name.data())),
+      const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(name_ptr)),
       const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(value.data())), name.size(),
       value.size(), flags});
 }

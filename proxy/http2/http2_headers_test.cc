@@ -1,5 +1,7 @@
 #include "proxy/http2/http2_headers.h"
 
+#include "proxy/http2/static_header_names.h"
+
 #include "gtest/gtest.h"
 
 namespace weft::http2 {
@@ -128,8 +130,11 @@ TEST(Http2HeadersTest, ReusedListHoldsOnlyTheLatestHeadAndBorrowsItsFields) {
   ASSERT_EQ(nv.size(), 3u);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(nv[1].name), nv[1].namelen), "server");
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(nv[1].value), nv[1].valuelen), "weft");
-  EXPECT_EQ(nv[1].flags, NGHTTP2_NV_FLAG_NONE);
-  EXPECT_EQ(nv[2].flags, NGHTTP2_NV_FLAG_NO_INDEX);  // whatever the name's case
+  // A well-known lower-case name points at its static copy: nghttp2 need not copy it.
+  EXPECT_EQ(nv[1].flags, NGHTTP2_NV_FLAG_NO_COPY_NAME);
+  EXPECT_EQ(reinterpret_cast<const char*>(nv[1].name), StaticHeaderName("server"));
+  // Not indexed whatever the name's case; with upper case, nghttp2 copies and lowers it.
+  EXPECT_EQ(nv[2].flags, NGHTTP2_NV_FLAG_NO_INDEX);
   // The owning form copies and lower-cases.
   HeaderList owned = RequestHeaderList(request);
   EXPECT_EQ(owned.at(4).first, "x-long-header-name");
@@ -173,9 +178,11 @@ TEST(Http2HeadersTest, PerRequestIdsAreNotIndexedAndNamesOfAnyLengthAreLowered) 
   const std::vector<nghttp2_nv>& nv = list.nv();
   ASSERT_EQ(nv.size(), 6u);
   EXPECT_EQ(list.at(0).first, "traceparent");
-  EXPECT_EQ(nv[0].flags, NGHTTP2_NV_FLAG_NO_INDEX);
-  EXPECT_EQ(nv[1].flags, NGHTTP2_NV_FLAG_NO_INDEX);
-  EXPECT_EQ(nv[2].flags, NGHTTP2_NV_FLAG_NONE);
+  // Lowered, these three are well-known names: static, not copied by nghttp2.
+  EXPECT_EQ(nv[0].flags, NGHTTP2_NV_FLAG_NO_INDEX | NGHTTP2_NV_FLAG_NO_COPY_NAME);
+  EXPECT_EQ(nv[1].flags, NGHTTP2_NV_FLAG_NO_INDEX | NGHTTP2_NV_FLAG_NO_COPY_NAME);
+  EXPECT_EQ(nv[2].flags, NGHTTP2_NV_FLAG_NO_COPY_NAME);
+  EXPECT_EQ(nv[3].flags, NGHTTP2_NV_FLAG_NONE);
   EXPECT_EQ(list.at(3).first, "abcdefghijklmnopqrstuvwxyz-@[`{");
   EXPECT_EQ(list.at(4).first, "already-lower-case-and-long-name");
   EXPECT_EQ(list.at(5).first, std::string("x\xC1y", 3));
@@ -183,6 +190,33 @@ TEST(Http2HeadersTest, PerRequestIdsAreNotIndexedAndNamesOfAnyLengthAreLowered) 
   EXPECT_TRUE(IsUniquePerRequestField("X-B3-TraceId"));
   EXPECT_FALSE(IsUniquePerRequestField("tracestate"));
   EXPECT_FALSE(IsUniquePerRequestField("x-b3-sampled"));
+}
+
+}  // namespace
+}  // namespace weft::http2
+
+namespace weft::http2 {
+namespace {
+
+TEST(StaticHeaderNamesTest, FindsExactlyTheWellKnownLowerCaseNames) {
+  for (const char* name : {":authority", ":status", "accept", "content-length", "date", "te",
+                           "www-authenticate", "strict-transport-security", "grpc-status",
+                           "grpc-status-details-bin", "traceparent", "x-request-id", "b3"}) {
+    const char* found = StaticHeaderName(name);
+    ASSERT_NE(found, nullptr) << name;
+    EXPECT_STREQ(found, name);
+    EXPECT_EQ(StaticHeaderName(std::string(name)), found);  // the same one every time
+  }
+  for (const char* name : {"Date", "CONTENT-LENGTH", "dat", "datex", "content-lengtH",
+                           "x-custom", ":protocol", "grpc-statuS", "", "a"}) {
+    EXPECT_EQ(StaticHeaderName(name), nullptr) << name;
+  }
+  EXPECT_EQ(StaticHeaderName(std::string(300, 'a')), nullptr);
+  // Every length class of the comparison: 2, 4..7, 8 and more (words), > 16.
+  EXPECT_EQ(StaticHeaderName(absl::string_view("via\0", 4)), nullptr);
+  EXPECT_NE(StaticHeaderName("via"), nullptr);
+  EXPECT_EQ(StaticHeaderName("if-modified-sincf"), nullptr);
+  EXPECT_EQ(StaticHeaderName("jf-modified-since"), nullptr);
 }
 
 }  // namespace
