@@ -12,7 +12,11 @@ sa/b), and compared with `direct` (client -> backend). For each, in one run:
   1. max requests/s: wrk, keep-alive, fixed duration; CPU of A+B per request;
   2. latency at a fixed rate (default 2,000 requests/s, open loop,
      benchlib/rate_client.py): p50/p90/p99, and the latency *added* to direct's;
-     CPU of A+B per request at that rate;
+     CPU of A+B per request at that rate. Measured in --rounds rounds (default
+     5), each round measuring direct and then every chain, freshly started, in a
+     rotated order; each figure is the median over the rounds of that round's
+     value (added latency: against that round's direct). Interleaving spreads
+     the machine's slow phases over all chains instead of one;
   3. memory per idle TLS connection: N mTLS keep-alive connections (client
      certificate of A) held open on B, B's RSS/PSS delta / N;
   4. callgrind instructions per request of each sidecar (A and B run under
@@ -73,6 +77,9 @@ def parse_args(argv):
                    help="seconds of the fixed-rate run (default 10)")
     p.add_argument("--rate-connections", type=int, default=16,
                    help="keep-alive connections of the fixed-rate client (default 16)")
+    p.add_argument("--rounds", type=int, default=5,
+                   help="interleaved rounds of the fixed-rate run; medians are reported "
+                        "(default 5)")
     p.add_argument("--idle-connections", type=int, default=1000,
                    help="idle mTLS connections held on sidecar B (default 1000; max 4000)")
     p.add_argument("--callgrind-requests", type=int, default=5000)
@@ -92,7 +99,7 @@ def parse_args(argv):
     args = p.parse_args(argv)
     errors = []
     for name in ("duration", "connections", "rate", "rate_duration", "rate_connections",
-                 "idle_connections", "callgrind_requests", "build_timeout"):
+                 "idle_connections", "callgrind_requests", "build_timeout", "rounds"):
         if getattr(args, name) <= 0:
             errors.append("--%s must be > 0" % name.replace("_", "-"))
     if args.idle_connections > 4000:
@@ -167,8 +174,8 @@ class Bench:
     def cpu(self, started):
         return sum(p.cpu_seconds() for p in started.values())
 
-    def load(self, port, started):
-        """wrk max throughput, then the fixed-rate run; CPU of `started` per request."""
+    def max_load(self, port, started):
+        """wrk max throughput; CPU of `started` per request."""
         a = self.args
         if a.warmup:
             wrk.run(port, a.load_cpu, a.warmup, a.connections, 1, report=False, nice=a.nice)
@@ -180,14 +187,20 @@ class Bench:
         if started:
             out["cpu_us_per_request"] = (1e6 * (cpu1 - cpu0) / res["requests"]
                                          if res["requests"] else None)
+        return out
+
+    def fixed_rate(self, port, started):
+        """One fixed-rate run (after a 1 s warm-up at the rate); CPU of `started`
+        per request."""
+        a = self.args
         os.sched_setaffinity(0, {a.load_cpu})
+        rate_client.run_fixed_rate(port, a.rate, 1, a.rate_connections)
         cpu0 = self.cpu(started)
         fixed = rate_client.run_fixed_rate(port, a.rate, a.rate_duration, a.rate_connections)
         cpu1 = self.cpu(started)
-        out["fixed_rate"] = fixed
         if started:
-            out["fixed_rate"]["cpu_us_per_request"] = 1e6 * (cpu1 - cpu0) / fixed["requests"]
-        return out
+            fixed["cpu_us_per_request"] = 1e6 * (cpu1 - cpu0) / fixed["requests"]
+        return fixed
 
     def idle_memory(self, b):
         n = self.args.idle_connections
@@ -240,17 +253,17 @@ def run(args, workdir):
         bench.start_backend()
         print("direct: wrk %ds + %d req/s for %ds ..." % (args.duration, args.rate,
                                                         args.rate_duration), flush=True)
-        results["direct"]["load"] = bench.load(bench.ports["backend"], {})
+        results["direct"]["load"] = bench.max_load(bench.ports["backend"], {})
         for c in args.chain_list:
             r = results[c]
             if not r["available"]:
                 continue
-            print("%s chain: wrk, fixed rate, %d idle TLS connections ..." %
-                  (c, args.idle_connections), flush=True)
+            print("%s chain: wrk, %d idle TLS connections ..." % (c, args.idle_connections),
+                  flush=True)
             try:
                 started = bench.start_chain(c)
                 try:
-                    r["load"] = bench.load(bench.ports["a"], started)
+                    r["load"] = bench.max_load(bench.ports["a"], started)
                     r["idle_tls"] = bench.idle_memory(started["b"])
                 finally:
                     bench.stop_chain(started)
@@ -258,6 +271,7 @@ def run(args, workdir):
                     OSError) as e:
                 print("  %s: %s" % (c, e))
                 r["error"] = str(e)
+        fixed_rate_rounds(bench, args, results)
         for c in args.chain_list if do_callgrind else ():
             if not results[c]["available"]:
                 continue
@@ -277,15 +291,55 @@ def run(args, workdir):
     return [results["direct"]] + [results[c] for c in args.chain_list]
 
 
-def add_derived(results):
-    """Added latency vs direct at each percentile, in ms."""
-    direct = ((results["direct"].get("load") or {}).get("fixed_rate")) or {}
+def fixed_rate_rounds(bench, args, results):
+    """The interleaved fixed-rate rounds: direct, then every chain (rotated)."""
+    chains = [c for c in args.chain_list
+              if results[c]["available"] and "error" not in results[c]]
     for r in results.values():
-        fixed = (r.get("load") or {}).get("fixed_rate")
-        if r["name"] == "direct" or not fixed or not direct:
+        r["rounds"] = []
+    for i in range(args.rounds):
+        order = chains[i % len(chains):] + chains[:i % len(chains)] if chains else []
+        print("fixed rate, round %d/%d: direct, %s (%d req/s x %ds each) ..." %
+              (i + 1, args.rounds, ", ".join(order), args.rate, args.rate_duration),
+              flush=True)
+        results["direct"]["rounds"].append(bench.fixed_rate(bench.ports["backend"], {}))
+        for c in order:
+            try:
+                started = bench.start_chain(c)
+                try:
+                    results[c]["rounds"].append(bench.fixed_rate(bench.ports["a"], started))
+                finally:
+                    bench.stop_chain(started)
+            except (procs.ProcessError, client_lib.ClientError, OSError) as e:
+                print("  %s: %s" % (c, e))
+                results[c]["error"] = str(e)
+
+
+def _median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2.0
+
+
+def add_derived(results):
+    """Medians over the rounds: each chain's fixed-rate figures, and the latency
+    it added to the same round's direct at each percentile, in ms."""
+    direct_rounds = results["direct"].get("rounds") or []
+    for r in results.values():
+        rounds = r.get("rounds") or []
+        if not rounds:
             continue
-        r["added_ms"] = {p: (fixed[p + "_us"] - direct[p + "_us"]) / 1000.0
-                         for p in ("p50", "p90", "p99")}
+        keys = ("p50_us", "p90_us", "p99_us", "cpu_us_per_request")
+        r.setdefault("load", {})["fixed_rate"] = {
+            k: _median(x.get(k) for x in rounds) for k in keys}
+        if r["name"] == "direct" or len(rounds) != len(direct_rounds):
+            continue
+        per_round = [{p: (x[p + "_us"] - d[p + "_us"]) / 1000.0 for p in ("p50", "p90", "p99")}
+                     for x, d in zip(rounds, direct_rounds)]
+        r["added_ms_rounds"] = per_round
+        r["added_ms"] = {p: _median(x[p] for x in per_round) for p in ("p50", "p90", "p99")}
 
 
 def _get(r, *path):
@@ -409,9 +463,10 @@ def main(argv):
     print(table(results))
     print()
     print("req/s: wrk -c%d max throughput. +pXX: latency added to direct's at %d req/s "
-          "(open loop)." % (args.connections, args.rate))
-    print("CPU us/req: user+sys of both sidecars per request at the fixed rate ('max': "
-          "during wrk).")
+          "(open loop), median of %d interleaved rounds." % (args.connections, args.rate,
+                                                             args.rounds))
+    print("CPU us/req: user+sys of both sidecars per request at the fixed rate (median of "
+          "the rounds; 'max': during wrk).")
     print("KB/idle TLS: sidecar B's memory growth / %d idle mTLS keep-alive connections." %
           args.idle_connections)
     print("instr/req: callgrind Ir of one sidecar, %d requests on 1 connection." %

@@ -129,13 +129,34 @@ class ReportTest(unittest.TestCase):
                 "idle_tls": {"rss_kb_per_connection": kb}}
 
     def test_added_latency_against_direct(self):
-        results = {"direct": {"name": "direct", "load": {"fixed_rate": {
-                       "p50_us": 100.0, "p90_us": 150.0, "p99_us": 300.0}}},
-                   "nginx": {"name": "nginx", "load": {"fixed_rate": {
-                       "p50_us": 310.0, "p90_us": 510.0, "p99_us": 710.0}}}}
+        results = {"direct": {"name": "direct", "load": {"rps": 1}, "rounds": [
+                       {"p50_us": 100.0, "p90_us": 150.0, "p99_us": 300.0}]},
+                   "nginx": {"name": "nginx", "load": {"rps": 1}, "rounds": [
+                       {"p50_us": 310.0, "p90_us": 510.0, "p99_us": 710.0,
+                        "cpu_us_per_request": 70.0}]}}
         mtls_bench.add_derived(results)
-        self.assertEqual(results["nginx"]["added_ms"],
-                         {"p50": 0.21, "p90": 0.36, "p99": 0.41})
+        for p, v in {"p50": 0.21, "p90": 0.36, "p99": 0.41}.items():
+            self.assertAlmostEqual(results["nginx"]["added_ms"][p], v)
+        self.assertEqual(results["nginx"]["load"]["fixed_rate"]["cpu_us_per_request"], 70.0)
+
+    def test_rounds_give_medians_against_each_rounds_direct(self):
+        def fixed(p50, cpu=None):
+            return {"p50_us": p50, "p90_us": p50 + 10, "p99_us": p50 + 20,
+                    "cpu_us_per_request": cpu}
+        # Round 2 ran on a slow machine: direct and the chain both slower.
+        results = {"direct": {"name": "direct", "rounds": [fixed(100), fixed(300), fixed(110)]},
+                   "mesh-proxy": {"name": "mesh-proxy", "load": {"rps": 1},
+                                  "rounds": [fixed(220, 80), fixed(440, 95), fixed(225, 70)]}}
+        mtls_bench.add_derived(results)
+        mesh = results["mesh-proxy"]
+        self.assertEqual([r["p50"] for r in mesh["added_ms_rounds"]], [0.12, 0.14, 0.115])
+        self.assertAlmostEqual(mesh["added_ms"]["p50"], 0.12)
+        self.assertAlmostEqual(mesh["added_ms"]["p99"], 0.12)
+        self.assertEqual(mesh["load"]["fixed_rate"]["p50_us"], 225)
+        self.assertEqual(mesh["load"]["fixed_rate"]["cpu_us_per_request"], 80)
+        self.assertEqual(mesh["load"]["rps"], 1)  # the wrk figures stay
+        self.assertEqual(mtls_bench._median([4, None, 1, 3, 2]), 2.5)
+        self.assertIsNone(mtls_bench._median([None]))
 
     def test_verdict_and_table(self):
         results = [{"name": "direct", "available": True, "load": {"rps": 50000}},
