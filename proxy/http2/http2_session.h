@@ -162,7 +162,7 @@ class Http2Session {
   // HTTP messaging checks would send.
   void RejectMalformed(Stream& stream, int lib_error);
 
-  // nghttp2 callbacks.
+  // nghttp2 callbacks (http2_session_callbacks.cc).
   static int OnBeginFrame(nghttp2_session*, const nghttp2_frame_hd* hd, void* user);
   static int OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* user);
   static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name,
