@@ -29,19 +29,31 @@ void AppendUnsigned(uint64_t v, int base, network::Buffer& out) {
   out.Commit(n);
 }
 
-void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
-  // Fields named by Connection are hop-by-hop too. Most messages name none but
-  // the standard ones ("keep-alive", "close"), so collect the tokens once.
-  absl::InlinedVector<absl::string_view, 4> named;
-  if (auto connection = headers.Get("connection")) {
-    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
-      token = absl::StripAsciiWhitespace(token);
-      if (!token.empty() && !EqualsIgnoreCaseAscii(token, "keep-alive") &&
-          !EqualsIgnoreCaseAscii(token, "close")) {
-        named.push_back(token);
-      }
+// The tokens of a Connection field that name other fields ("keep-alive" and
+// "close" name none), appended to `named`.
+void AddNamedFields(absl::string_view connection,
+                    absl::InlinedVector<absl::string_view, 4>& named) {
+  for (absl::string_view token : absl::StrSplit(connection, ',')) {
+    token = absl::StripAsciiWhitespace(token);
+    if (!token.empty() && !EqualsIgnoreCaseAscii(token, "keep-alive") &&
+        !EqualsIgnoreCaseAscii(token, "close")) {
+      named.push_back(token);
     }
   }
+}
+
+bool IsConnectionField(absl::string_view name) {
+  return name.size() == 10 && EqualsIgnoreCaseAscii(name, "connection");
+}
+
+void EncodeFields(const HeaderMap& headers, network::Buffer& out) {
+  // Fields named by Connection are hop-by-hop too. Codecs remove hop-by-hop
+  // fields when they parse a head (RemoveHopByHopFields), so most heads have
+  // no Connection field here; when there is one, collect its tokens first.
+  absl::InlinedVector<absl::string_view, 4> named;
+  headers.ForEach([&](absl::string_view name, absl::string_view value) {
+    if (IsConnectionField(name)) AddNamedFields(value, named);
+  });
   headers.ForEach([&](absl::string_view name, absl::string_view value) {
     if (IsHopByHopField(name)) return;
     for (absl::string_view n : named) {
@@ -157,25 +169,22 @@ void EncodeLastChunkWithTrailers(const HeaderMap& trailers, network::Buffer& out
 }
 
 void RemoveHopByHopFields(HeaderMap& headers) {
+  // One pass finds whether there is anything to remove, the fields that
+  // Connection fields name (this hop's too) and the first te.
   bool any = false;
-  headers.ForEach([&](absl::string_view name, absl::string_view) {
-    if (IsHopByHopField(name)) any = true;
+  absl::InlinedVector<absl::string_view, 4> named;
+  absl::optional<absl::string_view> te;
+  headers.ForEach([&](absl::string_view name, absl::string_view value) {
+    if (!IsHopByHopField(name)) return;
+    any = true;
+    if (name.size() == 2) {
+      if (!te.has_value()) te = value;
+    } else if (IsConnectionField(name)) {
+      AddNamedFields(value, named);
+    }
   });
   if (!any) return;
-  // Fields the Connection field names are this hop's too (besides the usual
-  // "keep-alive" and "close" tokens, which name no field).
-  absl::InlinedVector<absl::string_view, 4> named;
-  if (auto connection = headers.Get("connection")) {
-    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
-      token = absl::StripAsciiWhitespace(token);
-      if (!token.empty() && !EqualsIgnoreCaseAscii(token, "keep-alive") &&
-          !EqualsIgnoreCaseAscii(token, "close")) {
-        named.push_back(token);
-      }
-    }
-  }
   // te: only "trailers" may cross a hop (HTTP/2 allows nothing else).
-  auto te = headers.Get("te");
   const bool drop_te = te.has_value() && !EqualsIgnoreCaseAscii(*te, "trailers");
   // One pass; the views above point into the arena, which removal leaves alone.
   headers.RemoveIf([&](absl::string_view name) {

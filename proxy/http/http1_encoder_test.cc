@@ -75,6 +75,28 @@ TEST(RemoveHopByHopFieldsTest, DropsConnectionFieldsAndTheOnesConnectionNames) {
   EXPECT_EQ(Names(h), "TE=trailers;X-Keep=2;");  // te: trailers may cross a hop
 }
 
+// Several Connection field lines are one list (RFC 9110 5.3): a field named
+// in any of them is this hop's, whether it comes before or after.
+TEST(RemoveHopByHopFieldsTest, EveryConnectionLineNamesFields) {
+  HeaderMap h;
+  h.Add("X-Early", "0");
+  h.Add("connection", "close");
+  h.Add("X-Keep", "1");
+  h.Add("CONNECTION", " x-early , X-Late ");
+  h.Add("x-late", "2");
+  HeaderMap encoded = h;
+  RemoveHopByHopFields(h);
+  EXPECT_EQ(Names(h), "X-Keep=1;");
+  // The encoder drops the same fields from a head that still has them.
+  MessageHead head;
+  head.method = "GET";
+  head.target = "/";
+  head.headers = encoded;
+  network::Buffer out;
+  EncodeRequestHead(head, BodyFraming::kNone, out);
+  EXPECT_EQ(out.view(), "GET / HTTP/1.1\r\nX-Keep: 1\r\n\r\n");
+}
+
 TEST(RemoveHopByHopFieldsTest, TeOtherThanTrailersIsDroppedAndPlainHeadersStay) {
   HeaderMap h;
   h.Add("te", "gzip");
