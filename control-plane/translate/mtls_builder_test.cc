@@ -11,11 +11,10 @@
 
 #include "api/type_urls.h"
 #include "control-plane/translate/names.h"
-#include "control-plane/translate/test_models.h"
-#include "control-plane/translate/translate.h"
+#include "control-plane/translate/test_xds_unpack.h"
+#include "envoy/extensions/transport_sockets/tls/v3/tls.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "envoy/extensions/transport_sockets/tls/v3/tls.pb.h"
 #include "proxy/xds/xds_translator.h"
 
 namespace weft::control_plane {
@@ -81,27 +80,12 @@ class MtlsPipelineTest : public ::testing::Test {
  protected:
   // What the proxy of `workload` runs with, from the control plane's resources.
   config::ProxyConfig ProxyConfigOf(const std::string& workload, bool security = true) {
-    absl::StatusOr<Model> model = testing::ModelFromYaml(kMesh);
-    EXPECT_TRUE(model.ok()) << model.status();
-    NodeInfo node;
-    node.ns = "shop";
-    node.workload = workload;
     MeshSecurity mesh;
     mesh.enabled = security;
     mesh.trust_bundle_pem = kBundle;
-    resources_ = BuildSidecarResources(*model, node, mesh);
-    xds::XdsResources xds;
-    auto unpack = [&](absl::string_view type, auto& out) {
-      auto it = resources_.find(std::string(type));
-      if (it == resources_.end()) return;
-      for (const auto& [name, any] : it->second) EXPECT_TRUE(any.UnpackTo(&out[name])) << name;
-    };
-    unpack(weft::xds::kListenerType, xds.listeners);
-    unpack(weft::xds::kClusterType, xds.clusters);
-    unpack(weft::xds::kRouteConfigurationType, xds.routes);
-    unpack(weft::xds::kClusterLoadAssignmentType, xds.endpoints);
-    unpack(weft::xds::kSecretType, xds.secrets);
-    absl::StatusOr<config::ProxyConfig> config = xds::TranslateXds(xds, config::ProxyConfig{});
+    resources_ = testing::SidecarResourcesFromYaml(kMesh, "shop", workload, mesh);
+    absl::StatusOr<config::ProxyConfig> config =
+        xds::TranslateXds(testing::UnpackForProxy(resources_), config::ProxyConfig{});
     EXPECT_TRUE(config.ok()) << config.status();
     return config.ok() ? *config : config::ProxyConfig{};
   }

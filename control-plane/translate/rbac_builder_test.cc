@@ -10,8 +10,7 @@
 
 #include "api/type_urls.h"
 #include "control-plane/translate/names.h"
-#include "control-plane/translate/test_models.h"
-#include "control-plane/translate/translate.h"
+#include "control-plane/translate/test_xds_unpack.h"
 #include "envoy/config/listener/v3/listener.pb.h"
 #include "gtest/gtest.h"
 #include "proxy/authz/authorizer.h"
@@ -85,16 +84,9 @@ class RbacBuilderTest : public ::testing::Test {
   // The inbound listener's first chain for `workload`, as the proxy reads it.
   config::Authorization AuthzOf(const std::string& workload,
                                 std::vector<std::string>* filter_names = nullptr) {
-    absl::StatusOr<Model> model = testing::ModelFromYaml(kMesh);
-    EXPECT_TRUE(model.ok()) << model.status();
-    NodeInfo node;
-    node.ns = "shop";
-    node.workload = workload;
-    const ResourceMap resources = BuildSidecarResources(*model, node);
-    const google::protobuf::Any* any =
-        FindResource(resources, std::string(xds::kListenerType), "inbound");
-    envoy::config::listener::v3::Listener listener;
-    EXPECT_TRUE(any != nullptr && any->UnpackTo(&listener));
+    const ResourceMap resources = testing::SidecarResourcesFromYaml(kMesh, "shop", workload);
+    const auto listener = testing::GetResource<envoy::config::listener::v3::Listener>(
+        resources, xds::kListenerType, "inbound");
     config::Authorization authz;
     if (listener.filter_chains_size() == 0) return authz;
     const auto& filters = listener.filter_chains(0).filters();

@@ -8,6 +8,7 @@
 #include "control-plane/translate/proxyless_conformance.h"
 #include "control-plane/translate/proxyless_target.h"
 #include "control-plane/translate/test_models.h"
+#include "control-plane/translate/test_xds_unpack.h"
 #include "control-plane/translate/translate.h"
 #include "envoy/config/cluster/v3/cluster.pb.h"
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
@@ -26,32 +27,15 @@ using envoy::config::listener::v3::Listener;
 using envoy::config::route::v3::RouteConfiguration;
 using envoy::extensions::filters::network::http_connection_manager::v3::HttpConnectionManager;
 using ::testing::ElementsAre;
+using testing::GetResource;
 using ::testing::IsEmpty;
+using testing::ResourceNames;
 using ::testing::SizeIs;
 
 constexpr char kBackend[] = "outbound|8080||backend.default.svc.cluster.local";
 constexpr char kBackendDb[] = "outbound|5432||backend.default.svc.cluster.local";
 constexpr char kBackendV1[] = "outbound|8080||backend-v1.default.svc.cluster.local";
 constexpr char kBackendV2[] = "outbound|8080||backend-v2.default.svc.cluster.local";
-
-template <typename T>
-T Get(const ResourceMap& resources, absl::string_view type_url, const std::string& name) {
-  const google::protobuf::Any* any = FindResource(resources, std::string(type_url), name);
-  T message;
-  EXPECT_NE(any, nullptr) << type_url << " " << name << " missing";
-  if (any != nullptr) {
-    EXPECT_TRUE(any->UnpackTo(&message)) << name;
-  }
-  return message;
-}
-
-std::vector<std::string> Names(const ResourceMap& resources, absl::string_view type_url) {
-  std::vector<std::string> names;
-  auto it = resources.find(std::string(type_url));
-  if (it == resources.end()) return names;
-  for (const auto& [name, any] : it->second) names.push_back(name);
-  return names;
-}
 
 class ProxylessTest : public ::testing::Test {
  protected:
@@ -66,8 +50,8 @@ class ProxylessTest : public ::testing::Test {
 
 TEST_F(ProxylessTest, ListenerForBareServiceName) {
   ResourceMap resources = BuildProxylessResources(model_, {"backend"});
-  EXPECT_THAT(Names(resources, kListenerTypeUrl), ElementsAre("backend"));
-  Listener listener = Get<Listener>(resources, kListenerTypeUrl, "backend");
+  EXPECT_THAT(ResourceNames(resources, kListenerTypeUrl), ElementsAre("backend"));
+  Listener listener = GetResource<Listener>(resources, kListenerTypeUrl, "backend");
   EXPECT_EQ(listener.name(), "backend");
   EXPECT_FALSE(listener.has_address());
   EXPECT_EQ(listener.filter_chains_size(), 0);
@@ -82,44 +66,47 @@ TEST_F(ProxylessTest, ListenerForBareServiceName) {
 
   // The route configuration and everything its routes use (the split's and the
   // GRPCRoute's backends), with assignments.
-  EXPECT_THAT(Names(resources, kRouteConfigurationTypeUrl), ElementsAre(kBackend));
-  EXPECT_THAT(Names(resources, kClusterTypeUrl), ElementsAre(kBackendV1, kBackendV2));
-  EXPECT_THAT(Names(resources, kClusterLoadAssignmentTypeUrl), ElementsAre(kBackendV1, kBackendV2));
+  EXPECT_THAT(ResourceNames(resources, kRouteConfigurationTypeUrl), ElementsAre(kBackend));
+  EXPECT_THAT(ResourceNames(resources, kClusterTypeUrl), ElementsAre(kBackendV1, kBackendV2));
+  EXPECT_THAT(ResourceNames(resources, kClusterLoadAssignmentTypeUrl),
+              ElementsAre(kBackendV1, kBackendV2));
 }
 
 TEST_F(ProxylessTest, SeveralNamesForOnePortShareTheirResources) {
   ResourceMap resources = BuildProxylessResources(
       model_, {"backend.default:8080", "backend.default.svc.cluster.local", "backend"});
-  EXPECT_THAT(Names(resources, kListenerTypeUrl),
+  EXPECT_THAT(ResourceNames(resources, kListenerTypeUrl),
               ElementsAre("backend", "backend.default.svc.cluster.local", "backend.default:8080"));
   for (const char* name : {"backend", "backend.default:8080"}) {
     HttpConnectionManager hcm;
-    ASSERT_TRUE(Get<Listener>(resources, kListenerTypeUrl, name)
+    ASSERT_TRUE(GetResource<Listener>(resources, kListenerTypeUrl, name)
                     .api_listener()
                     .api_listener()
                     .UnpackTo(&hcm));
     EXPECT_EQ(hcm.rds().route_config_name(), kBackend) << name;
   }
-  EXPECT_THAT(Names(resources, kRouteConfigurationTypeUrl), ElementsAre(kBackend));
+  EXPECT_THAT(ResourceNames(resources, kRouteConfigurationTypeUrl), ElementsAre(kBackend));
 }
 
 TEST_F(ProxylessTest, ClustersAreRoundRobinWhateverThePolicySays) {
   // backend's policy asks for LeastRequest, which gRPC 1.51 does not have.
   ResourceMap resources = BuildProxylessResources(model_, {"backend-v2", "backend:5432"});
-  EXPECT_THAT(Names(resources, kListenerTypeUrl), ElementsAre("backend-v2", "backend:5432"));
-  Cluster db = Get<Cluster>(resources, kClusterTypeUrl, kBackendDb);
+  EXPECT_THAT(ResourceNames(resources, kListenerTypeUrl),
+              ElementsAre("backend-v2", "backend:5432"));
+  Cluster db = GetResource<Cluster>(resources, kClusterTypeUrl, kBackendDb);
   EXPECT_EQ(db.lb_policy(), Cluster::ROUND_ROBIN);
   EXPECT_EQ(db.type(), Cluster::EDS);
   EXPECT_TRUE(db.eds_cluster_config().eds_config().has_ads());
   EXPECT_EQ(db.circuit_breakers().thresholds(0).max_requests().value(), 200u);
-  auto cla = Get<ClusterLoadAssignment>(resources, kClusterLoadAssignmentTypeUrl, kBackendV2);
+  auto cla =
+      GetResource<ClusterLoadAssignment>(resources, kClusterLoadAssignmentTypeUrl, kBackendV2);
   ASSERT_EQ(cla.endpoints_size(), 1);
   EXPECT_EQ(cla.endpoints(0).load_balancing_weight().value(), 1u);
 }
 
 TEST_F(ProxylessTest, RoutesCarryDeadlineAndRetries) {
   ResourceMap resources = BuildProxylessResources(model_, {"backend"});
-  auto config = Get<RouteConfiguration>(resources, kRouteConfigurationTypeUrl, kBackend);
+  auto config = GetResource<RouteConfiguration>(resources, kRouteConfigurationTypeUrl, kBackend);
   const auto& split = *config.virtual_hosts(0).routes().rbegin();
   EXPECT_EQ(split.route().weighted_clusters().total_weight().value(), 100u);
   EXPECT_EQ(split.route().max_stream_duration().max_stream_duration().seconds(), 10);
@@ -134,7 +121,7 @@ TEST_F(ProxylessTest, UnknownNamesProduceNothing) {
     EXPECT_THAT(BuildProxylessResources(model_, {name}), IsEmpty()) << name;
   }
   ResourceMap some = BuildProxylessResources(model_, {"nope", "backend-v1"});
-  EXPECT_THAT(Names(some, kListenerTypeUrl), ElementsAre("backend-v1"));
+  EXPECT_THAT(ResourceNames(some, kListenerTypeUrl), ElementsAre("backend-v1"));
 }
 
 TEST_F(ProxylessTest, BareNameUsesTheClientNamespace) {
@@ -164,7 +151,7 @@ TEST_F(ProxylessTest, MeetsEveryGrpcRequirement) {
     }
   }
   ResourceMap resources = BuildProxylessResources(model_, all_names);
-  EXPECT_THAT(Names(resources, kListenerTypeUrl), SizeIs(all_names.size()));
+  EXPECT_THAT(ResourceNames(resources, kListenerTypeUrl), SizeIs(all_names.size()));
   EXPECT_THAT(CheckProxylessConformance(resources), IsEmpty());
   EXPECT_THAT(CheckReferences(resources), IsEmpty());
 }

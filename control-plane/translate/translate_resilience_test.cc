@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "control-plane/translate/names.h"
 #include "control-plane/translate/test_models.h"
+#include "control-plane/translate/test_xds_unpack.h"
 #include "control-plane/translate/translate.h"
 #include "envoy/config/cluster/v3/cluster.pb.h"
 #include "envoy/config/route/v3/route.pb.h"
@@ -25,22 +26,12 @@ using envoy::config::route::v3::RouteConfiguration;
 using HttpProtocolOptions = envoy::extensions::upstreams::http::v3::HttpProtocolOptions;
 using LocalRateLimit = envoy::extensions::filters::http::local_ratelimit::v3::LocalRateLimit;
 using HTTPFault = envoy::extensions::filters::http::fault::v3::HTTPFault;
+using testing::GetResource;
 using ::testing::HasSubstr;
 
 constexpr char kBackend[] = "outbound|8080||backend.default.svc.cluster.local";
 constexpr char kBackendDb[] = "outbound|5432||backend.default.svc.cluster.local";
 constexpr char kProtocolOptions[] = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
-
-template <typename T>
-T Get(const ResourceMap& resources, absl::string_view type_url, const std::string& name) {
-  const google::protobuf::Any* any = FindResource(resources, std::string(type_url), name);
-  T message;
-  EXPECT_NE(any, nullptr) << name << " missing";
-  if (any != nullptr) {
-    EXPECT_TRUE(any->UnpackTo(&message));
-  }
-  return message;
-}
 
 class ResilienceTest : public ::testing::Test {
  protected:
@@ -61,7 +52,7 @@ class ResilienceTest : public ::testing::Test {
   // The first route of the backend:8080 route configuration that forwards to a
   // cluster.
   Route BackendRoute(const ResourceMap& resources) {
-    auto rc = Get<RouteConfiguration>(resources, kRouteConfigurationTypeUrl, kBackend);
+    auto rc = GetResource<RouteConfiguration>(resources, kRouteConfigurationTypeUrl, kBackend);
     for (const auto& vh : rc.virtual_hosts()) {
       for (const Route& r : vh.routes()) {
         if (r.has_route()) return r;
@@ -78,21 +69,21 @@ class ResilienceTest : public ::testing::Test {
 
 TEST_F(ResilienceTest, SidecarHttpClustersUseHttp2AndTcpPortsAreUntouched) {
   ResourceMap resources = Sidecar();
-  Cluster http = Get<Cluster>(resources, kClusterTypeUrl, kBackend);
+  Cluster http = GetResource<Cluster>(resources, kClusterTypeUrl, kBackend);
   ASSERT_EQ(http.typed_extension_protocol_options().count(kProtocolOptions), 1u);
   HttpProtocolOptions options;
   ASSERT_TRUE(http.typed_extension_protocol_options().at(kProtocolOptions).UnpackTo(&options));
   EXPECT_TRUE(options.explicit_http_config().has_http2_protocol_options());
 
-  Cluster tcp = Get<Cluster>(resources, kClusterTypeUrl, kBackendDb);
+  Cluster tcp = GetResource<Cluster>(resources, kClusterTypeUrl, kBackendDb);
   EXPECT_TRUE(tcp.typed_extension_protocol_options().empty());
 
-  Cluster inbound = Get<Cluster>(resources, kClusterTypeUrl, "InboundPassthroughCluster");
+  Cluster inbound = GetResource<Cluster>(resources, kClusterTypeUrl, "InboundPassthroughCluster");
   HttpProtocolOptions inbound_options;
   ASSERT_TRUE(
       inbound.typed_extension_protocol_options().at(kProtocolOptions).UnpackTo(&inbound_options));
   EXPECT_TRUE(inbound_options.has_use_downstream_protocol_config());
-  Cluster outbound = Get<Cluster>(resources, kClusterTypeUrl, "PassthroughCluster");
+  Cluster outbound = GetResource<Cluster>(resources, kClusterTypeUrl, "PassthroughCluster");
   EXPECT_TRUE(outbound.typed_extension_protocol_options().empty());
 }
 
@@ -101,7 +92,7 @@ TEST_F(ResilienceTest, RingHashWithHeaderKey) {
   policy_->load_balancer->hash_key = HashKey{.header = "x-user"};
   policy_->load_balancer->minimum_ring_size = 2048;
   ResourceMap resources = Sidecar();
-  Cluster cluster = Get<Cluster>(resources, kClusterTypeUrl, kBackend);
+  Cluster cluster = GetResource<Cluster>(resources, kClusterTypeUrl, kBackend);
   EXPECT_EQ(cluster.lb_policy(), Cluster::RING_HASH);
   EXPECT_EQ(cluster.ring_hash_lb_config().minimum_ring_size().value(), 2048u);
   Route route = BackendRoute(resources);
@@ -117,11 +108,12 @@ TEST_F(ResilienceTest, MaglevCookieAndPeakEwma) {
   policy_->load_balancer->type = LoadBalancerType::kMaglev;
   policy_->load_balancer->hash_key = HashKey{.cookie = "session"};
   ResourceMap resources = Sidecar();
-  EXPECT_EQ(Get<Cluster>(resources, kClusterTypeUrl, kBackend).lb_policy(), Cluster::MAGLEV);
+  EXPECT_EQ(GetResource<Cluster>(resources, kClusterTypeUrl, kBackend).lb_policy(),
+            Cluster::MAGLEV);
   EXPECT_EQ(BackendRoute(resources).route().hash_policy(0).cookie().name(), "session");
 
   policy_->load_balancer = LoadBalancerPolicy{.type = LoadBalancerType::kPeakEwma};
-  Cluster ewma = Get<Cluster>(Sidecar(), kClusterTypeUrl, kBackend);
+  Cluster ewma = GetResource<Cluster>(Sidecar(), kClusterTypeUrl, kBackend);
   EXPECT_EQ(ewma.lb_policy(), Cluster::LEAST_REQUEST);
   EXPECT_EQ(ewma.metadata().filter_metadata().at("weft").fields().at("lb_policy").string_value(),
             "peak_ewma");
@@ -130,7 +122,7 @@ TEST_F(ResilienceTest, MaglevCookieAndPeakEwma) {
 TEST_F(ResilienceTest, RetryBudgetAndGatewayErrors) {
   policy_->retries->budget = RetryBudgetPolicy{.percent = 25, .min_retry_concurrency = 5};
   policy_->outlier_detection->consecutive_gateway_errors = 4;
-  Cluster cluster = Get<Cluster>(Sidecar(), kClusterTypeUrl, kBackend);
+  Cluster cluster = GetResource<Cluster>(Sidecar(), kClusterTypeUrl, kBackend);
   ASSERT_EQ(cluster.circuit_breakers().thresholds_size(), 1);
   const auto& thresholds = cluster.circuit_breakers().thresholds(0);
   EXPECT_EQ(thresholds.max_connections().value(), 100u);  // same thresholds entry
@@ -200,8 +192,8 @@ TEST(ResilienceDefaultRouteTest, ServiceWithoutRoutesKeepsItsRateLimit) {
                                       .per_source = false};
   ResourceMap resources = BuildSidecarResources(
       *model, {"default/frontend-0", "default", "frontend-0", "default", false});
-  auto rc = Get<RouteConfiguration>(resources, kRouteConfigurationTypeUrl,
-                                    "outbound|80||frontend.default.svc.cluster.local");
+  auto rc = GetResource<RouteConfiguration>(resources, kRouteConfigurationTypeUrl,
+                                            "outbound|80||frontend.default.svc.cluster.local");
   ASSERT_EQ(rc.virtual_hosts_size(), 1);
   const Route& route = rc.virtual_hosts(0).routes(0);
   EXPECT_EQ(route.name(), "default");

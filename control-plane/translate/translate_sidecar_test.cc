@@ -7,6 +7,7 @@
 #include "control-plane/translate/names.h"
 #include "control-plane/translate/proxyless_conformance.h"
 #include "control-plane/translate/test_models.h"
+#include "control-plane/translate/test_xds_unpack.h"
 #include "control-plane/translate/translate.h"
 #include "envoy/config/cluster/v3/cluster.pb.h"
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
@@ -30,7 +31,9 @@ using envoy::config::route::v3::RouteConfiguration;
 using envoy::extensions::filters::network::http_connection_manager::v3::HttpConnectionManager;
 using envoy::extensions::filters::network::tcp_proxy::v3::TcpProxy;
 using ::testing::ElementsAre;
+using testing::GetResource;
 using ::testing::IsEmpty;
+using testing::ResourceNames;
 using ::testing::UnorderedElementsAre;
 
 constexpr char kBackend[] = "outbound|8080||backend.default.svc.cluster.local";
@@ -39,25 +42,6 @@ constexpr char kBackendV1[] = "outbound|8080||backend-v1.default.svc.cluster.loc
 constexpr char kBackendV2[] = "outbound|8080||backend-v2.default.svc.cluster.local";
 constexpr char kFrontend[] = "outbound|80||frontend.default.svc.cluster.local";
 constexpr char kDb[] = "outbound|5432||db.default.svc.cluster.local";
-
-template <typename T>
-T Get(const ResourceMap& resources, absl::string_view type_url, const std::string& name) {
-  const google::protobuf::Any* any = FindResource(resources, std::string(type_url), name);
-  T message;
-  EXPECT_NE(any, nullptr) << type_url << " " << name << " missing";
-  if (any != nullptr) {
-    EXPECT_TRUE(any->UnpackTo(&message)) << name;
-  }
-  return message;
-}
-
-std::vector<std::string> Names(const ResourceMap& resources, absl::string_view type_url) {
-  std::vector<std::string> names;
-  auto it = resources.find(std::string(type_url));
-  if (it == resources.end()) return names;
-  for (const auto& [name, any] : it->second) names.push_back(name);
-  return names;
-}
 
 std::string Seconds(const google::protobuf::Duration& d) {
   return std::to_string(d.seconds()) + "s" + (d.nanos() ? std::to_string(d.nanos()) + "ns" : "");
@@ -88,22 +72,22 @@ class SidecarTest : public ::testing::Test {
 };
 
 TEST_F(SidecarTest, ResourceNamesPerType) {
-  EXPECT_THAT(Names(resources_, kListenerTypeUrl), ElementsAre("inbound", "outbound"));
-  EXPECT_THAT(Names(resources_, kClusterTypeUrl),
+  EXPECT_THAT(ResourceNames(resources_, kListenerTypeUrl), ElementsAre("inbound", "outbound"));
+  EXPECT_THAT(ResourceNames(resources_, kClusterTypeUrl),
               UnorderedElementsAre(kBackend, kBackendDb, kBackendV1, kBackendV2, kFrontend, kDb,
                                    "PassthroughCluster", "InboundPassthroughCluster"));
-  EXPECT_THAT(Names(resources_, kClusterLoadAssignmentTypeUrl),
+  EXPECT_THAT(ResourceNames(resources_, kClusterLoadAssignmentTypeUrl),
               UnorderedElementsAre(kBackend, kBackendDb, kBackendV1, kBackendV2, kFrontend, kDb));
   // Only http/http2/grpc ports with a VIP: no tcp-db port, no headless db; and
   // the inbound HTTP chains' (frontend-0 serves frontend's http port).
-  EXPECT_THAT(Names(resources_, kRouteConfigurationTypeUrl),
+  EXPECT_THAT(ResourceNames(resources_, kRouteConfigurationTypeUrl),
               UnorderedElementsAre(kBackend, kBackendV1, kBackendV2, kFrontend, "inbound-http"));
   EXPECT_EQ(resources_.size(), 4u);
   EXPECT_THAT(warnings_, IsEmpty());
 }
 
 TEST_F(SidecarTest, OutboundListener) {
-  Listener listener = Get<Listener>(resources_, kListenerTypeUrl, "outbound");
+  Listener listener = GetResource<Listener>(resources_, kListenerTypeUrl, "outbound");
   EXPECT_EQ(listener.name(), "outbound");
   EXPECT_EQ(listener.address().socket_address().address(), "0.0.0.0");
   EXPECT_EQ(listener.address().socket_address().port_value(), 15001u);
@@ -132,7 +116,7 @@ TEST_F(SidecarTest, OutboundListener) {
 }
 
 TEST_F(SidecarTest, HttpPortChainHasRdsConnectionManager) {
-  Listener listener = Get<Listener>(resources_, kListenerTypeUrl, "outbound");
+  Listener listener = GetResource<Listener>(resources_, kListenerTypeUrl, "outbound");
   const FilterChain* chain = Chain(listener, kBackend);
   ASSERT_NE(chain, nullptr);
   const auto& match = chain->filter_chain_match();
@@ -162,7 +146,7 @@ TEST_F(SidecarTest, HttpPortChainHasRdsConnectionManager) {
 }
 
 TEST_F(SidecarTest, TcpPortChainHasTcpProxy) {
-  Listener listener = Get<Listener>(resources_, kListenerTypeUrl, "outbound");
+  Listener listener = GetResource<Listener>(resources_, kListenerTypeUrl, "outbound");
   const FilterChain* chain = Chain(listener, kBackendDb);
   ASSERT_NE(chain, nullptr);
   EXPECT_EQ(chain->filter_chain_match().prefix_ranges(0).address_prefix(), "10.96.0.10");
@@ -176,7 +160,7 @@ TEST_F(SidecarTest, TcpPortChainHasTcpProxy) {
 }
 
 TEST_F(SidecarTest, InboundListener) {
-  Listener listener = Get<Listener>(resources_, kListenerTypeUrl, "inbound");
+  Listener listener = GetResource<Listener>(resources_, kListenerTypeUrl, "inbound");
   EXPECT_EQ(listener.address().socket_address().address(), "0.0.0.0");
   EXPECT_EQ(listener.address().socket_address().port_value(), 15006u);
   EXPECT_TRUE(listener.use_original_dst().value());
@@ -192,8 +176,8 @@ TEST_F(SidecarTest, InboundListener) {
   HttpConnectionManager hcm;
   ASSERT_TRUE(http.filters(0).typed_config().UnpackTo(&hcm));
   EXPECT_EQ(hcm.rds().route_config_name(), "inbound-http");
-  RouteConfiguration inbound = Get<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl,
-                                                       "inbound-http");
+  RouteConfiguration inbound =
+      GetResource<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, "inbound-http");
   ASSERT_EQ(inbound.virtual_hosts_size(), 1);
   EXPECT_EQ(inbound.virtual_hosts(0).routes(0).route().cluster(), "InboundPassthroughCluster");
   TcpProxy proxy;
@@ -209,14 +193,14 @@ TEST_F(SidecarTest, WorkloadsWithoutSidecarsAreNotSentHttp2) {
     if (key.name == "backend-v1-0") w.sidecar = false;
   }
   ResourceMap resources = BuildSidecarResources(model, node_);
-  Cluster meshed = Get<Cluster>(resources_, kClusterTypeUrl, kBackend);
-  Cluster mixed = Get<Cluster>(resources, kClusterTypeUrl, kBackend);
+  Cluster meshed = GetResource<Cluster>(resources_, kClusterTypeUrl, kBackend);
+  Cluster mixed = GetResource<Cluster>(resources, kClusterTypeUrl, kBackend);
   EXPECT_EQ(meshed.typed_extension_protocol_options().size(), 1u);
   EXPECT_EQ(mixed.typed_extension_protocol_options().size(), 0u);
 }
 
 TEST_F(SidecarTest, ClusterWithTrafficPolicy) {
-  Cluster cluster = Get<Cluster>(resources_, kClusterTypeUrl, kBackend);
+  Cluster cluster = GetResource<Cluster>(resources_, kClusterTypeUrl, kBackend);
   EXPECT_EQ(cluster.name(), kBackend);
   EXPECT_EQ(cluster.type(), Cluster::EDS);
   EXPECT_TRUE(cluster.eds_cluster_config().eds_config().has_ads());
@@ -240,12 +224,12 @@ TEST_F(SidecarTest, ClusterWithTrafficPolicy) {
   EXPECT_EQ(outlier.enforcing_success_rate().value(), 0u);
 
   // The port-5432 cluster of the same service has the same policy.
-  EXPECT_EQ(Get<Cluster>(resources_, kClusterTypeUrl, kBackendDb).lb_policy(),
+  EXPECT_EQ(GetResource<Cluster>(resources_, kClusterTypeUrl, kBackendDb).lb_policy(),
             Cluster::LEAST_REQUEST);
 }
 
 TEST_F(SidecarTest, ClusterWithoutPolicyAndPassthroughClusters) {
-  Cluster cluster = Get<Cluster>(resources_, kClusterTypeUrl, kBackendV1);
+  Cluster cluster = GetResource<Cluster>(resources_, kClusterTypeUrl, kBackendV1);
   EXPECT_EQ(cluster.type(), Cluster::EDS);
   EXPECT_EQ(Seconds(cluster.connect_timeout()), "1s");
   EXPECT_EQ(cluster.lb_policy(), Cluster::ROUND_ROBIN);
@@ -253,7 +237,7 @@ TEST_F(SidecarTest, ClusterWithoutPolicyAndPassthroughClusters) {
   EXPECT_FALSE(cluster.has_outlier_detection());
 
   for (const char* name : {"PassthroughCluster", "InboundPassthroughCluster"}) {
-    Cluster passthrough = Get<Cluster>(resources_, kClusterTypeUrl, name);
+    Cluster passthrough = GetResource<Cluster>(resources_, kClusterTypeUrl, name);
     EXPECT_EQ(passthrough.name(), name);
     EXPECT_EQ(passthrough.type(), Cluster::ORIGINAL_DST);
     EXPECT_EQ(passthrough.lb_policy(), Cluster::CLUSTER_PROVIDED);
@@ -262,7 +246,8 @@ TEST_F(SidecarTest, ClusterWithoutPolicyAndPassthroughClusters) {
 }
 
 TEST_F(SidecarTest, LoadAssignmentsGroupReadyEndpointsByLocality) {
-  auto cla = Get<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kBackendV1);
+  auto cla =
+      GetResource<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kBackendV1);
   EXPECT_EQ(cla.cluster_name(), kBackendV1);
   ASSERT_EQ(cla.endpoints_size(), 2);
   // Sorted by (region, zone): a before b.
@@ -281,14 +266,16 @@ TEST_F(SidecarTest, LoadAssignmentsGroupReadyEndpointsByLocality) {
             "10.1.0.3");
 
   // backend-v2-1 is not ready: backend-v2 has one endpoint.
-  auto v2 = Get<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kBackendV2);
+  auto v2 =
+      GetResource<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kBackendV2);
   ASSERT_EQ(v2.endpoints_size(), 1);
   ASSERT_EQ(v2.endpoints(0).lb_endpoints_size(), 1);
   EXPECT_EQ(v2.endpoints(0).lb_endpoints(0).endpoint().address().socket_address().address(),
             "10.1.0.5");
 
   // backend selects v1 and v2 (ready ones): zone a has one, zone b two.
-  auto backend = Get<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kBackend);
+  auto backend =
+      GetResource<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kBackend);
   ASSERT_EQ(backend.endpoints_size(), 2);
   EXPECT_EQ(backend.endpoints(0).lb_endpoints_size(), 1);
   EXPECT_EQ(backend.endpoints(1).lb_endpoints_size(), 2);
@@ -297,13 +284,13 @@ TEST_F(SidecarTest, LoadAssignmentsGroupReadyEndpointsByLocality) {
             8080u);
 
   // db selects nothing: an assignment without endpoints.
-  auto db = Get<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kDb);
+  auto db = GetResource<ClusterLoadAssignment>(resources_, kClusterLoadAssignmentTypeUrl, kDb);
   EXPECT_EQ(db.cluster_name(), kDb);
   EXPECT_EQ(db.endpoints_size(), 0);
 }
 
 TEST_F(SidecarTest, VirtualHostDomains) {
-  auto config = Get<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackend);
+  auto config = GetResource<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackend);
   EXPECT_EQ(config.name(), kBackend);
   ASSERT_EQ(config.virtual_hosts_size(), 1);
   EXPECT_EQ(config.virtual_hosts(0).name(), "backend.default.svc.cluster.local:8080");
@@ -316,7 +303,7 @@ TEST_F(SidecarTest, VirtualHostDomains) {
 }
 
 TEST_F(SidecarTest, RoutesInGatewayApiPrecedenceOrder) {
-  auto config = Get<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackend);
+  auto config = GetResource<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackend);
   std::vector<std::string> names;
   for (const Route& route : config.virtual_hosts(0).routes()) names.push_back(route.name());
   // Exact (longer first, GRPCRoute before HTTPRoute on ties), regex, prefix
@@ -348,7 +335,7 @@ TEST_F(SidecarTest, RoutesInGatewayApiPrecedenceOrder) {
 }
 
 TEST_F(SidecarTest, WeightedSplitWithFiltersTimeoutsAndRetries) {
-  auto config = Get<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackend);
+  auto config = GetResource<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackend);
   const Route& split = config.virtual_hosts(0).routes(4);
   ASSERT_TRUE(split.has_route());
   const auto& weighted = split.route().weighted_clusters();
@@ -390,7 +377,7 @@ TEST_F(SidecarTest, WeightedSplitWithFiltersTimeoutsAndRetries) {
 }
 
 TEST_F(SidecarTest, ServiceWithoutRoutesGetsCatchAllToItsCluster) {
-  auto config = Get<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackendV1);
+  auto config = GetResource<RouteConfiguration>(resources_, kRouteConfigurationTypeUrl, kBackendV1);
   ASSERT_EQ(config.virtual_hosts(0).routes_size(), 1);
   const Route& route = config.virtual_hosts(0).routes(0);
   EXPECT_EQ(route.name(), "default");
@@ -437,12 +424,12 @@ TEST_F(SidecarTest, OnlyTheInboundListenerDependsOnTheNode) {
 
 TEST(SidecarEmptyModelTest, StillHasListenersAndPassthroughClusters) {
   ResourceMap resources = BuildSidecarResources(Model(), NodeInfo{});
-  EXPECT_THAT(Names(resources, kListenerTypeUrl), ElementsAre("inbound", "outbound"));
-  EXPECT_THAT(Names(resources, kClusterTypeUrl),
+  EXPECT_THAT(ResourceNames(resources, kListenerTypeUrl), ElementsAre("inbound", "outbound"));
+  EXPECT_THAT(ResourceNames(resources, kClusterTypeUrl),
               ElementsAre("InboundPassthroughCluster", "PassthroughCluster"));
-  EXPECT_THAT(Names(resources, kRouteConfigurationTypeUrl), IsEmpty());
+  EXPECT_THAT(ResourceNames(resources, kRouteConfigurationTypeUrl), IsEmpty());
   EXPECT_THAT(CheckReferences(resources), IsEmpty());
-  Listener outbound = Get<Listener>(resources, kListenerTypeUrl, "outbound");
+  Listener outbound = GetResource<Listener>(resources, kListenerTypeUrl, "outbound");
   EXPECT_EQ(outbound.filter_chains_size(), 0);
 }
 
