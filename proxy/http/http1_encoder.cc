@@ -82,24 +82,6 @@ void EncodeFraming(BodyFraming framing, network::Buffer& out) {
 
 }  // namespace
 
-bool IsHopByHopField(absl::string_view name) {
-  switch (name.size()) {
-    case 2:
-      return EqualsIgnoreCaseAscii(name, "te");
-    case 7:
-      return EqualsIgnoreCaseAscii(name, "upgrade") || EqualsIgnoreCaseAscii(name, "trailer");
-    case 10:
-      return EqualsIgnoreCaseAscii(name, "connection") ||
-             EqualsIgnoreCaseAscii(name, "keep-alive");
-    case 16:
-      return EqualsIgnoreCaseAscii(name, "proxy-connection");
-    case 17:
-      return EqualsIgnoreCaseAscii(name, "transfer-encoding");
-    default:
-      return false;
-  }
-}
-
 void EncodeRequestHead(const MessageHead& head, BodyFraming framing, network::Buffer& out) {
   out.Append(head.method);
   out.Append(" ", 1);

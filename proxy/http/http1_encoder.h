@@ -5,6 +5,7 @@
 // removed, chunk framing, and the proxy's own error replies.
 
 #include "absl/strings/string_view.h"
+#include "proxy/http/ascii_case.h"
 #include "proxy/http/codec.h"
 #include "proxy/http/http1_parser.h"
 #include "proxy/network/buffer.h"
@@ -13,7 +14,24 @@ namespace weft::http {
 
 // Fields that describe one connection, not the message (RFC 9110 7.6.1); the
 // proxy drops them, and the ones the Connection field names, when forwarding.
-bool IsHopByHopField(absl::string_view name);
+// Inline: it runs for every field of every HTTP/1.1 head, twice.
+inline bool IsHopByHopField(absl::string_view name) {
+  switch (name.size()) {
+    case 2:
+      return EqualsIgnoreCaseAscii(name, "te");
+    case 7:
+      return EqualsIgnoreCaseAscii(name, "upgrade") || EqualsIgnoreCaseAscii(name, "trailer");
+    case 10:
+      return EqualsIgnoreCaseAscii(name, "connection") ||
+             EqualsIgnoreCaseAscii(name, "keep-alive");
+    case 16:
+      return EqualsIgnoreCaseAscii(name, "proxy-connection");
+    case 17:
+      return EqualsIgnoreCaseAscii(name, "transfer-encoding");
+    default:
+      return false;
+  }
+}
 
 // How the body that follows a head is framed.
 enum class BodyFraming {
