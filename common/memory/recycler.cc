@@ -42,12 +42,16 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// The calling thread's lists; what they hold goes back at thread exit.
+// The calling thread's lists; what they hold goes back at thread exit. A
+// block freed after that (by a later thread-exit or static destructor) goes
+// straight to operator delete.
 struct FreeLists {
   FreeBlock* head[kClasses] = {};
   size_t cached_bytes = 0;
+  bool open = true;
 
   ~FreeLists() {
+    open = false;
     for (FreeBlock*& h : head) {
       while (h != nullptr) {
         FreeBlock* next = h->next;
@@ -79,7 +83,7 @@ void* Allocate(size_t size) {
   const size_t capacity = CapacityOf(cls);
   if (kRecycle) {
     FreeLists& lists = Lists();
-    if (FreeBlock* block = lists.head[cls]) {
+    if (FreeBlock* block = lists.open ? lists.head[cls] : nullptr) {
       lists.head[cls] = block->next;
       lists.cached_bytes -= capacity;
       return block;
@@ -95,7 +99,7 @@ void Free(void* block, size_t size) {
     FreeLists& lists = Lists();
     const size_t cls = ClassOf(size);
     const size_t capacity = CapacityOf(cls);
-    if (lists.cached_bytes + capacity <= kMaxCachedBytes) {
+    if (lists.open && lists.cached_bytes + capacity <= kMaxCachedBytes) {
       auto* free_block = static_cast<FreeBlock*>(block);
       free_block->next = lists.head[cls];
       lists.head[cls] = free_block;
