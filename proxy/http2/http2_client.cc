@@ -9,10 +9,10 @@
 namespace weft::http2 {
 namespace {
 
-class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
+class ClientStream : public EncoderStream<http::RequestEncoder> {
  public:
   ClientStream(Http2Session& session, http::ResponseDecoder& decoder)
-      : Stream(session), decoder_(decoder) {}
+      : EncoderStream(session), decoder_(decoder) {}
   ~ClientStream() override { session_.RecycleHeaderMap(response_.headers); }
 
   // Http2Session::Stream
@@ -52,14 +52,6 @@ class ClientStream : public Http2Session::Stream, public http::RequestEncoder {
     BuildRequestHeaderList(headers, list);
     session_.SubmitRequest(*this, list, end_stream);
   }
-  void EncodeData(network::Buffer& data, bool end_stream) override {
-    session_.EncodeData(*this, data, end_stream);
-  }
-  void EncodeTrailers(const http::HeaderMap& trailers) override {
-    session_.EncodeTrailers(*this, trailers);
-  }
-  void ResetStream(http::StreamResetReason reason) override { session_.ResetStream(*this, reason); }
-  void ReadDisable(bool disable) override { session_.ReadDisable(*this, disable); }
 
  private:
   http::ResponseDecoder& decoder_;

@@ -9,10 +9,10 @@
 namespace weft::http2 {
 namespace {
 
-class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
+class ServerStream : public EncoderStream<http::ResponseEncoder> {
  public:
   ServerStream(Http2Session& session, http::ServerConnectionCallbacks& callbacks)
-      : Stream(session), callbacks_(callbacks) {}
+      : EncoderStream(session), callbacks_(callbacks) {}
   ~ServerStream() override { session_.RecycleHeaderMap(request_.headers); }
 
   // Http2Session::Stream
@@ -56,14 +56,6 @@ class ServerStream : public Http2Session::Stream, public http::ResponseEncoder {
     BuildResponseHeaderList(headers, list);
     session_.SubmitResponse(*this, list, end_stream);
   }
-  void EncodeData(network::Buffer& data, bool end_stream) override {
-    session_.EncodeData(*this, data, end_stream);
-  }
-  void EncodeTrailers(const http::HeaderMap& trailers) override {
-    session_.EncodeTrailers(*this, trailers);
-  }
-  void ResetStream(http::StreamResetReason reason) override { session_.ResetStream(*this, reason); }
-  void ReadDisable(bool disable) override { session_.ReadDisable(*this, disable); }
 
  private:
   http::ServerConnectionCallbacks& callbacks_;

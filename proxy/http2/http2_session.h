@@ -226,6 +226,24 @@ class Http2Session {
   absl::Status fatal_status_;     // the first connection-level error
 };
 
+// A session's stream that is also the user's encoder (`Encoder`:
+// http::RequestEncoder for client streams, http::ResponseEncoder for server
+// streams): the http::StreamEncoder calls both kinds hand to the session.
+template <typename Encoder>
+class EncoderStream : public Http2Session::Stream, public Encoder {
+ public:
+  using Http2Session::Stream::Stream;
+
+  void EncodeData(network::Buffer& data, bool end_stream) override {
+    session_.EncodeData(*this, data, end_stream);
+  }
+  void EncodeTrailers(const http::HeaderMap& trailers) override {
+    session_.EncodeTrailers(*this, trailers);
+  }
+  void ResetStream(http::StreamResetReason reason) override { session_.ResetStream(*this, reason); }
+  void ReadDisable(bool disable) override { session_.ReadDisable(*this, disable); }
+};
+
 }  // namespace weft::http2
 
 #endif  // WEFT_PROXY_HTTP2_HTTP2_SESSION_H_
