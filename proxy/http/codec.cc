@@ -1,5 +1,7 @@
 #include "proxy/http/codec.h"
 
+#include "absl/strings/numbers.h"
+
 namespace weft::http {
 
 void RequestHeaders::Clear() {
@@ -14,6 +16,16 @@ void RequestHeaders::Clear() {
 void ResponseHeaders::Clear() {
   status = 0;
   headers.Clear();
+}
+
+size_t FormatStatusCode(int status, char* buf) {
+  if (status >= 100 && status <= 999) {
+    buf[0] = static_cast<char>('0' + status / 100);
+    buf[1] = static_cast<char>('0' + status / 10 % 10);
+    buf[2] = static_cast<char>('0' + status % 10);
+    return 3;
+  }
+  return static_cast<size_t>(absl::numbers_internal::FastIntToBuffer(status, buf) - buf);
 }
 
 absl::string_view StreamResetReasonName(StreamResetReason reason) {

@@ -60,6 +60,13 @@ struct ResponseHeaders {
   void Clear();
 };
 
+// Room for FormatStatusCode's digits (absl's FastIntToBuffer size).
+inline constexpr size_t kStatusCodeBufferSize = 32;
+// `status` in decimal into `buf` (kStatusCodeBufferSize bytes); returns the
+// length. Real codes (100-999) take three divisions, not a general conversion:
+// this runs for every response (the HTTP/2 :status, the metrics label).
+size_t FormatStatusCode(int status, char* buf);
+
 // Why a stream ended before both directions were complete.
 enum class StreamResetReason {
   kLocalReset,             // this side gave up (timeout, client went away...)

@@ -34,19 +34,9 @@ void ProxyStream::Record() {
   const absl::string_view route =
       route_ != nullptr ? absl::string_view(route_->name) : absl::string_view();
   if (metrics != nullptr) {
-    char code[32];  // absl::numbers_internal::kFastToBufferSize
-    char grpc[32];
-    absl::string_view code_text;
-    if (response_code_ >= 100 && response_code_ <= 999) {
-      // Every real status code: three digits, no general conversion.
-      code[0] = static_cast<char>('0' + response_code_ / 100);
-      code[1] = static_cast<char>('0' + response_code_ / 10 % 10);
-      code[2] = static_cast<char>('0' + response_code_ % 10);
-      code_text = absl::string_view(code, 3);
-    } else {
-      code_text = absl::string_view(
-          code, absl::numbers_internal::FastIntToBuffer(response_code_, code) - code);
-    }
+    char code[kStatusCodeBufferSize];
+    char grpc[32];  // absl::numbers_internal::kFastToBufferSize
+    const absl::string_view code_text(code, FormatStatusCode(response_code_, code));
     absl::string_view grpc_text;
     if (grpc_status_ >= 0) {
       grpc_text = absl::string_view(

@@ -48,18 +48,6 @@ bool FoldedEquals(const char* data, const char (&lower)[N]) {
   return true;
 }
 
-// Decimal status into `buf` (at least 11 bytes); returns the length.
-size_t FormatStatus(int status, char* buf) {
-  if (status >= 100 && status <= 999) {
-    buf[0] = static_cast<char>('0' + status / 100);
-    buf[1] = static_cast<char>('0' + status / 10 % 10);
-    buf[2] = static_cast<char>('0' + status % 10);
-    return 3;
-  }
-  char* end = absl::numbers_internal::FastIntToBuffer(status, buf);
-  return static_cast<size_t>(end - buf);
-}
-
 }  // namespace
 
 namespace {
@@ -256,8 +244,8 @@ void BuildRequest(const http::RequestHeaders& headers, bool borrow, HeaderList& 
 void BuildResponse(const http::ResponseHeaders& headers, bool borrow, HeaderList& out) {
   out.Clear();
   out.Reserve(headers.headers.size() + 1, borrow ? 16 : headers.headers.byte_size() + 24);
-  char status[32];
-  out.Add(":status", absl::string_view(status, FormatStatus(headers.status, status)));
+  char status[http::kStatusCodeBufferSize];
+  out.Add(":status", absl::string_view(status, http::FormatStatusCode(headers.status, status)));
   out.AddRegular(headers.headers, /*drop_host=*/false, borrow);
 }
 
