@@ -11,6 +11,10 @@
 namespace weft::event {
 namespace {
 
+// The dispatcher whose Run() is on this thread's stack, if any: Post() from
+// inside that loop needs no wakeup through the eventfd.
+thread_local const LibeventDispatcher* running_here = nullptr;
+
 timeval DelayToTimeval(absl::Duration d) {
   if (d < absl::ZeroDuration()) d = absl::ZeroDuration();
   return absl::ToTimeval(d);
@@ -105,15 +109,23 @@ LibeventDispatcher::LibeventDispatcher(const TimeSource& time_source)
       [](evutil_socket_t fd, short, void* arg) {
         uint64_t value;
         [[maybe_unused]] ssize_t n = read(fd, &value, sizeof(value));
-        static_cast<LibeventDispatcher*>(arg)->RunPosted();
+        auto* self = static_cast<LibeventDispatcher*>(arg);
+        ++self->fd_wakeups_;
+        self->RunPosted();
       },
       this);
   event_add(post_event_, nullptr);
+  // Not added to the base: only ever made active, from the loop's own thread.
+  local_post_event_ = event_new(
+      base_, -1, 0,
+      [](evutil_socket_t, short, void* arg) { static_cast<LibeventDispatcher*>(arg)->RunPosted(); },
+      this);
 }
 
 LibeventDispatcher::~LibeventDispatcher() {
   // Run what is still posted (typically deferred deletions) before tearing down.
   RunPosted();
+  event_free(local_post_event_);
   event_free(post_event_);
   close(wake_fd_);
   event_base_free(base_);
@@ -134,6 +146,13 @@ void LibeventDispatcher::Post(std::function<void()> cb) {
     weft::MutexLock lock(&post_mu_);
     was_empty = posted_.empty();
     posted_.push_back(std::move(cb));
+  }
+  if (running_here == this) {
+    // From inside the loop: activating an event is enough for it to run before
+    // the loop next waits (no write, no extra epoll_wait, no read). A post from
+    // another thread that finds the queue non-empty relies on this run too.
+    event_active(local_post_event_, EV_TIMEOUT, 1);
+    return;
   }
   if (was_empty) {
     uint64_t one = 1;
@@ -158,7 +177,12 @@ void LibeventDispatcher::RunPosted() {
   if (exit) event_base_loopbreak(base_);
 }
 
-void LibeventDispatcher::Run() { event_base_loop(base_, 0); }
+void LibeventDispatcher::Run() {
+  const LibeventDispatcher* outer = running_here;
+  running_here = this;
+  event_base_loop(base_, 0);
+  running_here = outer;
+}
 
 void LibeventDispatcher::Exit() {
   {

@@ -32,6 +32,11 @@ class LibeventDispatcher final : public Dispatcher {
   // that deferred deletions happen while what they reference still exists.
   void RunPosted();
 
+  // How often a Post() woke the loop through the eventfd (posts from other
+  // threads, or from this one outside Run()); posts from inside the loop do not.
+  // Loop thread only.
+  uint64_t fd_wakeups() const { return fd_wakeups_; }
+
   // For the timer and file-event wrappers, around every callback they run.
   void BeforeCallback() { EnterCallback(); }
   void AfterCallback() {
@@ -43,8 +48,10 @@ class LibeventDispatcher final : public Dispatcher {
 
   const TimeSource& time_source_;
   event_base* base_;
-  ::event* post_event_;  // woken through an eventfd by Post()
+  ::event* post_event_;        // woken through an eventfd by Post() from elsewhere
+  ::event* local_post_event_;  // made active by Post() from inside the loop
   int wake_fd_;
+  uint64_t fd_wakeups_ = 0;
   weft::Mutex post_mu_;
   std::deque<std::function<void()>> posted_ ABSL_GUARDED_BY(post_mu_);
   bool exit_requested_ ABSL_GUARDED_BY(post_mu_) = false;

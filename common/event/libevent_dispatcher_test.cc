@@ -1,6 +1,8 @@
 #include "common/event/libevent_dispatcher.h"
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <thread>
 
 #include "common/time/real_time_source.h"
@@ -22,6 +24,45 @@ TEST(LibeventDispatcherTest, PostFromOtherThreadsRunsInOrderAndExitStops) {
   producer.join();
   ASSERT_EQ(seen.size(), 100u);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], i);
+}
+
+// A post from inside the loop (DeferDelete, a session handing its connection
+// over) runs after the current callback without a wakeup through the eventfd;
+// posts from another thread meanwhile still arrive, in order with it.
+TEST(LibeventDispatcherTest, PostFromInsideTheLoopNeedsNoWakeup) {
+  LibeventDispatcher d(RealTimeSource::Instance());
+  std::vector<std::string> seen;
+  std::atomic<bool> remote_posted{false};
+  std::thread remote;
+  d.Post([&] {  // posted before Run(): one wakeup through the eventfd
+    seen.push_back("first");
+    d.Post([&] {
+      seen.push_back("inner");
+      d.Post([&] {
+        seen.push_back("inner-inner");
+        remote = std::thread([&] {
+          d.Post([&] { seen.push_back("remote"); });
+          remote_posted = true;
+        });
+      });
+    });
+    seen.push_back("first-end");  // the inner post waits for this callback to end
+  });
+  auto poll = d.CreateTimer(nullptr);
+  std::function<void()> check = [&] {
+    if (remote_posted && seen.size() == 5) {
+      d.Exit();
+    } else {
+      poll->Enable(absl::Milliseconds(1));
+    }
+  };
+  poll = d.CreateTimer(check);
+  poll->Enable(absl::Milliseconds(1));
+  d.Run();
+  remote.join();
+  EXPECT_EQ(seen, (std::vector<std::string>{"first", "first-end", "inner", "inner-inner",
+                                            "remote"}));
+  EXPECT_EQ(d.fd_wakeups(), 3u);  // the post before Run(), the remote one, Exit()
 }
 
 TEST(LibeventDispatcherTest, ZeroDelayTimerFiresAndDisabledDoesNot) {
