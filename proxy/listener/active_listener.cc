@@ -1,7 +1,6 @@
 #include "proxy/listener/active_listener.h"
 
 #include <errno.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -237,9 +236,7 @@ void ActiveListener::OnAcceptable() {
       WEFT_LOG(kWarning, "listener %s: accept: %s", context_->config.name, std::strerror(errno));
       return;
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    ConnectionInfo info;
+    ConnectionInfo info;  // TCP_NODELAY comes from the listening socket
     info.peer = network::Address::FromSockaddr(reinterpret_cast<sockaddr*>(&peer), len);
     if (context_->config.original_dst) {
       absl::StatusOr<network::Address> dst = network::OriginalDestination(fd);

@@ -10,6 +10,7 @@ namespace weft::network {
 
 // A non-blocking listening socket bound to `address`, with SO_REUSEPORT so that
 // every worker can own one and the kernel spreads connections between them.
+// Accepted sockets come with TCP_NODELAY (inherited from the listener).
 absl::StatusOr<int> Listen(const Address& address, int backlog = 1024);
 
 // Starts a non-blocking connect. The socket becomes writable when the connect
