@@ -163,6 +163,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(control_plane.status().message()).c_str());
     return 2;
   }
+  // A root rotation rewrites that file (the mounted ConfigMap): follow it.
+  if (control_plane->roots != nullptr) {
+    control_plane->roots->Start(server.main_dispatcher(), control_plane->root_refresh);
+  }
   // Or a static identity from PEM files (--identity_cert_file ...), re-read on SIGHUP.
   absl::StatusOr<std::optional<weft::identity::StaticIdentityFiles>> static_identity =
       weft::identity::StaticIdentityFromCommandLine();

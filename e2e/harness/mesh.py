@@ -162,14 +162,26 @@ class ControlPlane:
         self.pod.wait_listening(XDS_PORT, self.proc, timeout=timeout)
         if self.tls:
             self.pod.wait_listening(XDS_TLS_PORT, self.proc, timeout=timeout)
-            # The CA directory is private (0700): a world-readable copy of the root,
-            # as the weft-ca-root ConfigMap is on Kubernetes.
-            with open(os.path.join(self.ca_dir, "root-cert.pem")) as src:
-                root = src.read()
-            with open(self.root_cert_file, "w") as dst:
-                dst.write(root)
-            os.chmod(self.root_cert_file, 0o644)
+            self.publish_root_bundle()
         return self
+
+    def publish_root_bundle(self):
+        """Writes the trust bundle (the root, and during a rotation the next one too)
+        to `root_cert_file`, world-readable, replacing it atomically: what the
+        weft-ca-root ConfigMap and the kubelet do on Kubernetes (the CA directory
+        itself is private). Returns the PEM written."""
+        bundle = ""
+        for path in (os.path.join(self.ca_dir, "root-cert.pem"),
+                     os.path.join(self.ca_dir, "next", "root-cert.pem")):
+            if os.path.exists(path):
+                with open(path) as src:
+                    bundle += src.read()
+        tmp = self.root_cert_file + ".tmp"
+        with open(tmp, "w") as dst:
+            dst.write(bundle)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, self.root_cert_file)
+        return bundle
 
     def stop(self, grace_s=5.0):
         """SIGTERM (then SIGKILL); returns the exit code."""
@@ -310,7 +322,8 @@ class ControlPlane:
         args = [f"--ca_address={self.proxy_address}", f"--identity_token_file={path}",
                 f"--trust_domain={self.trust_domain}"]
         if self.tls:
-            args.append(f"--xds_root_cert={self.root_cert_file}")
+            # Re-read every second, so that a test sees a published bundle applied quickly.
+            args += [f"--xds_root_cert={self.root_cert_file}", "--xds_root_refresh=1s"]
         return args
 
     # ----- sync -----

@@ -103,6 +103,11 @@ class Sidecar:
 
     # ----- admin -----
 
+    def log(self):
+        """mesh-proxy's log (stdout and stderr) so far."""
+        with open(self.proxy.log_path, errors="replace") as f:
+            return f.read()
+
     def admin(self, path, method="GET", timeout=5):
         """One admin request; returns (status, body text). Raises AdminError if unreachable."""
         argv = ["/usr/bin/curl", "-sS", "--max-time", str(timeout), "-X", method,

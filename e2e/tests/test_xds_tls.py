@@ -4,8 +4,14 @@ name (weft-control-plane.weft-system.svc, mapped in the pods' hosts file) with
 --xds_root_cert, get their config and workload certificates over it, and then talk
 mTLS to each other. (A wrong root and a wrong name are refused: the unit test
 //control-plane/xds:xds_tls_test.)
+
+And a root rotation with running proxies: the rotated bundle is published into their
+--xds_root_cert file (as the kubelet updates the weft-ca-root ConfigMap), and after
+the control plane restarts with a certificate from the new root, the same proxy
+processes reconnect over TLS.
 """
 
+import os
 import unittest
 
 from harness import mesh
@@ -37,6 +43,69 @@ class XdsTlsTest(ClusterTestCase):
         self.assertEqual(summary["ok"], 20, summary)
         self.assertGreaterEqual(self.be.sidecar.counter("listener.inbound.mtls_handshakes"), 1)
         self.assertIn("the same services over TLS", self.cp.log())
+
+
+CERT_TTL = "12s"
+
+
+def trust_roots(pod):
+    return pod.sidecar.admin_json("/certs?format=json")["trust_bundle"]["roots"]
+
+
+class XdsTlsRootRotationTest(ClusterTestCase):
+    def setUp(self):
+        super().setUp()
+        # Short lifetimes, so that the old root retires within seconds.
+        self.cp = self.cluster.add_control_plane(
+            ca=True, tls=True, extra_args=[f"--workload_cert_ttl={CERT_TTL}",
+                                           f"--max_workload_cert_ttl={CERT_TTL}",
+                                           "--root_distribution_delay=2s"])
+        self.cp.add_service("backend", PORT, selector={"app": "backend"})
+        self.be = self.cluster.add_mesh_pod("be", labels={"app": "backend"},
+                                            service_account="backend")
+        self.be.start_http_server(PORT)
+        self.fe = self.cluster.add_mesh_pod("fe", labels={"app": "frontend"},
+                                            service_account="frontend")
+        self.cp.wait_endpoints([self.fe], "backend", PORT, [self.be.ip])
+        self.pods = (self.be, self.fe)
+        for pod in self.pods:
+            procs.wait_until(lambda: pod.sidecar.admin_json("/certs?format=json")["ready"],
+                             timeout=10, what=f"{pod.name}'s workload certificate over 15012")
+
+    def test_proxies_follow_the_root_file_and_reconnect_after_rotation(self):
+        old_roots = trust_roots(self.fe)
+        old_bundle = self.cp.publish_root_bundle()
+        proc = self.cp.pod.run([self.cp.meshctl(), "certs", "rotate-root"], check=False,
+                               timeout=10)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
+        # Publish the bundle as it changes (both roots, then the new one alone) until
+        # every proxy trusts only the new root over SDS.
+        def retired():
+            self.cp.publish_root_bundle()
+            return all(len(trust_roots(p)) == 1 and trust_roots(p) != old_roots
+                       for p in self.pods)
+        procs.wait_until(retired, timeout=40, interval=0.5, what="the old root retired")
+        new_bundle = self.cp.publish_root_bundle()
+        self.assertNotEqual(new_bundle, old_bundle)
+        for pod in self.pods:
+            procs.wait_until(lambda: "--xds_root_cert" in pod.sidecar.log() and
+                             " changed: " in pod.sidecar.log(), timeout=10,
+                             what=f"{pod.name} reading the new root file")
+
+        # A restart gives the control plane a certificate from the new root; the
+        # proxies, not restarted, must reconnect to it over TLS.
+        self.cp.kill()
+        self.cp.wait_connected(list(self.pods), connected=False, timeout=10.0)
+        mark = self.cp.log_mark()
+        self.cp.start()
+        for pod in self.pods:
+            self.cp.wait_log(f'node "default/{pod.name}" connected', since=mark, timeout=30)
+        self.cp.wait_connected(list(self.pods), connected=True, timeout=30.0)
+        with open(os.path.join(self.cluster.work_dir, "xds-root-cert.pem")) as f:
+            self.assertEqual(f.read(), new_bundle)
+        summary = mesh.run_load(self.fe, f"http://backend:{PORT}/hello", count=20)
+        self.assertEqual(summary["ok"], 20, summary)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,16 @@
 #include "proxy/identity/control_plane_channel.h"
 
+#include <memory>
 #include <utility>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "certs/atomic_file.h"
-#include "certs/x509_util.h"
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 
 namespace weft::identity {
-namespace {
-constexpr size_t kMaxRootFileBytes = 1 << 20;
-}  // namespace
 
 absl::StatusOr<ControlPlaneChannel> MakeControlPlaneChannel(const std::string& root_cert_file,
-                                                            const std::string& server_name) {
+                                                            const std::string& server_name,
+                                                            absl::Duration root_refresh) {
   ControlPlaneChannel channel;
   if (root_cert_file.empty()) {
     if (!server_name.empty()) {
@@ -23,19 +20,21 @@ absl::StatusOr<ControlPlaneChannel> MakeControlPlaneChannel(const std::string& r
     channel.credentials = grpc::InsecureChannelCredentials();
     return channel;
   }
-  absl::StatusOr<std::string> pem = certs::ReadSmallFile(root_cert_file, kMaxRootFileBytes);
-  if (!pem.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(root_cert_file, ": cannot read: ", pem.status().message()));
+  if (root_refresh < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("the root file refresh interval must be at least 1s");
   }
-  absl::StatusOr<std::vector<bssl::UniquePtr<X509>>> roots = certs::ParseCertificatesPem(*pem);
-  if (!roots.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(root_cert_file, ": not PEM root certificates: ", roots.status().message()));
-  }
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = *std::move(pem);
-  channel.credentials = grpc::SslCredentials(ssl);
+  absl::StatusOr<std::unique_ptr<RootFileMirror>> roots =
+      RootFileMirror::Create(root_cert_file, /*directory=*/"");
+  if (!roots.ok()) return roots.status();
+  channel.roots = *std::move(roots);
+  channel.root_refresh = root_refresh;
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      channel.roots->copy_path(), static_cast<unsigned int>(absl::ToInt64Seconds(root_refresh)));
+  grpc::experimental::TlsChannelCredentialsOptions tls;
+  tls.set_certificate_provider(std::move(provider));
+  tls.watch_root_certs();
+  tls.set_verify_server_certs(true);  // the chain, and the dialled (or overridden) name
+  channel.credentials = grpc::experimental::TlsCredentials(tls);
   channel.server_name = server_name;
   channel.tls = true;
   return channel;

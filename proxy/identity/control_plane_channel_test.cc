@@ -15,6 +15,7 @@
 
 ABSL_DECLARE_FLAG(std::string, xds_root_cert);
 ABSL_DECLARE_FLAG(std::string, xds_server_name);
+ABSL_DECLARE_FLAG(absl::Duration, xds_root_refresh);
 
 namespace weft::identity {
 namespace {
@@ -36,6 +37,7 @@ class ControlPlaneChannelTest : public ::testing::Test {
   void TearDown() override {
     absl::SetFlag(&FLAGS_xds_root_cert, "");
     absl::SetFlag(&FLAGS_xds_server_name, "");
+    absl::SetFlag(&FLAGS_xds_root_refresh, kDefaultRootRefresh);
   }
 
   std::string dir_, root_path_, garbage_path_;
@@ -56,6 +58,23 @@ TEST_F(ControlPlaneChannelTest, RootFileGivesTls) {
   EXPECT_TRUE(c->tls);
   EXPECT_NE(c->credentials, nullptr);
   EXPECT_EQ(c->server_name, "weft-control-plane.weft-system.svc");
+  // gRPC reads a checked copy, refreshed as often as the flag says.
+  ASSERT_NE(c->roots, nullptr);
+  EXPECT_EQ(c->roots->source(), root_path_);
+  EXPECT_NE(c->roots->copy_path(), root_path_);
+  EXPECT_EQ(c->root_refresh, kDefaultRootRefresh);
+}
+
+TEST_F(ControlPlaneChannelTest, RefreshUnderASecondIsRefused) {
+  absl::SetFlag(&FLAGS_xds_root_cert, root_path_);
+  absl::SetFlag(&FLAGS_xds_root_refresh, absl::Milliseconds(500));
+  absl::StatusOr<ControlPlaneChannel> c = ControlPlaneChannelFromCommandLine();
+  ASSERT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("--xds_root_refresh: "), std::string::npos) << c.status();
+  absl::SetFlag(&FLAGS_xds_root_refresh, absl::Seconds(2));
+  c = ControlPlaneChannelFromCommandLine();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->root_refresh, absl::Seconds(2));
 }
 
 TEST_F(ControlPlaneChannelTest, UnreadableFileNamesTheFlagAndPath) {

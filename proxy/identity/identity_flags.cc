@@ -29,8 +29,12 @@ ABSL_FLAG(std::string, trust_bundle_file, "",
 ABSL_FLAG(std::string, xds_root_cert, "",
           "PEM file of the mesh root certificate(s) (Kubernetes: the weft-ca-root ConfigMap). "
           "Set: the xDS stream and the CA channel use TLS, trusting these roots and checking "
-          "the server's DNS name (the host of the address, or --xds_server_name). Empty: "
-          "plaintext (local mode).");
+          "the server's DNS name (the host of the address, or --xds_server_name); re-read "
+          "every --xds_root_refresh, so a root rotation needs no restart (an invalid file is "
+          "refused and the roots read before stay). Empty: plaintext (local mode).");
+ABSL_FLAG(absl::Duration, xds_root_refresh, weft::identity::kDefaultRootRefresh,
+          "How often --xds_root_cert is read again (at least 1s); new roots apply to the "
+          "next connection to the control plane within twice this.");
 ABSL_FLAG(std::string, xds_server_name, "",
           "With --xds_root_cert: the DNS name the control plane's certificate must carry, "
           "when the address is an IP. Empty: the address's host.");
@@ -86,7 +90,12 @@ absl::StatusOr<std::optional<StaticIdentityFiles>> StaticIdentityFromCommandLine
 absl::StatusOr<ControlPlaneChannel> ControlPlaneChannelFromCommandLine() {
   const std::string root = absl::GetFlag(FLAGS_xds_root_cert);
   const std::string name = absl::GetFlag(FLAGS_xds_server_name);
-  absl::StatusOr<ControlPlaneChannel> channel = MakeControlPlaneChannel(root, name);
+  const absl::Duration refresh = absl::GetFlag(FLAGS_xds_root_refresh);
+  if (!root.empty() && refresh < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--xds_root_refresh: must be at least 1s, got ", absl::FormatDuration(refresh)));
+  }
+  absl::StatusOr<ControlPlaneChannel> channel = MakeControlPlaneChannel(root, name, refresh);
   if (!channel.ok()) {
     return absl::InvalidArgumentError(
         root.empty() ? absl::StrCat("--xds_server_name: ", channel.status().message())

@@ -19,6 +19,7 @@
 // (identity/control_plane_channel.h):
 //   --xds_root_cert=PATH        PEM mesh root(s): TLS, the server's DNS name checked.
 //                               Empty (default): plaintext (local mode).
+//   --xds_root_refresh=DURATION how often that file is read again (default 10s).
 //   --xds_server_name=NAME      the name to check instead of the address's host
 //                               (when the address is an IP). Needs --xds_root_cert.
 //
@@ -51,9 +52,10 @@ absl::StatusOr<std::optional<IdentityFlags>> IdentityFlagsFromCommandLine();
 // the flags when only some are set, or when they are set with --ca_address.
 absl::StatusOr<std::optional<StaticIdentityFiles>> StaticIdentityFromCommandLine();
 
-// From --xds_root_cert and --xds_server_name: insecure when both are empty.
-// kInvalidArgument naming the flag for an unreadable or garbage file, or for
-// --xds_server_name without --xds_root_cert.
+// From --xds_root_cert, --xds_server_name and --xds_root_refresh: insecure when
+// the first two are empty. kInvalidArgument naming the flag for an unreadable or
+// garbage file, a refresh under 1s, or --xds_server_name without --xds_root_cert.
+// The caller starts the returned channel's `roots` on its dispatcher.
 absl::StatusOr<ControlPlaneChannel> ControlPlaneChannelFromCommandLine();
 
 }  // namespace weft::identity
