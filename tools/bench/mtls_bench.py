@@ -12,11 +12,15 @@ sa/b), and compared with `direct` (client -> backend). For each, in one run:
   1. max requests/s: wrk, keep-alive, fixed duration; CPU of A+B per request;
   2. latency at a fixed rate (default 2,000 requests/s, open loop,
      benchlib/rate_client.py): p50/p90/p99, and the latency *added* to direct's;
-     CPU of A+B per request at that rate. Measured in --rounds rounds (default
-     5), each round measuring direct and then every chain, freshly started, in a
-     rotated order; each figure is the median over the rounds of that round's
-     value (added latency: against that round's direct). Interleaving spreads
-     the machine's slow phases over all chains instead of one;
+     CPU of A+B per request at that rate. All chains are started side by side
+     (each on its own ports, idle while another is measured) and measured in
+     --rounds rounds (default 10) of one short segment each (--rate-duration,
+     default 3 s; direct first, then the chains in a rotated order, every
+     connection warmed by one unmeasured request); each target's percentiles
+     are over all its requests pooled, and the added latency is a chain's pooled
+     percentile minus direct's. Fine interleaving gives every chain the same
+     share of the machine's slow phases, which on a shared VM drift over minutes
+     and otherwise decide the tail; the per-round figures stay in the JSON;
   3. memory per idle TLS connection: N mTLS keep-alive connections (client
      certificate of A) held open on B, B's RSS/PSS delta / N;
   4. callgrind instructions per request of each sidecar (A and B run under
@@ -73,13 +77,12 @@ def parse_args(argv):
     p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--rate", type=int, default=2000,
                    help="requests/s of the fixed-rate latency run (default 2000)")
-    p.add_argument("--rate-duration", type=int, default=10,
-                   help="seconds of the fixed-rate run (default 10)")
+    p.add_argument("--rate-duration", type=int, default=3,
+                   help="seconds of each fixed-rate segment (default 3)")
     p.add_argument("--rate-connections", type=int, default=16,
                    help="keep-alive connections of the fixed-rate client (default 16)")
-    p.add_argument("--rounds", type=int, default=5,
-                   help="interleaved rounds of the fixed-rate run; medians are reported "
-                        "(default 5)")
+    p.add_argument("--rounds", type=int, default=10,
+                   help="interleaved rounds of fixed-rate segments, pooled (default 10)")
     p.add_argument("--idle-connections", type=int, default=1000,
                    help="idle mTLS connections held on sidecar B (default 1000; max 4000)")
     p.add_argument("--callgrind-requests", type=int, default=5000)
@@ -125,23 +128,32 @@ class Bench:
         self.workdir = workdir
         self.procs = procs.ProcessSet(nice=args.nice)
         self.pki = pki_lib.make_pki(workdir, TRUST_DOMAIN, "bench", ["a", "b"])
-        self.ports = {k: procs.free_port() for k in ("backend", "a", "b", "a_admin",
-                                                      "b_admin")}
+        self.backend_port = procs.free_port()
+        self._chain_ports = {}
         self.mesh_binary = None
         self.backend = None
 
+    def ports(self, chain):
+        """The chain's ports (its own, so that every chain can run at once)."""
+        if chain not in self._chain_ports:
+            ports = {k: procs.free_port() for k in ("a", "b", "a_admin", "b_admin")}
+            ports["backend"] = self.backend_port
+            self._chain_ports[chain] = ports
+        return self._chain_ports[chain]
+
     def hops(self, chain):
+        ports = self.ports(chain)
         if chain == "haproxy":
-            return mtls_peers.haproxy(self.workdir, self.pki, self.ports)
+            return mtls_peers.haproxy(self.workdir, self.pki, ports)
         if chain == "nginx":
-            return mtls_peers.nginx(self.workdir, self.pki, self.ports)
-        return mtls_peers.mesh_proxy(self.workdir, self.mesh_binary, self.pki, self.ports)
+            return mtls_peers.nginx(self.workdir, self.pki, ports)
+        return mtls_peers.mesh_proxy(self.workdir, self.mesh_binary, self.pki, ports)
 
     def start_backend(self):
         self.backend = self.procs.start(
-            "backend", peers.upstream_nginx(self.workdir, self.ports["backend"]),
+            "backend", peers.upstream_nginx(self.workdir, self.backend_port),
             self.args.load_cpu, os.path.join(self.workdir, "backend.log"))
-        procs.wait_http_ok(self.backend, self.ports["backend"], timeout=10)
+        procs.wait_http_ok(self.backend, self.backend_port, timeout=10)
 
     def start_chain(self, chain, callgrind_hop=None):
         """Starts B then A (one of them under callgrind); returns {"a": proc, "b": proc}."""
@@ -157,7 +169,7 @@ class Bench:
                                             os.path.join(self.workdir, name + ".log"),
                                             stop_timeout=stop_timeout)
         try:
-            procs.wait_http_ok(started["a"], self.ports["a"],
+            procs.wait_http_ok(started["a"], self.ports(chain)["a"],
                                timeout=90 if callgrind_hop else 15)
             if not started["b"].alive():
                 raise procs.ProcessError("%s sidecar B exited; log:\n%s" %
@@ -189,23 +201,24 @@ class Bench:
                                          if res["requests"] else None)
         return out
 
-    def fixed_rate(self, port, started):
-        """One fixed-rate run (after a 1 s warm-up at the rate); CPU of `started`
-        per request."""
+    def fixed_rate(self, port, started, duration):
+        """One fixed-rate segment on warmed connections, keeping every latency;
+        CPU of `started` per request."""
         a = self.args
         os.sched_setaffinity(0, {a.load_cpu})
-        rate_client.run_fixed_rate(port, a.rate, 1, a.rate_connections)
         cpu0 = self.cpu(started)
-        fixed = rate_client.run_fixed_rate(port, a.rate, a.rate_duration, a.rate_connections)
+        fixed = rate_client.run_fixed_rate(port, a.rate, duration, a.rate_connections,
+                                           warm=True, keep_latencies=True)
         cpu1 = self.cpu(started)
         if started:
+            fixed["cpu_seconds"] = cpu1 - cpu0
             fixed["cpu_us_per_request"] = 1e6 * (cpu1 - cpu0) / fixed["requests"]
         return fixed
 
-    def idle_memory(self, b):
+    def idle_memory(self, chain, b):
         n = self.args.idle_connections
         before = idle_tls.memory_kb(b.pid)
-        with idle_tls.IdleTlsConnections(self.ports["b"], self.pki["a"]["cert"],
+        with idle_tls.IdleTlsConnections(self.ports(chain)["b"], self.pki["a"]["cert"],
                                          self.pki["a"]["key"], self.pki["root"], n):
             time.sleep(1.0)
             if not b.alive():
@@ -223,7 +236,7 @@ class Bench:
         client = None
         try:
             os.sched_setaffinity(0, {a.load_cpu})
-            client = client_lib.KeepAliveClient(self.ports["a"], 1)
+            client = client_lib.KeepAliveClient(self.ports(chain)["a"], 1)
             return callgrind.count_instructions(
                 started[hop].pid, self.workdir, "%s-%s" % (chain, hop), client,
                 a.callgrind_warmup, a.callgrind_requests, timeout_s=300)
@@ -251,9 +264,8 @@ def run(args, workdir):
     do_callgrind = not args.no_callgrind and bool(shutil.which("callgrind_control"))
     try:
         bench.start_backend()
-        print("direct: wrk %ds + %d req/s for %ds ..." % (args.duration, args.rate,
-                                                        args.rate_duration), flush=True)
-        results["direct"]["load"] = bench.max_load(bench.ports["backend"], {})
+        print("direct: wrk %ds ..." % args.duration, flush=True)
+        results["direct"]["load"] = bench.max_load(bench.backend_port, {})
         for c in args.chain_list:
             r = results[c]
             if not r["available"]:
@@ -263,8 +275,8 @@ def run(args, workdir):
             try:
                 started = bench.start_chain(c)
                 try:
-                    r["load"] = bench.max_load(bench.ports["a"], started)
-                    r["idle_tls"] = bench.idle_memory(started["b"])
+                    r["load"] = bench.max_load(bench.ports(c)["a"], started)
+                    r["idle_tls"] = bench.idle_memory(c, started["b"])
                 finally:
                     bench.stop_chain(started)
             except (procs.ProcessError, wrk.WrkError, client_lib.ClientError,
@@ -292,27 +304,66 @@ def run(args, workdir):
 
 
 def fixed_rate_rounds(bench, args, results):
-    """The interleaved fixed-rate rounds: direct, then every chain (rotated)."""
+    """The interleaved fixed-rate rounds, all chains started side by side: per
+    round one segment of direct, then of every chain (rotated); then each
+    target's latencies pooled over the rounds."""
     chains = [c for c in args.chain_list
               if results[c]["available"] and "error" not in results[c]]
-    for r in results.values():
-        r["rounds"] = []
-    for i in range(args.rounds):
-        order = chains[i % len(chains):] + chains[:i % len(chains)] if chains else []
-        print("fixed rate, round %d/%d: direct, %s (%d req/s x %ds each) ..." %
-              (i + 1, args.rounds, ", ".join(order), args.rate, args.rate_duration),
-              flush=True)
-        results["direct"]["rounds"].append(bench.fixed_rate(bench.ports["backend"], {}))
-        for c in order:
+    started = {}
+    try:
+        for c in chains:
             try:
-                started = bench.start_chain(c)
-                try:
-                    results[c]["rounds"].append(bench.fixed_rate(bench.ports["a"], started))
-                finally:
-                    bench.stop_chain(started)
-            except (procs.ProcessError, client_lib.ClientError, OSError) as e:
+                started[c] = bench.start_chain(c)
+            except (procs.ProcessError, OSError) as e:
                 print("  %s: %s" % (c, e))
                 results[c]["error"] = str(e)
+        chains = [c for c in chains if c in started]
+        targets = [("direct", bench.backend_port)] + [(c, bench.ports(c)["a"]) for c in chains]
+        pooled = {name: [] for name, _ in targets}
+        for r in results.values():
+            r["rounds"] = []
+        ports = dict(targets)
+
+        def segment(name, duration):
+            if "error" in results[name]:
+                return None
+            try:
+                return bench.fixed_rate(ports[name], started.get(name, {}), duration)
+            except (procs.ProcessError, client_lib.ClientError, OSError) as e:
+                print("  %s: %s" % (name, e))
+                results[name]["error"] = str(e)
+                return None
+
+        for name, _ in targets:  # warm-up at the rate, not kept
+            segment(name, 1)
+        for i in range(args.rounds):
+            order = chains[i % len(chains):] + chains[:i % len(chains)] if chains else []
+            print("fixed rate, round %d/%d: direct, %s (%d req/s x %ds each) ..." %
+                  (i + 1, args.rounds, ", ".join(order), args.rate, args.rate_duration),
+                  flush=True)
+            for name in ["direct"] + order:
+                seg = segment(name, args.rate_duration)
+                if seg is not None:
+                    pooled[name].extend(seg.pop("latencies_us"))
+                    results[name]["rounds"].append(seg)
+        for name, latencies in pooled.items():
+            if latencies and "error" not in results[name]:
+                results[name]["pooled"] = pooled_summary(latencies, results[name]["rounds"])
+    finally:
+        for proc_set in started.values():
+            bench.stop_chain(proc_set)
+
+
+def pooled_summary(latencies, rounds):
+    """Percentiles over every request of every round; CPU over all of them."""
+    latencies = sorted(latencies)
+    out = {"requests": len(latencies)}
+    for p, key in ((50, "p50_us"), (90, "p90_us"), (99, "p99_us"), (99.9, "p999_us")):
+        out[key] = rate_client.percentile(latencies, p)
+    cpu = [r["cpu_seconds"] for r in rounds if r.get("cpu_seconds") is not None]
+    if cpu and len(cpu) == len(rounds):
+        out["cpu_us_per_request"] = 1e6 * sum(cpu) / sum(r["requests"] for r in rounds)
+    return out
 
 
 def _median(values):
@@ -324,22 +375,30 @@ def _median(values):
 
 
 def add_derived(results):
-    """Medians over the rounds: each chain's fixed-rate figures, and the latency
-    it added to the same round's direct at each percentile, in ms."""
-    direct_rounds = results["direct"].get("rounds") or []
+    """Each target's fixed-rate figures and the latency a chain added to direct's
+    at each percentile, in ms: from the pooled requests when there are any, else
+    medians over the rounds. The per-round added latencies (against the same
+    round's direct) are kept as `added_ms_rounds`, to show the spread."""
+    direct = results["direct"]
+    direct_rounds = direct.get("rounds") or []
     for r in results.values():
         rounds = r.get("rounds") or []
         if not rounds:
             continue
         keys = ("p50_us", "p90_us", "p99_us", "cpu_us_per_request")
+        source = r.get("pooled")
         r.setdefault("load", {})["fixed_rate"] = {
-            k: _median(x.get(k) for x in rounds) for k in keys}
+            k: source.get(k) if source else _median(x.get(k) for x in rounds) for k in keys}
         if r["name"] == "direct" or len(rounds) != len(direct_rounds):
             continue
         per_round = [{p: (x[p + "_us"] - d[p + "_us"]) / 1000.0 for p in ("p50", "p90", "p99")}
                      for x, d in zip(rounds, direct_rounds)]
         r["added_ms_rounds"] = per_round
-        r["added_ms"] = {p: _median(x[p] for x in per_round) for p in ("p50", "p90", "p99")}
+        if source and direct.get("pooled"):
+            r["added_ms"] = {p: (source[p + "_us"] - direct["pooled"][p + "_us"]) / 1000.0
+                             for p in ("p50", "p90", "p99")}
+        else:
+            r["added_ms"] = {p: _median(x[p] for x in per_round) for p in ("p50", "p90", "p99")}
 
 
 def _get(r, *path):
@@ -449,10 +508,11 @@ def main(argv):
     print("weft mTLS chain benchmark, %s, %d CPUs, load average %.2f" %
           (date, os.cpu_count(), load_at_start))
     print("pinning: client/wrk + backend on CPU %d, both sidecars on CPU %d; "
-          "wrk -c%d %ds; fixed rate %d req/s x %ds on %d connections; %d idle TLS "
-          "connections" % (args.load_cpu, args.proxy_cpu, args.connections, args.duration,
-                           args.rate, args.rate_duration, args.rate_connections,
-                           args.idle_connections), flush=True)
+          "wrk -c%d %ds; fixed rate %d req/s on %d connections, %d rounds of %ds "
+          "segments; %d idle TLS connections" % (
+              args.load_cpu, args.proxy_cpu, args.connections, args.duration, args.rate,
+              args.rate_connections, args.rounds, args.rate_duration, args.idle_connections),
+          flush=True)
     status, results = procs.run_in_workdir(
         "weft-mtls-bench-", args.keep_workdir, args.nice, lambda workdir: run(args, workdir),
         errors=(procs.ProcessError, pki_lib.PkiError, wrk.WrkError, client_lib.ClientError))
@@ -463,10 +523,10 @@ def main(argv):
     print(table(results))
     print()
     print("req/s: wrk -c%d max throughput. +pXX: latency added to direct's at %d req/s "
-          "(open loop), median of %d interleaved rounds." % (args.connections, args.rate,
-                                                             args.rounds))
-    print("CPU us/req: user+sys of both sidecars per request at the fixed rate (median of "
-          "the rounds; 'max': during wrk).")
+          "(open loop), over %d interleaved %ds segments per target, pooled." %
+          (args.connections, args.rate, args.rounds, args.rate_duration))
+    print("CPU us/req: user+sys of both sidecars per request at the fixed rate (all "
+          "segments; 'max': during wrk).")
     print("KB/idle TLS: sidecar B's memory growth / %d idle mTLS keep-alive connections." %
           args.idle_connections)
     print("instr/req: callgrind Ir of one sidecar, %d requests on 1 connection." %

@@ -37,39 +37,57 @@ class PercentileTest(unittest.TestCase):
 
 
 class FixedRateClientTest(unittest.TestCase):
-    def test_counts_every_request_at_the_rate(self):
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        port = listener.getsockname()[1]
-        stop = threading.Event()
+    def setUp(self):
+        """A local server answering `200 ok` to every request; counts them."""
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.served = 0
+        lock = threading.Lock()
 
         def serve(conn):
             with conn:
-                while not stop.is_set():
+                while not self.stop.is_set():
                     data = conn.recv(4096)
                     if not data:
                         return
-                    conn.sendall(OK_RESPONSE * data.count(b"\r\n\r\n"))
+                    n = data.count(b"\r\n\r\n")
+                    with lock:
+                        self.served += n
+                    conn.sendall(OK_RESPONSE * n)
 
         def accept():
-            while not stop.is_set():
+            while not self.stop.is_set():
                 try:
-                    conn, _ = listener.accept()
+                    conn, _ = self.listener.accept()
                 except OSError:
                     return
                 threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
         threading.Thread(target=accept, daemon=True).start()
-        try:
-            res = rate_client.run_fixed_rate(port, rate=500, duration_s=0.4, connections=2)
-        finally:
-            stop.set()
-            listener.close()
+
+    def tearDown(self):
+        self.stop.set()
+        self.listener.close()
+
+    def test_counts_every_request_at_the_rate(self):
+        res = rate_client.run_fixed_rate(self.port, rate=500, duration_s=0.4, connections=2)
         self.assertEqual(res["requests"], 200)
         self.assertLess(abs(res["achieved_rate"] - 500), 100)
         self.assertLessEqual(res["p50_us"], res["p90_us"])
         self.assertLessEqual(res["p90_us"], res["p99_us"])
+        self.assertNotIn("latencies_us", res)
+
+    def test_warmed_connections_and_kept_latencies(self):
+        res = rate_client.run_fixed_rate(self.port, rate=500, duration_s=0.2, connections=3,
+                                         warm=True, keep_latencies=True)
+        self.assertEqual(res["requests"], 100)
+        self.assertEqual(self.served, 103)  # one unmeasured request per connection first
+        self.assertEqual(len(res["latencies_us"]), 100)
+        self.assertEqual(res["latencies_us"], sorted(res["latencies_us"]))
+        self.assertEqual(rate_client.percentile(res["latencies_us"], 99), res["p99_us"])
 
 
 @unittest.skipUnless(shutil.which("openssl"), "openssl not installed")
@@ -157,6 +175,30 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(mesh["load"]["rps"], 1)  # the wrk figures stay
         self.assertEqual(mtls_bench._median([4, None, 1, 3, 2]), 2.5)
         self.assertIsNone(mtls_bench._median([None]))
+
+    def test_pooled_percentiles_and_added_latency(self):
+        def seg(requests, cpu_seconds=None):
+            out = {"p50_us": 0.0, "p90_us": 0.0, "p99_us": 0.0, "requests": requests}
+            if cpu_seconds is not None:
+                out["cpu_seconds"] = cpu_seconds
+            return out
+        # Two rounds of 50 requests each: 1..100 us for direct, +100 us for the chain.
+        direct = mtls_bench.pooled_summary(list(range(100, 0, -1)), [seg(50), seg(50)])
+        chain = mtls_bench.pooled_summary([v + 100.0 for v in range(1, 101)],
+                                          [seg(50, 0.004), seg(50, 0.006)])
+        self.assertEqual((direct["p50_us"], direct["p90_us"], direct["p99_us"]), (50, 90, 99))
+        self.assertEqual(direct["requests"], 100)
+        self.assertNotIn("cpu_us_per_request", direct)
+        self.assertAlmostEqual(chain["cpu_us_per_request"], 100.0)  # 10 ms / 100 requests
+        results = {"direct": {"name": "direct", "rounds": [seg(50), seg(50)], "pooled": direct},
+                   "nginx": {"name": "nginx", "rounds": [seg(50), seg(50)], "pooled": chain}}
+        mtls_bench.add_derived(results)
+        for p in ("p50", "p90", "p99"):
+            self.assertAlmostEqual(results["nginx"]["added_ms"][p], 0.1)
+        self.assertEqual(results["nginx"]["load"]["fixed_rate"]["p99_us"], 199.0)
+        self.assertAlmostEqual(results["nginx"]["load"]["fixed_rate"]["cpu_us_per_request"],
+                               100.0)
+        self.assertEqual(len(results["nginx"]["added_ms_rounds"]), 2)
 
     def test_verdict_and_table(self):
         results = [{"name": "direct", "available": True, "load": {"rps": 50000}},

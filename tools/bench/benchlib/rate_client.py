@@ -15,6 +15,11 @@ the same percentile) is what the benchmark reports.
 
     res = run_fixed_rate(port, rate=2000, duration_s=10, connections=16)
     res["p50_us"], res["p90_us"], res["p99_us"], res["requests"], res["late"]
+
+With warm=True every connection first carries one unmeasured request, so that no
+measured request pays for a new connection (accept, protocol detection, first
+allocations); with keep_latencies=True the result also holds every latency
+("latencies_us", ascending), for pooling several short runs.
 """
 
 import collections
@@ -33,7 +38,28 @@ def percentile(sorted_values, p):
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def run_fixed_rate(port, rate, duration_s, connections, timeout_s=30.0):
+def _read_response(sel, conn, deadline_ns):
+    """Reads until `conn` holds one complete 2xx response, and drops it."""
+    while True:
+        parsed = client_lib.response_length(conn.buf)
+        if parsed is not None:
+            length, status = parsed
+            if not 200 <= status < 300:
+                raise client_lib.ClientError("got HTTP %d" % status)
+            conn.buf = conn.buf[length:]
+            return
+        if time.perf_counter_ns() > deadline_ns:
+            raise client_lib.ClientError("no response to a warm-up request")
+        for key, _ in sel.select(timeout=0.1):
+            if key.data is conn:
+                data = conn.sock.recv(65536)
+                if not data:
+                    raise client_lib.ClientError("connection closed by peer")
+                conn.buf += data
+
+
+def run_fixed_rate(port, rate, duration_s, connections, timeout_s=30.0, warm=False,
+                   keep_latencies=False):
     """Sends rate*duration_s requests on schedule; returns a result dict.
 
     Raises client.ClientError on a non-2xx answer, a closed connection, or when the
@@ -53,6 +79,11 @@ def run_fixed_rate(port, rate, duration_s, connections, timeout_s=30.0):
     try:
         for conn in conns:
             sel.register(conn.sock, selectors.EVENT_READ, conn)
+        if warm:
+            warm_deadline = time.perf_counter_ns() + int(timeout_s * 1e9)
+            for conn in conns:
+                conn.sock.send(client_lib.REQUEST)
+                _read_response(sel, conn, warm_deadline)
         start = time.perf_counter_ns() + 1_000_000
         deadline = start + int((duration_s + timeout_s) * 1e9)
         next_i = 0
@@ -95,7 +126,7 @@ def run_fixed_rate(port, rate, duration_s, connections, timeout_s=30.0):
             conn.sock.close()
     latencies.sort()
     us = [v / 1000.0 for v in latencies]
-    return {
+    result = {
         "requests": len(us),
         "rate": rate,
         "achieved_rate": len(us) / elapsed_s if elapsed_s > 0 else None,
@@ -106,3 +137,6 @@ def run_fixed_rate(port, rate, duration_s, connections, timeout_s=30.0):
         "p999_us": percentile(us, 99.9),
         "max_us": us[-1] if us else None,
     }
+    if keep_latencies:
+        result["latencies_us"] = us
+    return result
