@@ -11,6 +11,7 @@ the control plane restarts with a certificate from the new root, the same proxy
 processes reconnect over TLS.
 """
 
+import json
 import os
 import unittest
 
@@ -43,6 +44,19 @@ class XdsTlsTest(ClusterTestCase):
         self.assertEqual(summary["ok"], 20, summary)
         self.assertGreaterEqual(self.be.sidecar.counter("listener.inbound.mtls_handshakes"), 1)
         self.assertIn("the same services over TLS", self.cp.log())
+        # `meshctl proxy-config <pod> secrets`: the pod's /certs view, read on 15020.
+        certs = json.loads(self.cp.pod.run(
+            ["curl", "-sS", f"http://{self.fe.ip}:15020/certs?format=json"], timeout=10).stdout)
+        self.assertEqual(certs["identity"], "spiffe://cluster.local/ns/default/sa/frontend")
+        meshctl = self.cp.meshctl()
+        out = self.cp.pod.run([meshctl, "proxy-config", "fe", "secrets", "-o", "json"],
+                              timeout=20).stdout
+        self.assertEqual(json.loads(out)["identity"], certs["identity"])
+        table = self.cp.pod.run([meshctl, "proxy-config", "default/fe", "secrets"],
+                                timeout=20).stdout
+        self.assertIn("spiffe://cluster.local/ns/default/sa/frontend", table)
+        self.assertIn("ACTIVE", table)
+        self.assertEqual(table.count("ROOTCA"), len(certs["trust_bundle"]["roots"]))
 
 
 CERT_TTL = "12s"

@@ -244,19 +244,21 @@ void Server::InstallReadOnlyHandlers(admin::AdminServer& server) {
                       }
                       return Text(200, admin::ListenersText(*config));
                     });
+  // Public certificate data only (identity, expiry, root fingerprints), so the
+  // metrics port serves it too: `meshctl proxy-config <pod> secrets` reads it.
+  server.AddHandler("/certs", "workload certificate, expiry and trust bundle; ?format=json",
+                    [this](const admin::AdminRequest& r) {
+                      const admin::CertsView view = CertsNow();
+                      if (admin::WantsJson(r.query)) {
+                        return admin::AdminResponse{200, "application/json",
+                                                    admin::CertsJson(view)};
+                      }
+                      return Text(200, admin::CertsText(view));
+                    });
 }
 
 void Server::InstallAdminHandlers() {
   InstallReadOnlyHandlers(*admin_);
-  admin_->AddHandler("/certs", "workload certificate, expiry and trust bundle; ?format=json",
-                     [this](const admin::AdminRequest& r) {
-                       const admin::CertsView view = CertsNow();
-                       if (admin::WantsJson(r.query)) {
-                         return admin::AdminResponse{200, "application/json",
-                                                     admin::CertsJson(view)};
-                       }
-                       return Text(200, admin::CertsText(view));
-                     });
   admin_->AddHandler("/stats", "counters and gauges; ?format=json for JSON",
                      [this](const admin::AdminRequest& r) {
                        auto snapshot = store_.Snapshot();

@@ -250,7 +250,9 @@ constexpr char kProxyConfigUsage[] =
     "                            [-o table|json|yaml] [--address=IP:PORT]\n"
     "\n"
     "Reads the pod's active configuration (/config_dump on its metrics port, 15020)\n"
-    "and prints one section (default: clusters). The pod is looked up by node id\n"
+    "and prints one section (default: clusters). `secrets` reads /certs instead: the\n"
+    "workload certificate's SPIFFE ID and expiry, and the trust bundle's roots\n"
+    "(SHA-256 fingerprints; public data, no keys). The pod is looked up by node id\n"
     "(<namespace>/<name>, or just <name>) among the proxies connected to the\n"
     "control plane; --address skips the lookup. -o json prints the section as the\n"
     "proxy reports it.\n"
@@ -306,7 +308,7 @@ absl::StatusOr<Json> ConfigSectionJson(const Json& dump, const std::string& sect
   if (section == "listeners") return dump["listeners"];
   if (section == "routes") return dump["route_configs"];
   if (section == "clusters") return dump["clusters"];
-  if (section == "secrets") return Json::Array();  // no SDS secrets until mTLS
+  if (section == "secrets") return dump;  // already the proxy's /certs view
   if (section == "endpoints") {
     Json out = Json::Array();
     for (const Json& c : dump["clusters"].items()) {
@@ -382,7 +384,40 @@ absl::StatusOr<std::string> FormatConfigSection(const Json& dump, const std::str
     }
     return FormatTable({"ENDPOINT", "CLUSTER", "WEIGHT"}, rows);
   }
-  return std::string("No secrets: mTLS is not enabled in this build.\n");
+  return FormatSecrets(*items);
+}
+
+// The workload certificate (SDS name "default") and each root of the trust
+// bundle ("ROOTCA"), from the proxy's /certs view.
+std::string FormatSecrets(const Json& certs) {
+  if (certs["identity_enabled"].type() == Json::Type::kBool && !certs["identity_enabled"].as_bool()) {
+    return "No secrets: the proxy runs without a workload identity (no mTLS).\n";
+  }
+  std::vector<std::vector<std::string>> rows;
+  const bool ready = certs["ready"].type() == Json::Type::kBool && certs["ready"].as_bool();
+  const std::string error = certs.Text("last_error");
+  std::string state = ready ? "ACTIVE" : "PENDING";
+  std::string expiry = "-";
+  if (ready) {
+    const double left = certs["seconds_to_expiry"].type() == Json::Type::kNumber
+                            ? certs["seconds_to_expiry"].as_number()
+                            : 0;
+    expiry = absl::StrCat(certs.Text("not_after"), " (",
+                          left > 0 ? absl::FormatDuration(absl::Seconds(left)) : "EXPIRED", ")");
+    if (left <= 0) state = "EXPIRED";
+  }
+  rows.push_back({"default", "workload certificate", state, Or(certs.Text("identity"), "-"),
+                  expiry});
+  const std::string source = certs["trust_bundle"].Text("source");
+  for (const Json& root : certs["trust_bundle"]["roots"].items()) {
+    rows.push_back({"ROOTCA", "trust root", "ACTIVE",
+                    root.type() == Json::Type::kString ? root.as_string() : root.DumpCompact(),
+                    absl::StrCat("from ", Or(source, "?"))});
+  }
+  std::string out = FormatTable({"NAME", "TYPE", "STATE", "IDENTITY / FINGERPRINT", "EXPIRES"},
+                                rows);
+  if (!error.empty()) absl::StrAppend(&out, "last error: ", error, "\n");
+  return out;
 }
 
 int RunStat(const std::vector<std::string>& args, const CommandEnv& env) {
@@ -438,7 +473,8 @@ int RunProxyConfig(const std::vector<std::string>& argv, const CommandEnv& env) 
       return kExitInvalid;
     }
   }
-  absl::StatusOr<Json> dump = FetchJson(env, address, "/config_dump");
+  absl::StatusOr<Json> dump =
+      FetchJson(env, address, section == "secrets" ? "/certs?format=json" : "/config_dump");
   if (!dump.ok()) {
     *env.err << "error: " << pod << " (" << address << "): " << dump.status().message() << "\n";
     return absl::IsInvalidArgument(dump.status()) ? kExitInvalid : kExitUsage;

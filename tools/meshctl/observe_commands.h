@@ -40,9 +40,12 @@ int RunCheck(const std::vector<std::string>& args, const CommandEnv& env);
 std::string FormatGoldenTable(const std::string& key_header, const std::vector<GoldenRow>& rows);
 Json GoldenJson(const std::string& key_name, const std::vector<GoldenRow>& rows,
                 absl::Duration window);
-// The table of one /config_dump section (listeners, routes, clusters, endpoints,
-// secrets); kInvalidArgument for an unknown section.
+// The table of one /config_dump section (listeners, routes, clusters, endpoints),
+// or for `secrets` of the proxy's /certs view passed as `dump`; kInvalidArgument
+// for an unknown section.
 absl::StatusOr<std::string> FormatConfigSection(const Json& dump, const std::string& section);
+// The table of `proxy-config secrets`, from the proxy's /certs?format=json.
+std::string FormatSecrets(const Json& certs);
 absl::StatusOr<Json> ConfigSectionJson(const Json& dump, const std::string& section);
 
 }  // namespace weft::meshctl

@@ -149,11 +149,16 @@ constexpr char kDump[] = R"({
 }
 )";
 
+// The proxy's /certs view (proxy/admin/inspection.h), as 15020 serves it.
+constexpr char kCerts[] = R"({"identity_enabled": true, "ready": true, "identity": "spiffe://cluster.local/ns/default/sa/frontend", "not_after": "2026-11-28T00:00:00Z", "seconds_to_expiry": 86100, "trust_bundle": {"source": "sds", "roots": ["9f:86:d0:81", "60:30:3a:e2"]}, "contexts_built": 3, "last_error": ""}
+)";
+
 TEST(ObserveCommandsTest, ProxyConfigSections) {
   for (const char* section : {"listeners", "routes", "clusters", "endpoints", "secrets"}) {
     FakeHttpFetcher http;
     http.Add("127.0.0.1:15014", "/debug/proxies", kProxies);
     http.Add("10.77.0.12:15020", "/config_dump", kDump);
+    http.Add("10.77.0.12:15020", "/certs?format=json", kCerts);
     Outcome r = Invoke(RunProxyConfig, {"frontend-0", section}, http);
     EXPECT_EQ(r.code, kExitOk) << section << ": " << r.err;
     EXPECT_EQ(CompareGolden(std::string("proxy_config_") + section + ".golden", r.out), "");
@@ -167,6 +172,39 @@ TEST(ObserveCommandsTest, ProxyConfigJsonIsTheDumpSection) {
                  http);
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(CompareGolden("proxy_config_endpoints_json.golden", r.out), "");
+}
+
+TEST(ObserveCommandsTest, ProxyConfigSecretsStates) {
+  absl::StatusOr<Json> none = Json::Parse(R"({"identity_enabled": false, "ready": false})");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(FormatSecrets(*none),
+            "No secrets: the proxy runs without a workload identity (no mTLS).\n");
+  absl::StatusOr<Json> pending = Json::Parse(
+      R"({"identity_enabled": true, "ready": false, "identity": "", "trust_bundle": )"
+      R"({"source": "ca", "roots": []}, "last_error": "CA unreachable: connection refused"})");
+  ASSERT_TRUE(pending.ok());
+  const std::string table = FormatSecrets(*pending);
+  EXPECT_NE(table.find("PENDING"), std::string::npos) << table;
+  EXPECT_NE(table.find("last error: CA unreachable: connection refused"), std::string::npos)
+      << table;
+  absl::StatusOr<Json> expired = Json::Parse(
+      R"({"identity_enabled": true, "ready": true, "identity": "spiffe://a/ns/b/sa/c", )"
+      R"("not_after": "2026-01-01T00:00:00Z", "seconds_to_expiry": 0, "trust_bundle": )"
+      R"({"source": "sds", "roots": ["aa"]}})");
+  ASSERT_TRUE(expired.ok());
+  EXPECT_NE(FormatSecrets(*expired).find("EXPIRED"), std::string::npos);
+}
+
+TEST(ObserveCommandsTest, ProxyConfigSecretsJsonIsTheCertsView) {
+  FakeHttpFetcher http;
+  http.Add("10.77.0.12:15020", "/certs?format=json", kCerts);
+  Outcome r = Invoke(RunProxyConfig, {"x", "secrets", "--address=10.77.0.12:15020", "-o", "json"},
+                     http);
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  absl::StatusOr<Json> printed = Json::Parse(r.out);
+  ASSERT_TRUE(printed.ok()) << r.out;
+  EXPECT_EQ((*printed)["identity"].as_string(), "spiffe://cluster.local/ns/default/sa/frontend");
+  EXPECT_EQ((*printed)["trust_bundle"]["roots"].items().size(), 2u);
 }
 
 TEST(ObserveCommandsTest, ProxyConfigErrors) {

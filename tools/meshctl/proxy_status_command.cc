@@ -48,6 +48,8 @@ constexpr TypeColumn kColumns[] = {
     {"CDS", "envoy.config.cluster.v3.Cluster"},
     {"EDS", "envoy.config.endpoint.v3.ClusterLoadAssignment"},
     {"RDS", "envoy.config.route.v3.RouteConfiguration"},
+    // The trust bundle (ROOTCA) for proxies with mTLS; NOT SENT without a CA.
+    {"SDS", "envoy.extensions.transport_sockets.tls.v3.Secret"},
 };
 
 const v1::TypeStatus* FindType(const v1::ProxyStatus& proxy, absl::string_view suffix) {

@@ -28,6 +28,7 @@ using testing::RunCommand;
 constexpr char kListener[] = "type.googleapis.com/envoy.config.listener.v3.Listener";
 constexpr char kCluster[] = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
 constexpr char kEndpoints[] = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+constexpr char kSecret[] = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
 
 void AddType(v1::ProxyStatus& proxy, const char* url, v1::SyncState state,
              const std::string& sent, const std::string& acked, const std::string& error = "") {
@@ -64,6 +65,7 @@ class ProxyStatusTest : public ::testing::Test {
     AddType(*frontend, kCluster, v1::SYNCED, "c1", "c1");
     AddType(*frontend, kEndpoints, v1::NACKED, "e2", "e1",
             "cluster shop/backend: endpoint port 0 is not valid");
+    AddType(*frontend, kSecret, v1::SYNCED, "s1", "s1");
     v1::ProxyStatus* backend = service_.canned.add_proxies();
     backend->set_node_id("backend-0.shop");
     backend->set_peer("ipv4:127.0.0.1:40002");
@@ -92,6 +94,8 @@ TEST_F(ProxyStatusTest, TableShowsStatesVersionsAndNackDetail) {
   EXPECT_EQ(result.code, 0) << result.err;
   EXPECT_EQ(CompareGolden("proxy_status.golden", result.out), "");
   EXPECT_THAT(result.out, HasSubstr("NACKED e2"));
+  EXPECT_THAT(result.out, HasSubstr("SDS"));
+  EXPECT_THAT(result.out, HasSubstr("SYNCED s1"));
   EXPECT_THAT(result.out, HasSubstr("  NACK EDS (version e2): cluster shop/backend: endpoint port "
                                     "0 is not valid\n"));
 }
