@@ -55,8 +55,11 @@ void RewriteProbes(const Json& containers, absl::string_view path_prefix,
     const std::string name = container.Text("name");
     for (const ProbeKind& kind : kProbeKinds) {
       const Json& probe = container[kind.field];
-      const char* action = probe.Has("httpGet") ? "httpGet" : probe.Has("tcpSocket") ? "tcpSocket"
-                                                                                      : nullptr;
+      // exec probes run in the app's container and need nothing from the proxy.
+      const char* action = probe.Has("httpGet")     ? "httpGet"
+                           : probe.Has("tcpSocket") ? "tcpSocket"
+                           : probe.Has("grpc")      ? "grpc"
+                                                    : nullptr;
       if (action == nullptr) continue;
       const std::optional<int> port = ResolvePort(probe[action]["port"], container);
       if (!port || std::find(excluded_inbound_ports.begin(), excluded_inbound_ports.end(),

@@ -1,12 +1,13 @@
 #ifndef WEFT_CONTROL_PLANE_INJECT_PROBE_REWRITE_H_
 #define WEFT_CONTROL_PLANE_INJECT_PROBE_REWRITE_H_
 
-// Keeps the kubelet's health checks working once inbound traffic is captured: an
-// httpGet or tcpSocket probe on an app port becomes an httpGet on the proxy's
+// Keeps the kubelet's health checks working once inbound traffic is captured
+// (under STRICT mTLS the kubelet's plaintext would be refused): an httpGet,
+// tcpSocket or grpc probe on an app port becomes an httpGet on the proxy's
 // health port, path /app-health/<container>/<livez|readyz|startupz>, and the
 // original (with a named port resolved to its number) is recorded for the proxy,
-// which performs it against the app. exec and grpc probes are left unchanged
-// (exec runs inside the container; grpc probes are not rewritten yet).
+// which performs it against the app (grpc: grpc.health.v1.Health/Check). exec
+// probes are left unchanged: they run inside the container.
 //
 //   ProbeRewrites rewrites;
 //   RewriteProbes(pod["spec"]["containers"], "/spec/containers", excluded_ports, &rewrites);

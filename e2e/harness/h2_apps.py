@@ -33,10 +33,13 @@ def missing_tools():
     return problems
 
 
-def start_grpc_server(pod, port=GRPC_PORT, name=None, version="v1"):
-    """apps/grpc_test_server.py in `pod`, reporting x-served-by `name` (default the pod)."""
+def start_grpc_server(pod, port=GRPC_PORT, name=None, version="v1", health=()):
+    """apps/grpc_test_server.py in `pod`, reporting x-served-by `name` (default the pod);
+    `health`: "SERVICE=STATUS" entries for its grpc.health.v1 service."""
     cmd = [PYTHON, os.path.join(APPS_DIR, "grpc_test_server.py"), "--port", port,
            "--name", name or pod.name, "--version", version]
+    for entry in health:
+        cmd.append(f"--health={entry}")
     proc = pod.spawn(cmd, name=f"grpc-{port}")
     pod.wait_listening(port, proc)
     return proc

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "proxy/health/grpc_health.h"
 #include "proxy/http/http1_parser.h"
 #include "proxy/network/connection.h"
 #include "proxy/network/socket.h"
@@ -77,6 +78,9 @@ class AppHealthService::Check final : private network::ConnectionCallbacks,
   // Drops the connection, if any (it dies after the current callback).
   void Abandon() {
     if (timeout_ != nullptr) timeout_->Disable();
+    // May be inside the call's own codec: it dies after the callback too, and
+    // before the connection it writes to.
+    if (grpc_ != nullptr) owner_.dispatcher_.DeferDelete(std::move(grpc_));
     if (connection_ == nullptr) return;
     connection_->SetCallbacks(nullptr);
     connection_->Close(network::Connection::CloseMode::kNoFlush);
@@ -89,10 +93,28 @@ class AppHealthService::Check final : private network::ConnectionCallbacks,
       owner_.Finish(this, Answer(200, absl::StrCat(path_, ": connected to ", target_)));
       return;
     }
+    if (probe_.action == AppProbe::Action::kGrpc) {
+      grpc_ = std::make_unique<GrpcHealthCall>(
+          *connection_, target_, probe_.service, [this](GrpcHealthResult r) {
+            owner_.Finish(this, Answer(r.serving ? 200 : 503,
+                                       absl::StrCat(path_, ": gRPC health of ",
+                                                    probe_.service.empty()
+                                                        ? std::string("the server")
+                                                        : absl::StrCat("\"", probe_.service, "\""),
+                                                    " at ", target_, ": ", r.detail)));
+          });
+      grpc_->Start();
+      return;
+    }
     connection_->Write(ProbeRequest(probe_));
   }
 
   void OnData(network::Connection&, network::Buffer& data, bool end_stream) override {
+    if (grpc_ != nullptr) {
+      grpc_->OnData(data);
+      if (end_stream && grpc_ != nullptr) grpc_->OnClosed();
+      return;
+    }
     http::Http1Parser::Result r = parser_.Execute(data.view());
     data.Drain(r.consumed);
     if (status_ != 0) {
@@ -108,6 +130,10 @@ class AppHealthService::Check final : private network::ConnectionCallbacks,
   }
 
   void OnClose(network::Connection& connection, network::CloseReason reason) override {
+    if (grpc_ != nullptr) {
+      grpc_->OnClosed();
+      return;
+    }
     if (reason == network::CloseReason::kConnectFailed || connection.connecting()) {
       Fail(absl::StrCat(path_, ": cannot connect to ", target_, " (nothing listening?)"));
     } else {
@@ -130,6 +156,7 @@ class AppHealthService::Check final : private network::ConnectionCallbacks,
   http::Http1Parser parser_;
   std::unique_ptr<event::Timer> timeout_;
   std::unique_ptr<network::Connection> connection_;
+  std::unique_ptr<GrpcHealthCall> grpc_;  // grpc probes, once connected
   int status_ = 0;
 };
 

@@ -9,6 +9,8 @@
 //   tcpSocket a TCP connect; 200 when it succeeds, else 503;
 //   HTTPS     httpGet with scheme HTTPS: only the TCP connect is checked (the
 //             proxy does not speak TLS to the app's own certificate);
+//   grpc      grpc.health.v1.Health/Check over HTTP/2 (grpc_health.h); 200 when
+//             the app answers SERVING, else 503 with what it answered;
 // all within the probe's timeoutSeconds (default 1 s). Unknown paths get 404.
 //
 // Non-blocking, on the dispatcher it is given (the main thread's, which also

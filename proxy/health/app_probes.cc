@@ -88,6 +88,20 @@ void ReadHttpGet(const Json& handler, const std::string& where, AppProbe& probe,
   }
 }
 
+void ReadGrpc(const Json& handler, const std::string& where, AppProbe& probe,
+              std::vector<std::string>& problems) {
+  probe.action = AppProbe::Action::kGrpc;
+  ReadPort(handler, where, probe, problems);
+  if (!handler.Has("service")) return;
+  const Json& service = handler["service"];
+  if (service.type() != Json::Type::kString) {
+    problems.push_back(absl::StrCat(where, ".service: ", service.DumpCompact(),
+                                    " is not a string"));
+    return;
+  }
+  probe.service = service.as_string();
+}
+
 }  // namespace
 
 absl::StatusOr<AppProbes> ParseAppProbes(absl::string_view json_text) {
@@ -115,8 +129,10 @@ absl::StatusOr<AppProbes> ParseAppProbes(absl::string_view json_text) {
       ReadHttpGet(entry["httpGet"], absl::StrCat(key, ".httpGet"), probe, problems);
     } else if (entry.Has("tcpSocket")) {
       ReadPort(entry["tcpSocket"], absl::StrCat(key, ".tcpSocket"), probe, problems);
+    } else if (entry.Has("grpc")) {
+      ReadGrpc(entry["grpc"], absl::StrCat(key, ".grpc"), probe, problems);
     } else {
-      problems.push_back(absl::StrCat(key, ": needs httpGet or tcpSocket"));
+      problems.push_back(absl::StrCat(key, ": needs httpGet, tcpSocket or grpc"));
       continue;
     }
     if (entry.Has("timeoutSeconds")) {

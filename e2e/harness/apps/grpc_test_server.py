@@ -27,6 +27,11 @@ Request metadata understood by the call methods (all bounded):
                       single HEADERS frame with END_STREAM)
   x-test-*            echoed back unchanged in the trailing metadata (also -bin keys)
 
+Also the standard health service, grpc.health.v1.Health/Check (the kubelet's grpc
+probe), answering from --health SERVICE=STATUS (repeatable; "" is the server overall,
+SERVING by default): SERVING/NOT_SERVING, or NOT_FOUND for a service not listed, as
+grpc's own health service does. The messages are hand-encoded (field 1 only).
+
 Every answer carries (unless x-weft-no-initial) initial metadata x-served-by: <name>, x-server-version:
 <version> (also repeated in the trailers), and the trailers carry
 x-time-remaining-ms (the deadline the server saw, "none" without one), so tests can
@@ -225,8 +230,43 @@ class Probe:
         return json.dumps(self.counters.snapshot(reset=reset)).encode()
 
 
-def make_server(probe, address, max_message_bytes):
-    """A started grpc.Server serving `probe` on `address`; raises if it cannot bind."""
+HEALTH_STATUSES = {"UNKNOWN": 0, "SERVING": 1, "NOT_SERVING": 2}
+
+
+def health_service_name(request):
+    """The service of a HealthCheckRequest (field 1, a string); "" when absent."""
+    pos = 0
+    while pos < len(request):
+        key = request[pos]
+        pos += 1
+        if key != 0x0A:
+            raise ValueError("unexpected field in HealthCheckRequest")
+        size, shift = 0, 0
+        while True:
+            b = request[pos]
+            pos += 1
+            size |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        return request[pos:pos + size].decode()
+    return ""
+
+
+class Health:
+    def __init__(self, statuses):
+        self.statuses = statuses  # service -> status number
+
+    def check(self, request, context):
+        service = health_service_name(request)
+        if service not in self.statuses:
+            context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {service!r}")
+        return bytes([0x08, self.statuses[service]])
+
+
+def make_server(probe, address, max_message_bytes, health=None):
+    """A started grpc.Server serving `probe` (and the health service) on `address`;
+    raises if it cannot bind."""
     handler = grpc.method_handlers_generic_handler(SERVICE, {
         "Echo": grpc.unary_unary_rpc_method_handler(probe.echo),
         "ServerStream": grpc.unary_stream_rpc_method_handler(probe.server_stream),
@@ -239,7 +279,10 @@ def make_server(probe, address, max_message_bytes):
                ("grpc.so_reuseport", 0)]
     server = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS),
                          options=options)
-    server.add_generic_rpc_handlers((handler,))
+    health_handler = grpc.method_handlers_generic_handler("grpc.health.v1.Health", {
+        "Check": grpc.unary_unary_rpc_method_handler((health or Health({"": 1})).check),
+    })
+    server.add_generic_rpc_handlers((handler, health_handler))
     if server.add_insecure_port(address) == 0:
         raise OSError(f"cannot listen on {address}")
     server.start()
@@ -254,13 +297,21 @@ def main():
     parser.add_argument("--name", required=True, help="reported in x-served-by")
     parser.add_argument("--version", default="v1", help="reported in x-server-version")
     parser.add_argument("--max_message_bytes", type=int, default=64 * 1024 * 1024)
+    parser.add_argument("--health", action="append", default=[], metavar="SERVICE=STATUS",
+                        help="health of SERVICE ('' = the server): SERVING or NOT_SERVING")
     args = parser.parse_args()
     if not 1 <= args.port <= 65535:
         parser.error(f"--port {args.port} is not 1-65535")
+    statuses = {"": 1}
+    for entry in args.health:
+        service, _, status = entry.partition("=")
+        if status not in HEALTH_STATUSES:
+            parser.error(f"--health {entry}: expected SERVICE=SERVING|NOT_SERVING|UNKNOWN")
+        statuses[service] = HEALTH_STATUSES[status]
     host = f"[{args.address}]" if ":" in args.address else args.address
     try:
         server = make_server(Probe(args.name, args.version), f"{host}:{args.port}",
-                             args.max_message_bytes)
+                             args.max_message_bytes, Health(statuses))
     except OSError as e:
         sys.exit(f"grpc_test_server: {e}")
     print(f"grpc_test_server: {args.name} {args.version} listening on "
