@@ -458,6 +458,19 @@ def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=Non
     return pod
 
 
+def add_frontend_backend(cluster, port):
+    """The usual two-workload mesh: Service `backend` on `port`, pod `be` (service
+    account `backend`) serving HTTP on it, pod `fe` (service account `frontend`);
+    returns (fe, be) once fe's sidecar has be's endpoint."""
+    cp = cluster.control_plane
+    cp.add_service("backend", port, selector={"app": "backend"})
+    be = cluster.add_mesh_pod("be", labels={"app": "backend"}, service_account="backend")
+    be.start_http_server(port)
+    fe = cluster.add_mesh_pod("fe", labels={"app": "frontend"}, service_account="frontend")
+    cp.wait_endpoints([fe], "backend", port, [be.ip])
+    return fe, be
+
+
 
 # ----- traffic -----
 

@@ -37,13 +37,7 @@ class MtlsMeshTest(ClusterTestCase):
     def setUp(self):
         super().setUp()
         self.cp = self.cluster.add_control_plane(ca=True)
-        self.cp.add_service("backend", PORT, selector={"app": "backend"})
-        self.be = self.cluster.add_mesh_pod("be", labels={"app": "backend"},
-                                            service_account="backend")
-        self.be.start_http_server(PORT)
-        self.fe = self.cluster.add_mesh_pod("fe", labels={"app": "frontend"},
-                                            service_account="frontend")
-        self.cp.wait_endpoints([self.fe], "backend", PORT, [self.be.ip])
+        self.fe, self.be = mesh.add_frontend_backend(self.cluster, PORT)
         self.wait_certificates([self.be, self.fe])
 
     def wait_certificates(self, pods, timeout=10.0):

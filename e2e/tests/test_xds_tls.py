@@ -26,13 +26,7 @@ class XdsTlsTest(ClusterTestCase):
     def setUp(self):
         super().setUp()
         self.cp = self.cluster.add_control_plane(ca=True, tls=True)
-        self.cp.add_service("backend", PORT, selector={"app": "backend"})
-        self.be = self.cluster.add_mesh_pod("be", labels={"app": "backend"},
-                                            service_account="backend")
-        self.be.start_http_server(PORT)
-        self.fe = self.cluster.add_mesh_pod("fe", labels={"app": "frontend"},
-                                            service_account="frontend")
-        self.cp.wait_endpoints([self.fe], "backend", PORT, [self.be.ip])
+        self.fe, self.be = mesh.add_frontend_backend(self.cluster, PORT)
 
     def test_config_and_certificates_over_tls_then_mtls_traffic(self):
         for pod in (self.be, self.fe):
@@ -74,13 +68,7 @@ class XdsTlsRootRotationTest(ClusterTestCase):
             ca=True, tls=True, extra_args=[f"--workload_cert_ttl={CERT_TTL}",
                                            f"--max_workload_cert_ttl={CERT_TTL}",
                                            "--root_distribution_delay=2s"])
-        self.cp.add_service("backend", PORT, selector={"app": "backend"})
-        self.be = self.cluster.add_mesh_pod("be", labels={"app": "backend"},
-                                            service_account="backend")
-        self.be.start_http_server(PORT)
-        self.fe = self.cluster.add_mesh_pod("fe", labels={"app": "frontend"},
-                                            service_account="frontend")
-        self.cp.wait_endpoints([self.fe], "backend", PORT, [self.be.ip])
+        self.fe, self.be = mesh.add_frontend_backend(self.cluster, PORT)
         self.pods = (self.be, self.fe)
         for pod in self.pods:
             procs.wait_until(lambda: pod.sidecar.admin_json("/certs?format=json")["ready"],
