@@ -100,6 +100,11 @@ LibeventDispatcher::LibeventDispatcher(const TimeSource& time_source)
   event_config* cfg = event_config_new();
   // Workers never share a base across threads; Post() has its own lock.
   event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
+  // A post from inside the loop runs in the same pass over the active events
+  // (see Post()); a callback that posts itself again and again would then
+  // never let the loop poll. After this many callbacks, the loop polls (with
+  // no wait) before running more.
+  event_config_set_max_dispatch_interval(cfg, nullptr, kMaxCallbacksBetweenPolls, 0);
   base_ = event_base_new_with_config(cfg);
   event_config_free(cfg);
   if (base_ == nullptr) std::abort();  // no epoll: nothing can work

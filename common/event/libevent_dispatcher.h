@@ -17,6 +17,9 @@ namespace weft::event {
 // The production Dispatcher: one libevent event_base (epoll), run by one thread.
 class LibeventDispatcher final : public Dispatcher {
  public:
+  // Callbacks run before the loop polls again, however many are ready.
+  static constexpr int kMaxCallbacksBetweenPolls = 64;
+
   explicit LibeventDispatcher(const TimeSource& time_source);
   ~LibeventDispatcher() override;
 

@@ -1,5 +1,7 @@
 #include "common/event/libevent_dispatcher.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <functional>
 #include <string>
@@ -63,6 +65,40 @@ TEST(LibeventDispatcherTest, PostFromInsideTheLoopNeedsNoWakeup) {
   EXPECT_EQ(seen, (std::vector<std::string>{"first", "first-end", "inner", "inner-inner",
                                             "remote"}));
   EXPECT_EQ(d.fd_wakeups(), 3u);  // the post before Run(), the remote one, Exit()
+}
+
+// A callback that keeps posting itself from inside the loop does not starve
+// file events: the loop polls every kMaxCallbacksBetweenPolls callbacks.
+TEST(LibeventDispatcherTest, SelfPostingCallbackDoesNotStarveFileEvents) {
+  LibeventDispatcher d(RealTimeSource::Instance());
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  int reposts = 0;
+  int reposts_when_readable = -1;
+  auto readable = d.CreateFileEvent(
+      fds[0],
+      [&](uint32_t) {
+        if (reposts_when_readable < 0) reposts_when_readable = reposts;
+      },
+      kReadable);
+  std::function<void()> again = [&] {
+    // Readable from inside the repost chain: only a poll can notice.
+    if (reposts == 0) {
+      EXPECT_EQ(write(fds[1], "x", 1), 1);
+    }
+    if (++reposts < 100000 && reposts_when_readable < 0) {
+      d.Post(again);
+    } else {
+      d.Exit();
+    }
+  };
+  d.Post(again);
+  d.Run();
+  readable.reset();
+  close(fds[0]);
+  close(fds[1]);
+  ASSERT_GE(reposts_when_readable, 0) << "the file event never ran";
+  EXPECT_LE(reposts_when_readable, 2 * LibeventDispatcher::kMaxCallbacksBetweenPolls);
 }
 
 TEST(LibeventDispatcherTest, ZeroDelayTimerFiresAndDisabledDoesNot) {
