@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mesh-proxy: %s\n", std::string(control_plane.status().message()).c_str());
     return 2;
   }
-  // A root rotation rewrites that file (the mounted ConfigMap): follow it.
+  // A root rotation rewrites that file (the mounted ConfigMap): follow it
+  // (without a checked copy, gRPC follows the file by itself).
   if (control_plane->roots != nullptr) {
     control_plane->roots->Start(server.main_dispatcher(), control_plane->root_refresh);
   }

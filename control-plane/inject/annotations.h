@@ -35,6 +35,7 @@ inline constexpr char kInitContainerName[] = "weft-init";
 inline constexpr char kTokenVolumeName[] = "weft-token";
 inline constexpr char kBootstrapVolumeName[] = "weft-bootstrap";
 inline constexpr char kCaRootVolumeName[] = "weft-ca-root";
+inline constexpr char kTmpVolumeName[] = "weft-tmp";
 // The proxy container's environment variable holding the original app probes
 // (JSON: {"/app-health/<container>/<kind>": {"httpGet": {...}}}).
 inline constexpr char kAppProbesEnv[] = "WEFT_APP_PROBES";

@@ -36,6 +36,10 @@ inline constexpr char kCaRootConfigMap[] = "weft-ca-root";
 inline constexpr char kCaRootKey[] = "root-cert.pem";
 inline constexpr char kCaRootDirectory[] = "/var/run/secrets/weft/ca-root";
 inline constexpr char kCaRootFile[] = "/var/run/secrets/weft/ca-root/root-cert.pem";
+// The proxy's only writable directory (its root filesystem is read-only): an
+// in-memory emptyDir, where it keeps the checked copy of kCaRootFile that gRPC
+// re-reads (proxy/identity/root_file_mirror.h).
+inline constexpr char kTmpDirectory[] = "/tmp";
 // mesh-proxy expands ${NAME} in the bootstrap's node id from its environment,
 // where the proxy container gets POD_NAME / POD_NAMESPACE (downward API).
 inline constexpr char kNodeIdTemplate[] = "${POD_NAMESPACE}/${POD_NAME}";

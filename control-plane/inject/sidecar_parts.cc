@@ -131,7 +131,9 @@ Json ProxyContainer(const PodOptions& o, const InjectionConfig& config, const Js
                                    {"readOnly", Json::Bool(true)}}),
                               Obj({{"name", Str(kCaRootVolumeName)},
                                    {"mountPath", Str(kCaRootDirectory)},
-                                   {"readOnly", Json::Bool(true)}})}));
+                                   {"readOnly", Json::Bool(true)}}),
+                              Obj({{"name", Str(kTmpVolumeName)},
+                                   {"mountPath", Str(kTmpDirectory)}})}));
   return c;
 }
 
@@ -157,7 +159,10 @@ std::vector<Json> Volumes(const InjectionConfig& config) {
                       {"configMap", Obj({{"name", Str(kCaRootConfigMap)},
                                          {"items", Arr({Obj({{"key", Str(kCaRootKey)},
                                                              {"path", Str(kCaRootKey)}})})}})}});
-  return {token, bootstrap, ca_root};
+  // The proxy's scratch space; a few KB are used (the root copy).
+  Json tmp = Obj({{"name", Str(kTmpVolumeName)},
+                  {"emptyDir", Obj({{"medium", Str("Memory")}, {"sizeLimit", Str("1Mi")}})}});
+  return {token, bootstrap, ca_root, tmp};
 }
 
 // mesh-proxy's bootstrap: admin and xDS only; everything else comes over xDS.

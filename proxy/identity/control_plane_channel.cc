@@ -6,6 +6,8 @@
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
 
+#include "common/log/log.h"
+
 namespace weft::identity {
 
 absl::StatusOr<ControlPlaneChannel> MakeControlPlaneChannel(const std::string& root_cert_file,
@@ -25,11 +27,23 @@ absl::StatusOr<ControlPlaneChannel> MakeControlPlaneChannel(const std::string& r
   }
   absl::StatusOr<std::unique_ptr<RootFileMirror>> roots =
       RootFileMirror::Create(root_cert_file, /*directory=*/"");
-  if (!roots.ok()) return roots.status();
-  channel.roots = *std::move(roots);
+  std::string watched = root_cert_file;
+  if (roots.ok()) {
+    channel.roots = *std::move(roots);
+    watched = channel.roots->copy_path();
+  } else if (absl::IsInvalidArgument(roots.status())) {
+    return roots.status();  // the file itself is unreadable or not PEM
+  } else {
+    // No writable $TMPDIR (a read-only root filesystem without a /tmp volume):
+    // still follow the file, without the check of every new version.
+    WEFT_LOG(kWarning,
+             "--xds_root_cert: no checked copy (%s); gRPC reads %s itself, so an invalid "
+             "version of it would fail new connections to the control plane",
+             roots.status().message(), root_cert_file);
+  }
   channel.root_refresh = root_refresh;
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-      channel.roots->copy_path(), static_cast<unsigned int>(absl::ToInt64Seconds(root_refresh)));
+      watched, static_cast<unsigned int>(absl::ToInt64Seconds(root_refresh)));
   grpc::experimental::TlsChannelCredentialsOptions tls;
   tls.set_certificate_provider(std::move(provider));
   tls.watch_root_certs();

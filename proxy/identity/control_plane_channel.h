@@ -36,7 +36,9 @@ struct ControlPlaneChannel {
   std::shared_ptr<grpc::ChannelCredentials> credentials;  // never null
   std::string server_name;  // name to verify instead of the address's host; empty: the host
   bool tls = false;
-  std::shared_ptr<RootFileMirror> roots;  // with TLS: the copy gRPC reads
+  // With TLS: the copy gRPC reads. Null when no copy could be written (no
+  // writable $TMPDIR): gRPC then reads --xds_root_cert itself.
+  std::shared_ptr<RootFileMirror> roots;
   absl::Duration root_refresh;            // how often gRPC reads it (start `roots` alike)
 };
 
@@ -45,7 +47,8 @@ inline constexpr absl::Duration kDefaultRootRefresh = absl::Seconds(10);
 // root_cert_file empty: insecure (server_name must then be empty too). Otherwise
 // kInvalidArgument when the file cannot be read or holds no valid PEM
 // certificate now (the message names the path, not the flag), or when
-// root_refresh is under a second; kInternal when the copy cannot be written.
+// root_refresh is under a second. A copy that cannot be written is logged, and
+// gRPC then watches the file itself.
 absl::StatusOr<ControlPlaneChannel> MakeControlPlaneChannel(
     const std::string& root_cert_file, const std::string& server_name,
     absl::Duration root_refresh = kDefaultRootRefresh);

@@ -2,6 +2,7 @@
 // PEM root, and exit-2 errors that name the flag for anything else.
 #include "proxy/identity/control_plane_channel.h"
 
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -63,6 +64,25 @@ TEST_F(ControlPlaneChannelTest, RootFileGivesTls) {
   EXPECT_EQ(c->roots->source(), root_path_);
   EXPECT_NE(c->roots->copy_path(), root_path_);
   EXPECT_EQ(c->root_refresh, kDefaultRootRefresh);
+}
+
+// A read-only root filesystem with no writable $TMPDIR: the proxy still starts,
+// and gRPC watches the root file itself.
+TEST_F(ControlPlaneChannelTest, NoWritableTmpdirStillGivesTls) {
+  const char* old = getenv("TMPDIR");
+  const std::string saved = old != nullptr ? old : "";
+  setenv("TMPDIR", (dir_ + "/does-not-exist").c_str(), 1);
+  absl::SetFlag(&FLAGS_xds_root_cert, root_path_);
+  absl::StatusOr<ControlPlaneChannel> c = ControlPlaneChannelFromCommandLine();
+  if (old != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->tls);
+  EXPECT_EQ(c->roots, nullptr);
+  EXPECT_NE(c->credentials, nullptr);
 }
 
 TEST_F(ControlPlaneChannelTest, RefreshUnderASecondIsRefused) {
