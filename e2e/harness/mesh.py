@@ -199,8 +199,7 @@ class ControlPlane:
     # ----- log -----
 
     def log(self):
-        with open(self.proc.log_path, errors="replace") as f:
-            return f.read()
+        return self.proc.log()
 
     def log_mark(self):
         """An offset into the log; wait_log(since=mark) only looks at what came after."""

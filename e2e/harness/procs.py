@@ -107,6 +107,11 @@ class BackgroundProcess:
                 self.wait(5.0)
         return self._popen.poll()
 
+    def log(self):
+        """Everything the process wrote so far (stdout and stderr)."""
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
     def log_tail(self, max_bytes=4000):
         try:
             with open(self.log_path, "rb") as f:

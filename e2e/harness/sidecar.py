@@ -105,8 +105,7 @@ class Sidecar:
 
     def log(self):
         """mesh-proxy's log (stdout and stderr) so far."""
-        with open(self.proxy.log_path, errors="replace") as f:
-            return f.read()
+        return self.proxy.log()
 
     def admin(self, path, method="GET", timeout=5):
         """One admin request; returns (status, body text). Raises AdminError if unreachable."""

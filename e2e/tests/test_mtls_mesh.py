@@ -24,11 +24,6 @@ CA_CLIENT = os.path.join(os.path.dirname(APPS), "ca_client.py")
 FRONTEND_ID = "spiffe://cluster.local/ns/default/sa/frontend"
 
 
-def proxy_log(pod):
-    with open(pod.sidecar.proxy.log_path, errors="replace") as f:
-        return f.read()
-
-
 def listener_counter(sidecar, name):
     return sidecar.counter(f"listener.inbound.{name}")
 
@@ -125,7 +120,7 @@ class MtlsMeshTest(ClusterTestCase):
         cert, key = test_pki.leaf(work, "spiffe://other.local/ns/default/sa/frontend",
                                   issuer=test_pki.new_root(work, "other.local"), name="other")
         self.assert_refused_and_serving(outsider, cert, key, "mtls_untrusted_peer")
-        self.assertIn("mtls_untrusted_peer", proxy_log(self.be))
+        self.assertIn("mtls_untrusted_peer", self.be.sidecar.log())
 
     def test_expired_certificate_is_refused(self):
         outsider = self.cluster.add_mesh_pod("out", labels={"app": "outsider"}, sidecar=False)
@@ -177,7 +172,7 @@ class MtlsMeshTest(ClusterTestCase):
             what="the backend's new identity")
         r = self.fe.curl(f"http://backend:{PORT}/wrong-identity", timeout=10)
         self.assertEqual(r.status, 503, r)
-        self.assertIn("mtls_wrong_identity", proxy_log(self.fe))
+        self.assertIn("mtls_wrong_identity", self.fe.sidecar.log())
 
 
     # ----- authorization -----

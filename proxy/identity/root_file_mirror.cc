@@ -14,11 +14,9 @@
 namespace weft::identity {
 namespace {
 
-constexpr size_t kMaxRootFileBytes = 1 << 20;
-
 // The file's contents when they are PEM root certificates, else why not.
 absl::StatusOr<std::string> ReadRoots(const std::string& path) {
-  absl::StatusOr<std::string> pem = certs::ReadSmallFile(path, kMaxRootFileBytes);
+  absl::StatusOr<std::string> pem = certs::ReadSmallFile(path, certs::kMaxPemBytes);
   if (!pem.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", pem.status().message()));
   }

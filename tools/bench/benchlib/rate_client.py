@@ -38,16 +38,22 @@ def percentile(sorted_values, p):
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
+def _take_response(conn):
+    """Drops one complete response from `conn.buf`: True, or False while it is
+    incomplete. Raises client.ClientError unless it is a 2xx."""
+    parsed = client_lib.response_length(conn.buf)
+    if parsed is None:
+        return False
+    length, status = parsed
+    if not 200 <= status < 300:
+        raise client_lib.ClientError("got HTTP %d" % status)
+    conn.buf = conn.buf[length:]
+    return True
+
+
 def _read_response(sel, conn, deadline_ns):
     """Reads until `conn` holds one complete 2xx response, and drops it."""
-    while True:
-        parsed = client_lib.response_length(conn.buf)
-        if parsed is not None:
-            length, status = parsed
-            if not 200 <= status < 300:
-                raise client_lib.ClientError("got HTTP %d" % status)
-            conn.buf = conn.buf[length:]
-            return
+    while not _take_response(conn):
         if time.perf_counter_ns() > deadline_ns:
             raise client_lib.ClientError("no response to a warm-up request")
         for key, _ in sel.select(timeout=0.1):
@@ -110,13 +116,8 @@ def run_fixed_rate(port, rate, duration_s, connections, timeout_s=30.0, warm=Fal
                 if not data:
                     raise client_lib.ClientError("connection closed by peer")
                 conn.buf += data
-                parsed = client_lib.response_length(conn.buf)
-                if parsed is None:
+                if not _take_response(conn):
                     continue
-                length, status = parsed
-                if not 200 <= status < 300:
-                    raise client_lib.ClientError("got HTTP %d" % status)
-                conn.buf = conn.buf[length:]
                 latencies.append(time.perf_counter_ns() - inflight.pop(conn))
                 free.append(conn)
         elapsed_s = (time.perf_counter_ns() - start) / 1e9
