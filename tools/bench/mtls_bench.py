@@ -14,13 +14,18 @@ sa/b), and compared with `direct` (client -> backend). For each, in one run:
      benchlib/rate_client.py): p50/p90/p99, and the latency *added* to direct's;
      CPU of A+B per request at that rate. All chains are started side by side
      (each on its own ports, idle while another is measured) and measured in
-     --rounds rounds (default 10) of one short segment each (--rate-duration,
-     default 3 s; direct first, then the chains in a rotated order, every
+     --rounds rounds (default 60) of one short segment each (--rate-duration,
+     default 1 s; direct first, then the chains in a rotated order, every
      connection warmed by one unmeasured request); each target's percentiles
      are over all its requests pooled, and the added latency is a chain's pooled
      percentile minus direct's. Fine interleaving gives every chain the same
      share of the machine's slow phases, which on a shared VM drift over minutes
-     and otherwise decide the tail; the per-round figures stay in the JSON;
+     and otherwise decide the tail; the per-round figures stay in the JSON.
+     The latency verdict is paired: per round, mesh-proxy's percentile minus
+     the peer's from the same round; mesh-proxy is lower only if the 95 %
+     confidence interval of the median of those differences (sign test) lies
+     below zero. A slow phase that hits one segment moves a pooled percentile
+     but only one of the paired differences;
   3. memory per idle TLS connection: N mTLS keep-alive connections (client
      certificate of A) held open on B, B's RSS/PSS delta / N;
   4. callgrind instructions per request of each sidecar (A and B run under
@@ -39,6 +44,7 @@ python3 stdlib only. Run as: tools/bench/run.sh mtls [--json FILE] ...
 import argparse
 import datetime
 import json
+import math
 import os
 import shutil
 import signal
@@ -77,12 +83,13 @@ def parse_args(argv):
     p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--rate", type=int, default=2000,
                    help="requests/s of the fixed-rate latency run (default 2000)")
-    p.add_argument("--rate-duration", type=int, default=3,
-                   help="seconds of each fixed-rate segment (default 3)")
+    p.add_argument("--rate-duration", type=int, default=1,
+                   help="seconds of each fixed-rate segment (default 1)")
     p.add_argument("--rate-connections", type=int, default=16,
                    help="keep-alive connections of the fixed-rate client (default 16)")
-    p.add_argument("--rounds", type=int, default=10,
-                   help="interleaved rounds of fixed-rate segments, pooled (default 10)")
+    p.add_argument("--rounds", type=int, default=60,
+                   help="interleaved rounds of fixed-rate segments (default 60; the "
+                        "paired comparison needs at least 6)")
     p.add_argument("--idle-connections", type=int, default=1000,
                    help="idle mTLS connections held on sidecar B (default 1000; max 4000)")
     p.add_argument("--callgrind-requests", type=int, default=5000)
@@ -300,6 +307,7 @@ def run(args, workdir):
     finally:
         bench.procs.stop_all()
     add_derived(results)
+    add_paired(results)
     return [results["direct"]] + [results[c] for c in args.chain_list]
 
 
@@ -401,6 +409,56 @@ def add_derived(results):
             r["added_ms"] = {p: _median(x[p] for x in per_round) for p in ("p50", "p90", "p99")}
 
 
+def _binomial_tail(n, k):
+    """P(X <= k) for X ~ Binomial(n, 1/2)."""
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2.0 ** n
+
+
+def paired_difference(mesh_rounds, peer_rounds, key, confidence=0.95):
+    """mesh-proxy's figure minus a peer's, round by round (both measured in the
+    same round, seconds apart, so the machine's slow phases cancel): the median of
+    those differences and a distribution-free confidence interval for it (the sign
+    test's, from order statistics). None if there are too few rounds for one.
+
+    Returns {"rounds", "median", "low", "high", "mesh_lower_in"}."""
+    diffs = sorted(m[key] - p[key] for m, p in zip(mesh_rounds, peer_rounds)
+                   if m.get(key) is not None and p.get(key) is not None)
+    n = len(diffs)
+    alpha = 1.0 - confidence
+    # The interval [d_(k), d_(n-k+1)] misses the median with probability 2 P(X < k).
+    k = 0
+    while _binomial_tail(n, k) <= alpha / 2:
+        k += 1
+    if k == 0:
+        return None
+    return {"rounds": n, "median": _median(diffs), "low": diffs[k - 1], "high": diffs[n - k],
+            "mesh_lower_in": sum(d < 0 for d in diffs)}
+
+
+def paired_state(d):
+    """below / level / above: where the interval of the difference lies."""
+    if d["high"] < 0:
+        return "below"
+    return "above" if d["low"] > 0 else "level"
+
+
+def add_paired(results):
+    """mesh-proxy against each peer, per percentile of the fixed-rate rounds."""
+    mesh = results.get("mesh-proxy") or {}
+    for peer in ("haproxy", "nginx"):
+        other = results.get(peer) or {}
+        m, o = mesh.get("rounds") or [], other.get("rounds") or []
+        if not m or len(m) != len(o) or "error" in mesh or "error" in other:
+            continue
+        paired = {}
+        for p in ("p50", "p90", "p99"):
+            d = paired_difference(m, o, p + "_us")
+            if d is not None:
+                paired[p] = d
+        if paired:
+            mesh.setdefault("paired_us", {})[peer] = paired
+
+
 def _get(r, *path):
     for key in path:
         if not isinstance(r, dict):
@@ -466,10 +524,23 @@ def verdict(results):
         if ratios:
             lines.append("mesh-proxy / %s: %s" % (peer, ", ".join(
                 "%s %.2f" % (k, v) for k, v in ratios.items())))
+        paired = _get(mesh, "paired_us", peer)
+        if paired:
+            lines.append("mesh-proxy - %s, per round (median [95%% CI] us, rounds where "
+                         "mesh-proxy is lower): %s" % (peer, ", ".join(
+                             "%s %+.1f [%+.1f, %+.1f] %d/%d %s" % (
+                                 p, d["median"], d["low"], d["high"], d["mesh_lower_in"],
+                                 d["rounds"], paired_state(d)) for p, d in paired.items())))
         for p in ("p50", "p90", "p99"):
-            m, o = _get(mesh, "added_ms", p), _get(other, "added_ms", p)
-            if m is not None and o is not None:
-                out.setdefault("added_latency_below", {})["%s_%s" % (peer, p)] = m < o
+            if paired:
+                # Lower only when the whole interval is: level is not below.
+                below = p in paired and paired_state(paired[p]) == "below"
+            else:
+                m, o = _get(mesh, "added_ms", p), _get(other, "added_ms", p)
+                if m is None or o is None:
+                    continue
+                below = m < o
+            out.setdefault("added_latency_below", {})["%s_%s" % (peer, p)] = below
         m = _get(mesh, "load", "fixed_rate", "cpu_us_per_request")
         o = _get(other, "load", "fixed_rate", "cpu_us_per_request")
         if m is not None and o is not None:
@@ -523,7 +594,8 @@ def main(argv):
     print(table(results))
     print()
     print("req/s: wrk -c%d max throughput. +pXX: latency added to direct's at %d req/s "
-          "(open loop), over %d interleaved %ds segments per target, pooled." %
+          "(open loop), over %d interleaved %ds segments per target, pooled; the "
+          "target's verdict pairs the rounds (see --help)." %
           (args.connections, args.rate, args.rounds, args.rate_duration))
     print("CPU us/req: user+sys of both sidecars per request at the fixed rate (all "
           "segments; 'max': during wrk).")

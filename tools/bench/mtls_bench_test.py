@@ -217,5 +217,55 @@ class ReportTest(unittest.TestCase):
         self.assertIn("18.0", text)
 
 
+class PairedComparisonTest(unittest.TestCase):
+    @staticmethod
+    def rounds(p50s, offset=0.0):
+        return [{"p50_us": v, "p90_us": v + offset, "p99_us": None} for v in p50s]
+
+    def test_median_and_sign_test_interval(self):
+        # 20 rounds; differences -10..+9 us in a shuffled order.
+        diffs = [(7 * i) % 20 - 10 for i in range(20)]
+        peer = self.rounds([200.0 + i for i in range(20)])
+        mesh = self.rounds([p["p50_us"] + d for p, d in zip(peer, diffs)])
+        d = mtls_bench.paired_difference(mesh, peer, "p50_us")
+        # n = 20: P(X <= 5) = 0.021 <= 0.025 < P(X <= 6), so [d_6, d_15].
+        self.assertEqual((d["rounds"], d["low"], d["high"]), (20, -5.0, 4.0))
+        self.assertAlmostEqual(d["median"], -0.5)
+        self.assertEqual(d["mesh_lower_in"], 10)
+        self.assertAlmostEqual(mtls_bench._binomial_tail(20, 5), 21700 / 2.0 ** 20)
+
+    def test_too_few_rounds_or_missing_figures(self):
+        five = self.rounds([100.0] * 5)
+        self.assertIsNone(mtls_bench.paired_difference(five, five, "p50_us"))
+        six = self.rounds([100.0] * 6)
+        self.assertEqual(mtls_bench.paired_difference(six, six, "p50_us")["rounds"], 6)
+        self.assertIsNone(mtls_bench.paired_difference(six, six, "p99_us"))
+
+    def test_verdict_needs_the_whole_interval_below(self):
+        peer = self.rounds([200.0 + 3 * i for i in range(20)], offset=50.0)
+        # p50: 4-6 us lower in every round; p90: lower in most rounds, by little,
+        # and higher in some: level.
+        mesh = [{"p50_us": p["p50_us"] - 4 - (i % 3), "p90_us": p["p90_us"] + (i % 5) - 3,
+                 "p99_us": None} for i, p in enumerate(peer)]
+        results = {"mesh-proxy": {"name": "mesh-proxy", "rounds": mesh},
+                   "nginx": {"name": "nginx", "rounds": peer},
+                   "haproxy": {"name": "haproxy", "rounds": peer[:5]}}
+        mtls_bench.add_paired(results)
+        paired = results["mesh-proxy"]["paired_us"]
+        self.assertEqual(list(paired), ["nginx"])  # haproxy: rounds do not pair up
+        self.assertEqual(sorted(paired["nginx"]), ["p50", "p90"])
+        self.assertLess(paired["nginx"]["p50"]["high"], 0)
+        self.assertLessEqual(paired["nginx"]["p90"]["low"], 0)
+        self.assertGreaterEqual(paired["nginx"]["p90"]["high"], 0)
+        out, lines = mtls_bench.verdict(list(results.values()))
+        self.assertEqual(out["added_latency_below"], {"nginx_p50": True, "nginx_p90": False,
+                                                      "nginx_p99": False})
+        text = "\n".join(lines)
+        self.assertIn("NOT MET (nginx_p90, nginx_p99)", text)
+        self.assertIn("p50 -5.0 [-6.0, -4.0] 20/20 below", text)
+        self.assertRegex(text, r"p90 [-+][0-9.]+ \[[-+][0-9.]+, \+[0-9.]+\] [0-9]+/20 level")
+        self.assertEqual(mtls_bench.paired_state({"low": 0.5, "high": 3.0}), "above")
+
+
 if __name__ == "__main__":
     unittest.main()
