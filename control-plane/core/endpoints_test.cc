@@ -48,6 +48,32 @@ TEST(EndpointsTest, SelectsReadyWorkloadsOfTheNamespaceByLabels) {
   EXPECT_EQ(endpoints[0].endpoints[1].address, "10.0.0.2");
 }
 
+TEST(EndpointsTest, TerminatingWorkloadsServeAPortOnlyWhenNoReadyOneDoes) {
+  Service service;
+  service.meta.ns = "shop";
+  service.selector = {{"app", "x"}};
+  service.ports.push_back(ServicePort{.name = "http", .port = 80, .target_port = 8080});
+  service.ports.push_back(ServicePort{.name = "admin", .port = 81, .target_port_name = "admin"});
+  Workload ready = MakeWorkload("new", "10.0.0.1", {{"app", "x"}});  // no "admin" port
+  Workload leaving = MakeWorkload("old", "10.0.0.2", {{"app", "x"}}, false);
+  leaving.serving_while_terminating = true;
+  leaving.ports.push_back(WorkloadPort{"admin", 9001});
+  Workload gone = MakeWorkload("gone", "10.0.0.3", {{"app", "x"}}, false);
+  gone.ports.push_back(WorkloadPort{"admin", 9001});
+
+  std::vector<PortEndpoints> endpoints = SelectEndpoints(service, {&ready, &leaving, &gone});
+  ASSERT_THAT(endpoints, SizeIs(2));
+  ASSERT_THAT(endpoints[0].endpoints, SizeIs(1));  // port 80: the ready workload only
+  EXPECT_EQ(endpoints[0].endpoints[0].address, "10.0.0.1");
+  ASSERT_THAT(endpoints[1].endpoints, SizeIs(1));  // port 81: no ready workload has it
+  EXPECT_EQ(endpoints[1].endpoints[0].address, "10.0.0.2");
+  EXPECT_EQ(endpoints[1].endpoints[0].port, 9001);
+
+  leaving.serving_while_terminating = false;
+  endpoints = SelectEndpoints(service, {&ready, &leaving, &gone});
+  EXPECT_THAT(endpoints[1].endpoints, SizeIs(0));
+}
+
 TEST(EndpointsTest, EmptySelectorSelectsNothingAndTargetPortDefaultsToPort) {
   Service service;
   service.meta.ns = "shop";

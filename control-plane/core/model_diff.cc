@@ -233,7 +233,8 @@ uint64_t Fingerprint(const AuthorizationPolicy& p) {
 }
 uint64_t Fingerprint(const Workload& w) {
   Canonical c;
-  c << w.meta << w.address << w.service_account << w.locality << w.ready << w.sidecar << w.ports;
+  c << w.meta << w.address << w.service_account << w.locality << w.ready
+    << w.serving_while_terminating << w.sidecar << w.ports;
   return c.Hash();
 }
 

@@ -75,6 +75,16 @@ TEST(ModelDiffTest, WorkloadReadinessChangesEndpoints) {
   EXPECT_THAT(diff.endpoints.changed, ElementsAre(ObjectKey{"shop", "back"}));
   EXPECT_THAT(diff.workloads.changed, ElementsAre(ObjectKey{"shop", "b-0"}));
   EXPECT_THAT(diff.affected_services, ElementsAre(ObjectKey{"shop", "back"}));
+
+  // Terminating: the same pod now serves only as the fallback, and it is the
+  // port's only one, so the endpoints come back.
+  Workload leaving = unready;
+  leaving.serving_while_terminating = true;
+  Model fallback = Build({Make(MakeService("front")), Make(MakeService("back")), Make(leaving)});
+  diff = DiffModels(after, fallback);
+  EXPECT_THAT(diff.endpoints.changed, ElementsAre(ObjectKey{"shop", "back"}));
+  EXPECT_THAT(diff.workloads.changed, ElementsAre(ObjectKey{"shop", "b-0"}));
+  EXPECT_EQ(fallback.EndpointsOf(ObjectKey{"shop", "back"})[0].endpoints.size(), 1u);
 }
 
 TEST(ModelDiffTest, AddedAndRemovedServicesAndPolicies) {

@@ -57,27 +57,35 @@ bool SelectorMatches(const Labels& selector, const Labels& labels) {
 
 std::vector<PortEndpoints> SelectEndpoints(const Service& service,
                                            const std::vector<const Workload*>& workloads) {
+  std::vector<const Workload*> selected;
+  for (const Workload* workload : workloads) {
+    if (workload->meta.ns == service.meta.ns &&
+        SelectorMatches(service.selector, workload->meta.labels)) {
+      selected.push_back(workload);
+    }
+  }
   std::vector<PortEndpoints> out;
   for (const ServicePort& port : service.ports) {
     PortEndpoints& list = out.emplace_back();
     list.port_name = port.name;
     list.service_port = static_cast<uint16_t>(port.port);
-    for (const Workload* workload : workloads) {
-      if (!workload->ready || workload->meta.ns != service.meta.ns ||
-          !SelectorMatches(service.selector, workload->meta.labels)) {
-        continue;
-      }
-      int32_t target = port.target_port != 0 ? port.target_port : port.port;
-      if (!port.target_port_name.empty()) {
-        target = 0;
-        for (const WorkloadPort& named : workload->ports) {
-          if (named.name == port.target_port_name) target = named.port;
+    // Ready workloads first; only if none serves the port, terminating ones.
+    for (const bool terminating : {false, true}) {
+      for (const Workload* workload : selected) {
+        if (terminating ? !workload->serving_while_terminating : !workload->ready) continue;
+        int32_t target = port.target_port != 0 ? port.target_port : port.port;
+        if (!port.target_port_name.empty()) {
+          target = 0;
+          for (const WorkloadPort& named : workload->ports) {
+            if (named.name == port.target_port_name) target = named.port;
+          }
+          if (target <= 0 || target > 65535) continue;
         }
-        if (target <= 0 || target > 65535) continue;
+        list.endpoints.push_back(Endpoint{workload->meta.key(), workload->address,
+                                          static_cast<uint16_t>(target),
+                                          workload->service_account, workload->locality});
       }
-      list.endpoints.push_back(Endpoint{workload->meta.key(), workload->address,
-                                        static_cast<uint16_t>(target), workload->service_account,
-                                        workload->locality});
+      if (!list.endpoints.empty()) break;
     }
     std::sort(list.endpoints.begin(), list.endpoints.end(),
               [](const Endpoint& a, const Endpoint& b) { return a.workload < b.workload; });

@@ -71,6 +71,11 @@ struct Workload {
   std::string service_account = "default";
   Locality locality;
   bool ready = true;                // not-ready workloads receive no traffic
+  // Being deleted (Kubernetes: a deletionTimestamp; never ready then) while its
+  // readiness still passes: an endpoint only for a port no ready workload
+  // serves, as kube-proxy does, so that a rollout which ends every old pod
+  // before a new one is ready does not turn requests away meanwhile.
+  bool serving_while_terminating = false;
   // Runs a Weft sidecar (the default in the mesh). Clients' sidecars talk
   // HTTP/2 to sidecars only; workloads without one get their own protocol.
   bool sidecar = true;
@@ -102,9 +107,11 @@ AppProtocol ResolveAppProtocol(const ServicePort& port, bool opaque);
 bool SelectorMatches(const Labels& selector, const Labels& labels);
 
 // The endpoints of `service`: the ready workloads of its namespace that its
-// selector matches, one list per service port, at the resolved target port. A
-// workload without the port a named target_port asks for is left out of that
-// port's list. `service` must have passed BuildModel's validation.
+// selector matches, one list per service port, at the resolved target port; a
+// port that no ready workload serves gets the matching workloads that are
+// serving while terminating instead. A workload without the port a named
+// target_port asks for is left out of that port's list. `service` must have
+// passed BuildModel's validation.
 std::vector<PortEndpoints> SelectEndpoints(const Service& service,
                                            const std::vector<const Workload*>& workloads);
 

@@ -29,8 +29,10 @@ struct KubeObject {
   // Why the object could not be read (then `resource` must not be used).
   std::vector<config::ConfigProblem> problems;
   std::vector<std::string> warnings;
-  // EndpointSlice: the pods it marks not ready (conditions.ready: false).
+  // EndpointSlice: the pods it marks not ready (conditions.ready: false) and
+  // not serving (conditions.serving: false, or absent and ready: false).
   std::vector<ObjectKey> not_ready_pods;
+  std::vector<ObjectKey> not_serving_pods;
 };
 
 }  // namespace weft::control_plane::kube

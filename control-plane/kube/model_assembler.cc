@@ -32,9 +32,11 @@ std::vector<std::pair<ModelAssembler::Id, Resource>> ModelAssembler::Collect(
     const std::vector<Input>& inputs, const std::map<Id, bool>& bad,
     config::ProblemList& problems) const {
   std::set<ObjectKey> not_ready;
+  std::set<ObjectKey> not_serving;
   for (const Input& input : inputs) {
     for (const auto& [key, object] : input.store) {
       not_ready.insert(object->not_ready_pods.begin(), object->not_ready_pods.end());
+      not_serving.insert(object->not_serving_pods.begin(), object->not_serving_pods.end());
     }
   }
   std::vector<std::pair<Id, Resource>> out;
@@ -52,6 +54,7 @@ std::vector<std::pair<ModelAssembler::Id, Resource>> ModelAssembler::Collect(
       Resource resource = *object->resource;
       if (auto* workload = std::get_if<Workload>(&resource.object)) {
         if (not_ready.count(key) > 0) workload->ready = false;
+        if (not_serving.count(key) > 0) workload->serving_while_terminating = false;
       }
       out.emplace_back(std::move(id), std::move(resource));
     }

@@ -13,7 +13,7 @@
 //   3. Still invalid: the result is a rejection listing every problem, and the
 //      caller keeps its last model.
 //
-// Pods marked not ready by an EndpointSlice are made not ready.
+// Pods marked not ready (not serving) by an EndpointSlice are made so.
 //
 //   ModelAssembler assembler;
 //   ModelAssembler::Result r = assembler.Assemble({{"Pod", pods.store()}, ...});

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "control-plane/kube/object_decoders.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -95,6 +96,54 @@ TEST(ModelAssemblerTest, PodsBecomeWorkloadsAndEndpointSlicesMarkThemNotReady) {
     addresses.push_back(absl::StrCat(e.address, ":", e.port));  // named targetPort "web"
   }
   EXPECT_THAT(addresses, ElementsAre("10.0.0.1:8080", "10.0.0.3:8080"));
+}
+
+TEST(ModelAssemblerTest, TerminatingPodsServeOnlyWhileNoReadyPodDoes) {
+  auto terminating = [](const std::string& name, const std::string& ip) {
+    return absl::StrReplaceAll(
+        Pod(name, ip), {{R"("metadata":{)", R"("metadata":{"deletionTimestamp":"2026-11-27T00:00:00Z",)"}});
+  };
+  // old-2's readiness failed while terminating; old-3 comes from an API server
+  // that leaves `serving` out, so its ready: false decides.
+  const std::string slice = R"({"kind":"EndpointSlice","metadata":{"name":"s","namespace":"default"},
+      "endpoints":[
+        {"conditions":{"ready":false,"serving":true,"terminating":true},"targetRef":{"kind":"Pod","name":"old-1"}},
+        {"conditions":{"ready":false,"serving":false,"terminating":true},"targetRef":{"kind":"Pod","name":"old-2"}},
+        {"conditions":{"ready":false},"targetRef":{"kind":"Pod","name":"old-3"}}]})";
+  auto addresses = [](const Model& model) {
+    std::vector<std::string> out;
+    for (const Endpoint& e : model.EndpointsOf(ObjectKey{"default", "backend"})[0].endpoints) {
+      out.push_back(e.address);
+    }
+    return out;
+  };
+  std::vector<std::shared_ptr<const KubeObject>> pods = {
+      Decode(terminating("old-1", "10.0.0.1"), DecodePod),
+      Decode(terminating("old-2", "10.0.0.2"), DecodePod),
+      Decode(terminating("old-3", "10.0.0.3"), DecodePod)};
+  ModelAssembler assembler;
+  ModelAssembler::Result r = assembler.Assemble({
+      {"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+      {"Pod", StoreOf(pods)},
+      {"EndpointSlice", StoreOf({Decode(slice, DecodeEndpointSlice)})},
+  });
+  ASSERT_TRUE(r.model) << absl::StrJoin(Messages(r), "\n");
+  const Workload& old1 = r.model->workloads.at(ObjectKey{"default", "old-1"});
+  EXPECT_FALSE(old1.ready);
+  EXPECT_TRUE(old1.serving_while_terminating);
+  EXPECT_FALSE(r.model->workloads.at(ObjectKey{"default", "old-2"}).serving_while_terminating);
+  EXPECT_FALSE(r.model->workloads.at(ObjectKey{"default", "old-3"}).serving_while_terminating);
+  EXPECT_THAT(addresses(*r.model), ElementsAre("10.0.0.1"));
+
+  // A new pod becomes ready: the terminating one gets no new requests.
+  pods.push_back(Decode(Pod("new", "10.0.0.4"), DecodePod));
+  r = assembler.Assemble({
+      {"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+      {"Pod", StoreOf(pods)},
+      {"EndpointSlice", StoreOf({Decode(slice, DecodeEndpointSlice)})},
+  });
+  ASSERT_TRUE(r.model) << absl::StrJoin(Messages(r), "\n");
+  EXPECT_THAT(addresses(*r.model), ElementsAre("10.0.0.4"));
 }
 
 TEST(ModelAssemblerTest, UnreadableObjectIsHeldAtItsLastGoodVersion) {

@@ -107,8 +107,9 @@ std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object) {
     if (std::string sa = Str(spec, "serviceAccountName"); !sa.empty()) {
       workload.service_account = sa;
     }
-    workload.ready = phase == "Running" && ReadyCondition(status) &&
-                     !meta["deletionTimestamp"].IsDefined();
+    const bool deleting = meta["deletionTimestamp"].IsDefined();
+    workload.ready = phase == "Running" && ReadyCondition(status) && !deleting;
+    workload.serving_while_terminating = phase == "Running" && ReadyCondition(status) && deleting;
     auto annotation = workload.meta.annotations.find("mesh.weft.dev/sidecar");
     workload.sidecar = annotation != workload.meta.annotations.end() && annotation->second == "true";
     for (const char* list : {"containers", "initContainers"}) {
@@ -141,9 +142,16 @@ std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object) 
     if (!endpoints.IsDefined() || !endpoints.IsSequence()) return out;
     for (const YAML::Node& endpoint : endpoints) {
       const YAML::Node ref = endpoint["targetRef"];
-      if (Str(ref, "kind") != "Pod" || Str(endpoint["conditions"], "ready") != "false") continue;
+      if (Str(ref, "kind") != "Pod") continue;
+      const YAML::Node conditions = endpoint["conditions"];
+      const std::string ready = Str(conditions, "ready");
+      // An absent `serving` means the same as `ready` (the API's rule).
+      std::string serving = Str(conditions, "serving");
+      if (serving.empty()) serving = ready;
       std::string ns = Str(ref, "namespace");
-      out->not_ready_pods.push_back(ObjectKey{ns.empty() ? out->key.ns : ns, Str(ref, "name")});
+      const ObjectKey pod{ns.empty() ? out->key.ns : ns, Str(ref, "name")};
+      if (ready == "false") out->not_ready_pods.push_back(pod);
+      if (serving == "false") out->not_serving_pods.push_back(pod);
     }
     return out;
   });

@@ -10,11 +10,13 @@
 //   Pod  a Workload: metadata, status.podIP (no workload without an IP of its
 //       own: pending, hostNetwork, Succeeded/Failed),
 //       spec.serviceAccountName, ready = Running and condition Ready=True and
-//       not being deleted, container ports (for named targetPorts), sidecar =
+//       not being deleted (Running, Ready=True and being deleted: serving
+//       while terminating), container ports (for named targetPorts), sidecar =
 //       a container named "mesh-proxy" or annotation mesh.weft.dev/sidecar:
 //       "true" (pods outside the mesh get plain traffic);
-//   EndpointSlice  the pods it lists as not ready (conditions.ready: false),
-//       which the source marks not ready too;
+//   EndpointSlice  the pods it lists as not ready (conditions.ready: false)
+//       or not serving (conditions.serving: false; absent: as ready), which
+//       the source marks so too;
 //   Namespace  its name only.
 //
 // Pods, EndpointSlices and Namespaces are read leniently (they are the API

@@ -136,7 +136,9 @@ std::string ModelJson(const SourceState& s) {
     workloads.push_back(absl::StrCat("    {\"name\": ", JsonQuote(key.ToString()),
                                      ", \"address\": ", JsonQuote(w.address),
                                      ", \"service_account\": ", JsonQuote(w.service_account),
-                                     ", \"ready\": ", w.ready ? "true" : "false", "}"));
+                                     ", \"ready\": ", w.ready ? "true" : "false",
+                                     ", \"serving_while_terminating\": ",
+                                     w.serving_while_terminating ? "true" : "false", "}"));
   }
   return absl::StrCat(out, ",\n  \"model\": {\n  \"services\": [\n", absl::StrJoin(services, ",\n"),
                       "\n  ],\n  \"workloads\": [\n", absl::StrJoin(workloads, ",\n"),

@@ -28,10 +28,11 @@ CONVERGE_S = 5.0
 HARNESS_DIR = os.path.dirname(os.path.abspath(kube_apiserver.__file__))
 
 
-def pod_object(index, ready=True):
+def pod_object(index, ready=True, deleting=False):
+    meta_extra = {"deletionTimestamp": "2026-11-27T00:00:00Z"} if deleting else {}
     return {"kind": "Pod", "apiVersion": "v1",
             "metadata": {"name": f"backend-{index}", "namespace": "default",
-                         "labels": {"app": "backend"}, "uid": f"uid-{index}"},
+                         "labels": {"app": "backend"}, "uid": f"uid-{index}", **meta_extra},
             "spec": {"serviceAccountName": "backend", "nodeName": "node-1",
                      "containers": [{"name": "app", "image": "backend:1",
                                      "ports": [{"name": "http", "containerPort": 8080}]}]},
@@ -236,6 +237,44 @@ class KubeSourceTest(ClusterTestCase):
         self.wait_endpoints(names, "a pod added while a route is invalid")
 
         # Clean shutdown: every reflector thread stops and joins.
+        self.assertEqual(self.cp.stop(), 0)
+
+    def test_terminating_pods_serve_only_while_no_pod_is_ready(self):
+        self.put_backend_service()
+        for i in range(2):
+            self.put(pod_object(i))
+        self.start_control_plane()
+        self.wait_endpoints(["backend-0", "backend-1"], "the initial list")
+
+        # A rollout deletes both old pods before the new one is ready: they keep
+        # serving (readiness still passes) rather than the service having none.
+        self.put(pod_object(2, ready=False))
+        for i in range(2):
+            self.put(pod_object(i, deleting=True))
+        def flags():
+            return {w["name"]: (w["ready"], w["serving_while_terminating"])
+                    for w in (self.model().get("model") or {}).get("workloads", [])}
+        terminating = {"default/backend-0": (False, True), "default/backend-1": (False, True),
+                       "default/backend-2": (False, False)}
+        procs.wait_until(lambda: flags() == terminating, timeout=CONVERGE_S, interval=0.1,
+                         what="the old pods terminating")
+        self.assertEqual(self.endpoints(), ["backend-0", "backend-1"])
+
+        # backend-1 fails its probe while terminating (the EndpointSlice says so).
+        self.put({"kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
+                  "metadata": {"name": "backend-xyz", "namespace": "default",
+                               "labels": {"kubernetes.io/service-name": "backend"}},
+                  "addressType": "IPv4",
+                  "endpoints": [{"addresses": ["10.77.0.11"],
+                                 "conditions": {"ready": False, "serving": False,
+                                                "terminating": True},
+                                 "targetRef": {"kind": "Pod", "name": "backend-1",
+                                               "namespace": "default"}}]})
+        self.wait_endpoints(["backend-0"], "a terminating pod that stopped serving")
+
+        # The new pod is ready: only it gets requests.
+        self.put(pod_object(2))
+        self.wait_endpoints(["backend-2"], "a ready pod replaces the terminating ones")
         self.assertEqual(self.cp.stop(), 0)
 
     def test_refuses_an_unverified_server_and_reports_a_rejected_token(self):
