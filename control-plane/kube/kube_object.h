@@ -33,6 +33,9 @@ struct KubeObject {
   // not serving (conditions.serving: false, or absent and ready: false).
   std::vector<ObjectKey> not_ready_pods;
   std::vector<ObjectKey> not_serving_pods;
+  // HTTPRoute, GRPCRoute: each spec.parentRefs entry as compact JSON, read
+  // leniently (also from a route that is invalid), for status.parents.
+  std::vector<std::string> parent_refs;
 };
 
 }  // namespace weft::control_plane::kube

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log/log.h"
@@ -22,8 +23,10 @@ std::vector<WatchedType> MeshWatchedTypes() {
        DecodeManifestKind, /*report_status=*/true},
       {{"AuthorizationPolicy", "mesh.weft.dev/v1alpha1", "authorizationpolicies", true},
        DecodeManifestKind, /*report_status=*/true},
-      {{"HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", true}, DecodeManifestKind},
-      {{"GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", true}, DecodeManifestKind},
+      {{"HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", true}, DecodeManifestKind,
+       /*report_status=*/true},
+      {{"GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", true}, DecodeManifestKind,
+       /*report_status=*/true},
   };
 }
 
@@ -92,6 +95,24 @@ std::vector<std::string> KubeSource::Describe() const {
   return lines;
 }
 
+namespace {
+
+// A route's ResolvedRefs reason when one of its problems is a backendRef's
+// (core/ words them): a missing Service or port, or a kind other than Service.
+std::string UnresolvedRefsReason(const std::vector<std::string>& problems) {
+  std::string reason;
+  for (const std::string& p : problems) {
+    if (!absl::StrContains(p, "backendRefs[")) continue;
+    if (absl::StrContains(p, "is not supported")) return "InvalidKind";
+    if (absl::StrContains(p, "unknown Service") || absl::StrContains(p, "has no port")) {
+      reason = "BackendNotFound";
+    }
+  }
+  return reason;
+}
+
+}  // namespace
+
 void KubeSource::ReportConditions(const std::vector<ModelAssembler::Input>& inputs,
                                   const ModelAssembler::Result& result) {
   if (!options_.on_conditions) return;
@@ -100,11 +121,12 @@ void KubeSource::ReportConditions(const std::vector<ModelAssembler::Input>& inpu
     if (!options_.types[i].report_status) continue;
     const ResourceType& type = options_.types[i].type;
     for (const auto& [key, object] : inputs[i].store) {  // the stores the model was built from
-      ObjectCondition c{type, key, object->generation, true, ""};
+      ObjectCondition c{type, key, object->generation, true, "", object->parent_refs, ""};
       auto problems = result.object_problems.find({type.kind, key});
       if (problems != result.object_problems.end()) {
         c.accepted = false;
         c.message = absl::StrJoin(problems->second, "; ");
+        c.unresolved_refs = UnresolvedRefsReason(problems->second);
       }
       conditions.push_back(std::move(c));
     }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/json/json_value.h"
 #include "control-plane/local/manifest_parser.h"
 
 namespace weft::control_plane::kube {
@@ -64,6 +65,32 @@ std::shared_ptr<const KubeObject> Guarded(const YAML::Node& object, Fn decode) {
   }
 }
 
+// A route's spec.parentRefs, each with the fields the Gateway API defines
+// (strings, and port as a number), as compact JSON; malformed entries are
+// left out (the strict reader reports them).
+std::vector<std::string> RouteParentRefs(const YAML::Node& object) {
+  std::vector<std::string> out;
+  const std::string kind = Str(object, "kind");
+  if (kind != "HTTPRoute" && kind != "GRPCRoute") return out;
+  const YAML::Node spec = object["spec"];
+  if (!spec.IsDefined() || !spec.IsMap()) return out;
+  const YAML::Node refs = spec["parentRefs"];
+  if (!refs.IsDefined() || !refs.IsSequence()) return out;
+  for (const YAML::Node& ref : refs) {
+    if (!ref.IsMap() || Str(ref, "name").empty()) continue;
+    json::Json entry = json::Json::Object();
+    for (const char* field : {"group", "kind", "namespace", "name", "sectionName"}) {
+      if (ref[field].IsDefined() && ref[field].IsScalar()) {
+        entry.Set(field, json::Json::String(ref[field].Scalar()));
+      }
+    }
+    int port = 0;
+    if (absl::SimpleAtoi(Str(ref, "port"), &port)) entry.Set("port", json::Json::Number(port));
+    out.push_back(entry.DumpCompact());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::shared_ptr<const KubeObject> DecodeManifestKind(const YAML::Node& object) {
@@ -77,6 +104,7 @@ std::shared_ptr<const KubeObject> DecodeManifestKind(const YAML::Node& object) {
     for (config::ConfigProblem& p : problems.mutable_problems()) p.line = p.column = 0;
     out->problems = problems.problems();
     out->warnings = std::move(parsed.warnings);
+    out->parent_refs = RouteParentRefs(object);
     if (problems.empty() && parsed.resources.size() == 1) {
       out->resource = std::move(parsed.resources[0]);
       out->resource->origin.position_of = nullptr;

@@ -6,7 +6,8 @@
 //
 //   Service, HTTPRoute, GRPCRoute, TrafficPolicy
 //       read by local mode's strict manifest readers (control-plane/local), so
-//       both modes accept and reject exactly the same objects;
+//       both modes accept and reject exactly the same objects; a route's
+//       spec.parentRefs are also kept as written, for its status;
 //   Pod  a Workload: metadata, status.podIP (no workload without an IP of its
 //       own: pending, hostNetwork, Succeeded/Failed),
 //       spec.serviceAccountName, ready = Running and condition Ready=True and

@@ -6,6 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/json/json_value.h"
 #include "common/log/log.h"
 #include "proxy/config/config_json.h"
 
@@ -14,15 +16,18 @@ namespace {
 
 using config::JsonQuote;
 
-// "/apis/mesh.weft.dev/v1alpha1/namespaces/default/trafficpolicies/x/status".
-std::string StatusPath(const ObjectCondition& c) {
+// "/apis/mesh.weft.dev/v1alpha1/namespaces/default/trafficpolicies/x".
+std::string ObjectPath(const ObjectCondition& c) {
   return absl::StrCat(absl::StrContains(c.type.api_version, '/') ? "/apis/" : "/api/",
                       c.type.api_version, c.key.ns.empty() ? "" : "/namespaces/", c.key.ns,
-                      c.key.ns.empty() ? "" : "/", c.type.plural, "/", c.key.name, "/status");
+                      c.key.ns.empty() ? "" : "/", c.type.plural, "/", c.key.name);
 }
 
+std::string StatusPath(const ObjectCondition& c) { return ObjectPath(c) + "/status"; }
+
 std::string Fingerprint(const ObjectCondition& c) {
-  return absl::StrCat(c.accepted ? "True" : "False", "|", c.generation, "|", c.message);
+  return absl::StrCat(c.accepted ? "True" : "False", "|", c.generation, "|", c.message, "|",
+                      absl::StrJoin(c.parent_refs, ","), "|", c.unresolved_refs);
 }
 
 // Drops the entries of objects no longer reported.
@@ -35,20 +40,68 @@ void ForgetAllBut(const std::set<std::string>& keep, Map& map) {
 
 }  // namespace
 
-std::string StatusWriter::PatchBody(const ObjectCondition& c) const {
-  std::string message = c.message;
-  if (message.size() > options_.max_message_bytes) {
-    message.resize(options_.max_message_bytes);
-    message += " ...";
+bool ReportsRouteParents(const ResourceType& type) {
+  return absl::StartsWith(type.api_version, "gateway.networking.k8s.io/") &&
+         (type.kind == "HTTPRoute" || type.kind == "GRPCRoute");
+}
+
+std::string StatusWriter::ConditionJson(const std::string& type, bool status,
+                                        const std::string& reason, const std::string& message,
+                                        int64_t generation) const {
+  std::string text = message;
+  if (text.size() > options_.max_message_bytes) {
+    text.resize(options_.max_message_bytes);
+    text += " ...";
   }
-  if (c.accepted) message = "accepted by the mesh control plane";
   return absl::StrCat(
-      R"({"status":{"conditions":[{"type":"Accepted","status":)",
-      JsonQuote(c.accepted ? "True" : "False"), R"(,"reason":)",
-      JsonQuote(c.accepted ? "Accepted" : "Invalid"), R"(,"message":)", JsonQuote(message),
-      R"(,"observedGeneration":)", c.generation, R"(,"lastTransitionTime":)",
+      R"({"type":)", JsonQuote(type), R"(,"status":)", JsonQuote(status ? "True" : "False"),
+      R"(,"reason":)", JsonQuote(reason), R"(,"message":)", JsonQuote(text),
+      R"(,"observedGeneration":)", generation, R"(,"lastTransitionTime":)",
       JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time_.SystemNow(), absl::UTCTimeZone())),
-      "}]}}");
+      "}");
+}
+
+std::string StatusWriter::PatchBody(const ObjectCondition& c) const {
+  return absl::StrCat(
+      R"({"status":{"conditions":[)",
+      ConditionJson("Accepted", c.accepted, c.accepted ? "Accepted" : "Invalid",
+                    c.accepted ? "accepted by the mesh control plane" : c.message, c.generation),
+      "]}}");
+}
+
+absl::StatusOr<std::string> StatusWriter::RouteParentsPatch(const ObjectCondition& c) const {
+  absl::StatusOr<ApiTransport::Response> current = transport_.Get(ObjectPath(c));
+  if (!current.ok()) return current.status();
+  if (current->status != 200) {
+    return absl::UnavailableError(absl::StrCat("reading the route: HTTP ", current->status));
+  }
+  absl::StatusOr<json::Json> route = json::Json::Parse(current->body);
+  if (!route.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reading the route: ", route.status().message()));
+  }
+  std::vector<std::string> parents;
+  for (const json::Json& entry : (*route)["status"]["parents"].items()) {
+    if (entry.Text("controllerName") != kRouteControllerName) {
+      parents.push_back(entry.DumpCompact());  // another controller's: kept as it is
+    }
+  }
+  std::vector<std::string> conditions = {
+      ConditionJson("Accepted", c.accepted, c.accepted ? "Accepted" : "UnsupportedValue",
+                    c.accepted ? "accepted by the mesh control plane" : c.message, c.generation)};
+  if (c.accepted || !c.unresolved_refs.empty()) {
+    conditions.push_back(ConditionJson(
+        "ResolvedRefs", c.accepted, c.accepted ? "ResolvedRefs" : c.unresolved_refs,
+        c.accepted ? "every backendRef resolved" : c.message, c.generation));
+  }
+  for (const std::string& ref : c.parent_refs) {
+    parents.push_back(absl::StrCat(R"({"parentRef":)", ref, R"(,"controllerName":)",
+                                   JsonQuote(kRouteControllerName), R"(,"conditions":[)",
+                                   absl::StrJoin(conditions, ","), "]}"));
+  }
+  return absl::StrCat(R"({"metadata":{"resourceVersion":)",
+                      JsonQuote((*route)["metadata"].Text("resourceVersion")),
+                      R"(},"status":{"parents":[)", absl::StrJoin(parents, ","), "]}}");
 }
 
 void StatusWriter::Update(std::vector<ObjectCondition> desired) {
@@ -83,8 +136,11 @@ void StatusWriter::WritePass() {
     if (budget == 0) return;    // the rest next pass
     if (!is_leader_()) return;  // lost the lease meanwhile: not one more write
     --budget;
+    absl::StatusOr<std::string> body =
+        ReportsRouteParents(c.type) ? RouteParentsPatch(c) : PatchBody(c);
     absl::StatusOr<ApiTransport::Response> r =
-        transport_.Send("PATCH", path, "application/merge-patch+json", PatchBody(c));
+        body.ok() ? transport_.Send("PATCH", path, "application/merge-patch+json", *body)
+                  : absl::StatusOr<ApiTransport::Response>(body.status());
     if (r.ok() && r->status == 200) {
       written_[path] = fingerprint;
       retry_.erase(path);
@@ -97,7 +153,7 @@ void StatusWriter::WritePass() {
     absl::Duration backoff = options_.initial_backoff;
     if (retry != retry_.end()) backoff = std::min(retry->second.backoff * 2, options_.max_backoff);
     retry_[path] = Retry{now + backoff, backoff};
-    WEFT_LOG(kWarning, "status: cannot write the Accepted condition of %s %s: %s (retry in %s)",
+    WEFT_LOG(kWarning, "status: cannot write the status of %s %s: %s (retry in %s)",
              c.type.kind, c.key.ToString(), why, absl::FormatDuration(backoff));
   }
 }

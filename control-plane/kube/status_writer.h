@@ -7,7 +7,17 @@
 //   {type: Accepted, status: "True",  reason: Accepted, observedGeneration: N}
 //   {type: Accepted, status: "False", reason: Invalid,  message: <every problem>}
 //
-// as a JSON merge patch of the /status subresource. Only what changed since
+// as a JSON merge patch of the /status subresource. Gateway API routes
+// (HTTPRoute, GRPCRoute) report in their own shape instead: status.parents,
+// one entry per spec.parentRefs entry,
+//
+//   {parentRef: <as in the spec>, controllerName: mesh.weft.dev/mesh-control-plane,
+//    conditions: [Accepted True|False (UnsupportedValue), ResolvedRefs True|False]}
+//
+// ResolvedRefs is False (BackendNotFound, InvalidKind) when a backendRef is
+// what is wrong, and left out when the route is wrong in another way. Other
+// controllers' entries are kept: the writer reads the route first and patches
+// with its resourceVersion, so a concurrent change is a 409, retried. Only what changed since
 // the last successful write is patched; a failed write (404: gone or no status
 // subresource yet, 409, API errors) is retried with per-object exponential
 // backoff; at most `max_writes_per_pass` writes per pass (rate limit). Only
@@ -28,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/sync/mutex.h"
 #include "common/time/time_source.h"
@@ -45,7 +56,17 @@ struct ObjectCondition {
   int64_t generation = 0;
   bool accepted = true;
   std::string message;  // the problems, when not accepted
+  // Routes: each spec.parentRefs entry as compact JSON (KubeObject::parent_refs)
+  // and, when a backendRef is the problem, ResolvedRefs' reason.
+  std::vector<std::string> parent_refs;
+  std::string unresolved_refs;  // "", "BackendNotFound" or "InvalidKind"
 };
+
+// The controllerName of the route status entries this control plane writes.
+inline constexpr char kRouteControllerName[] = "mesh.weft.dev/mesh-control-plane";
+
+// True for the kinds whose status is status.parents (the Gateway API's routes).
+bool ReportsRouteParents(const ResourceType& type);
 
 class StatusWriter {
  public:
@@ -85,6 +106,10 @@ class StatusWriter {
     absl::Duration backoff;
   };
   std::string PatchBody(const ObjectCondition& condition) const;
+  // Reads the route, then the patch of its status.parents (see above).
+  absl::StatusOr<std::string> RouteParentsPatch(const ObjectCondition& condition) const;
+  std::string ConditionJson(const std::string& type, bool status, const std::string& reason,
+                            const std::string& message, int64_t generation) const;
 
   const Options options_;
   ApiTransport& transport_;

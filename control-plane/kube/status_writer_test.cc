@@ -110,5 +110,93 @@ TEST_F(StatusWriterTest, OnlyTheLeaderWritesAndANewLeaderWritesEverythingOnce) {
   EXPECT_EQ(api.paths().size(), 2u);
 }
 
+const ResourceType kHttpRoute{"HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", true};
+constexpr char kRoutePath[] = "/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/r";
+constexpr char kParentRef[] = R"({"kind":"Service","name":"backend","port":8080})";
+
+ObjectCondition RouteCondition(bool accepted, const std::string& message = "",
+                               const std::string& unresolved = "") {
+  return ObjectCondition{kHttpRoute, ObjectKey{"shop", "r"}, 5, accepted, message,
+                         {kParentRef}, unresolved};
+}
+
+// The route as the API server holds it: another controller's entry and our
+// entry from before.
+std::string StoredRoute(const std::string& resource_version) {
+  return std::string(R"({"metadata":{"name":"r","resourceVersion":")") + resource_version +
+         R"("},"status":{"parents":[
+           {"parentRef":{"name":"gw"},"controllerName":"example.net/gateway",
+            "conditions":[{"type":"Accepted","status":"True","reason":"Accepted"}]},
+           {"parentRef":{"name":"backend"},"controllerName":"mesh.weft.dev/mesh-control-plane",
+            "conditions":[]}]}})";
+}
+
+TEST_F(StatusWriterTest, RoutesReportPerParentAndKeepOtherControllersEntries) {
+  EXPECT_TRUE(ReportsRouteParents(kHttpRoute));
+  EXPECT_FALSE(ReportsRouteParents(kTrafficPolicy));
+  writer.Update({RouteCondition(false, "spec.rules[0].backendRefs[0]: unknown Service shop/nope",
+                                "BackendNotFound")});
+  api.ReplyGet(200, StoredRoute("17"));
+  api.ReplyGet(200, "{}");
+  writer.WritePass();
+  ASSERT_EQ(api.paths(), (std::vector<std::string>{std::string("GET ") + kRoutePath,
+                                                   std::string("PATCH ") + kRoutePath + "/status"}));
+  YAML::Node patch = YAML::Load(api.bodies()[0]);
+  EXPECT_EQ(patch["metadata"]["resourceVersion"].Scalar(), "17");  // a concurrent write: 409
+  const YAML::Node parents = patch["status"]["parents"];
+  ASSERT_EQ(parents.size(), 2u);
+  EXPECT_EQ(parents[0]["controllerName"].Scalar(), "example.net/gateway");  // kept
+  EXPECT_EQ(parents[0]["conditions"][0]["reason"].Scalar(), "Accepted");
+  EXPECT_EQ(parents[1]["controllerName"].Scalar(), kRouteControllerName);
+  EXPECT_EQ(parents[1]["parentRef"]["name"].Scalar(), "backend");
+  EXPECT_EQ(parents[1]["parentRef"]["port"].as<int>(), 8080);
+  const YAML::Node conditions = parents[1]["conditions"];
+  ASSERT_EQ(conditions.size(), 2u);
+  EXPECT_EQ(conditions[0]["type"].Scalar(), "Accepted");
+  EXPECT_EQ(conditions[0]["status"].Scalar(), "False");
+  EXPECT_EQ(conditions[0]["reason"].Scalar(), "UnsupportedValue");
+  EXPECT_EQ(conditions[0]["message"].Scalar(),
+            "spec.rules[0].backendRefs[0]: unknown Service shop/nope");
+  EXPECT_EQ(conditions[0]["observedGeneration"].as<int>(), 5);
+  EXPECT_EQ(conditions[1]["type"].Scalar(), "ResolvedRefs");
+  EXPECT_EQ(conditions[1]["reason"].Scalar(), "BackendNotFound");
+
+  // Fixed: both True. The first patch meets a concurrent change (409): read
+  // again after the backoff, and patch with the new resourceVersion.
+  writer.Update({RouteCondition(true)});
+  api.ReplyGet(200, StoredRoute("18"));
+  api.ReplyGet(409, "{}");
+  writer.WritePass();
+  time.Advance(absl::Seconds(1));
+  api.ReplyGet(200, StoredRoute("19"));
+  api.ReplyGet(200, "{}");
+  writer.WritePass();
+  ASSERT_EQ(api.bodies().size(), 3u);
+  patch = YAML::Load(api.bodies()[2]);
+  EXPECT_EQ(patch["metadata"]["resourceVersion"].Scalar(), "19");
+  const YAML::Node ok = patch["status"]["parents"][1]["conditions"];
+  ASSERT_EQ(ok.size(), 2u);
+  EXPECT_EQ(ok[0]["status"].Scalar(), "True");
+  EXPECT_EQ(ok[1]["status"].Scalar(), "True");
+  EXPECT_EQ(ok[1]["reason"].Scalar(), "ResolvedRefs");
+  EXPECT_EQ(writer.writes(), 2u);
+}
+
+TEST_F(StatusWriterTest, AnInvalidRouteWithoutABackendProblemHasNoResolvedRefs) {
+  writer.Update({RouteCondition(false, "spec.rules[0].matches: unknown key")});
+  api.ReplyGet(404, "{}");  // the route is gone (or unreadable): no patch, retried
+  writer.WritePass();
+  EXPECT_EQ(api.paths(), std::vector<std::string>{std::string("GET ") + kRoutePath});
+  time.Advance(absl::Seconds(1));
+  api.ReplyGet(200, R"({"metadata":{"resourceVersion":"3"}})");
+  api.ReplyGet(200, "{}");
+  writer.WritePass();
+  ASSERT_EQ(api.bodies().size(), 1u);
+  const YAML::Node parents = YAML::Load(api.bodies()[0])["status"]["parents"];
+  ASSERT_EQ(parents.size(), 1u);
+  ASSERT_EQ(parents[0]["conditions"].size(), 1u);
+  EXPECT_EQ(parents[0]["conditions"][0]["type"].Scalar(), "Accepted");
+}
+
 }  // namespace
 }  // namespace weft::control_plane::kube

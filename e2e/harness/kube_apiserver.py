@@ -156,11 +156,17 @@ class Store:
             return copy.deepcopy(obj)
 
     def patch_status(self, plural, ns, name, patch):
-        """Merge-patches the status of an object; None when there is no such object."""
+        """Merge-patches the status of an object; None when there is no such object,
+        (409, reason, message) when the patch names another resourceVersion."""
         with self.cond:
             old = self.objects[plural].get((ns, name))
             if old is None:
                 return None
+            expect_rv = patch.get("metadata", {}).get("resourceVersion")
+            if expect_rv is not None and expect_rv != old["metadata"]["resourceVersion"]:
+                self.stats["status_conflicts"] += 1
+                return (409, "Conflict", f"Operation cannot be fulfilled on {plural} "
+                        f"\"{name}\": the object has been modified")
             obj = copy.deepcopy(old)
             obj["status"] = merge_patch(obj.get("status", {}), patch.get("status", {}))
             self.rv += 1
@@ -357,6 +363,8 @@ class ApiHandler(JsonHandler):
         stored = store.patch_status(parsed[0], parsed[1] or "", parsed[2], self.read_body())
         if stored is None:
             return self.not_found(f"{parsed[0]} \"{parsed[2]}\" not found")
+        if isinstance(stored, tuple):
+            return self.send_json(stored[0], status_object(*stored))
         store.stats[f"status_patches {token}"] += 1
         self.send_json(200, stored)
 

@@ -312,6 +312,12 @@ class KubeSourceTest(ClusterTestCase):
                   "metadata": {"name": "callers", "namespace": "default", "generation": 1},
                   "spec": {"action": "ALLOW", "rules": [{"from": [{"source": {
                       "principals": ["spiffe://cluster.local/ns/default/sa/frontend"]}}]}]}})
+        # A route to a Service that does not exist, whose status already holds another
+        # controller's entry (a Gateway's, say).
+        foreign = {"parentRef": {"name": "gw", "kind": "Gateway"},
+                   "controllerName": "example.net/gateway",
+                   "conditions": [{"type": "Accepted", "status": "True", "reason": "Accepted"}]}
+        self.put({**route_object(backend="nope"), "status": {"parents": [foreign]}})
         replicas = {
             "cp-a": (self.start_control_plane(name="cp-a",
                                               extra=[*LEASE_FLAGS, "--pod_name=cp-a"]),
@@ -342,6 +348,24 @@ class KubeSourceTest(ClusterTestCase):
             timeout=CONVERGE_S, interval=0.1, what="Accepted on PeerAuthentication and "
                                                    "AuthorizationPolicy")
         self.assertIn("default/callers", self.model()["model"].get("authorization_policies", []))
+
+        # The route: status.parents, the Gateway API's shape, next to the foreign entry.
+        def route_parents():
+            route = self.get("httproutes", "default", "backend-route") or {}
+            return route.get("status", {}).get("parents", [])
+
+        def ours():
+            return {c["type"]: c for p in route_parents()
+                    if p.get("controllerName") == "mesh.weft.dev/mesh-control-plane"
+                    for c in p["conditions"]}
+        procs.wait_until(lambda: ours().get("Accepted", {}).get("status") == "False",
+                         timeout=CONVERGE_S, interval=0.1, what="the route's status")
+        parents = route_parents()
+        self.assertEqual(parents[0], foreign)
+        self.assertEqual(parents[1]["parentRef"], {"kind": "Service", "name": "backend",
+                                                   "port": 8080})
+        self.assertEqual(ours()["ResolvedRefs"]["reason"], "BackendNotFound")
+        self.assertIn("unknown Service default/nope", ours()["Accepted"]["message"])
         for name, (_, _, port) in replicas.items():
             self.assertIn("default/good", self.model(port)["model"]["traffic_policies"], name)
         stats = self.control("GET", "/stats")
@@ -359,6 +383,11 @@ class KubeSourceTest(ClusterTestCase):
         self.put(traffic_policy("bad", service="frontend"))  # fixed: generation 2
         procs.wait_until(lambda: (self.condition("bad") or {}).get("status") == "True",
                          timeout=CONVERGE_S, interval=0.1, what="the fixed policy accepted")
+        self.put(route_object())  # the route fixed too
+        procs.wait_until(lambda: [c["status"] for c in ours().values()] == ["True", "True"],
+                         timeout=CONVERGE_S, interval=0.1, what="the fixed route accepted")
+        self.assertEqual(route_parents()[0], foreign)
+        self.assertEqual(ours()["Accepted"]["observedGeneration"], 2)
         self.assertEqual(self.condition("bad")["observedGeneration"], 2)
         self.assertEqual(self.condition("good")["status"], "True")
         self.assertEqual(sorted(self.model(replicas[follower][2])["model"]["traffic_policies"]),

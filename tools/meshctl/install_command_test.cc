@@ -100,12 +100,17 @@ TEST(InstallCommandTest, EveryObjectIsWellFormedAndLeastPrivileged) {
   }
   EXPECT_EQ((*Find(docs, "Role"))["metadata"].Text("namespace"), "mesh");
   const Json* cluster_role = Find(docs, "ClusterRole");
-  std::string status_rule;
+  std::vector<std::string> status_rules;
   for (const Json& rule : (*cluster_role)["rules"].items()) {
-    if (rule["verbs"].items()[0].as_string() == "patch") status_rule = rule["resources"].DumpCompact();
+    if (rule["verbs"].items()[0].as_string() == "patch") {
+      status_rules.push_back(rule["apiGroups"].DumpCompact() + rule["resources"].DumpCompact());
+    }
   }
-  EXPECT_EQ(status_rule, R"(["authorizationpolicies/status","peerauthentications/status",)"
-                         R"("trafficpolicies/status","workloads/status"])");
+  EXPECT_EQ(status_rules,
+            (std::vector<std::string>{
+                R"(["mesh.weft.dev"]["authorizationpolicies/status","peerauthentications/status",)"
+                R"("trafficpolicies/status","workloads/status"])",
+                R"(["gateway.networking.k8s.io"]["grpcroutes/status","httproutes/status"])"}));
 
   // The webhook trusts exactly the root CA in the Secret.
   const std::string root = ReadTestdata("install/root-cert.pem");

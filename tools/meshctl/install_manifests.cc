@@ -110,6 +110,9 @@ Json ClusterRole(const CrdResources& crds) {
       Rule(Strs({"mesh.weft.dev"}), StringArray(crds.with_status), Strs({"patch", "update"})),
       Rule(Strs({"gateway.networking.k8s.io"}), Strs({"grpcroutes", "httproutes"}),
            Strs({"get", "list", "watch"})),
+      // status.parents of the routes (the Lease holder only).
+      Rule(Strs({"gateway.networking.k8s.io"}), Strs({"grpcroutes/status", "httproutes/status"}),
+           Strs({"patch", "update"})),
       Rule(Strs({"authentication.k8s.io"}), Strs({"tokenreviews"}), Strs({"create"})),
       // ConfigMap weft-ca-root (the public root) in every namespace; create
       // cannot be limited by name.
