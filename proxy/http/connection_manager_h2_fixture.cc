@@ -114,26 +114,22 @@ void ConnectionManagerH2Test::SetUp() {
   l.idle_timeout = absl::Seconds(60);
   config_.listeners = {l};
 
-  host_ = std::make_unique<testing::FakeSessionHost>(dispatcher_, config_);
-  chains_ = std::make_shared<const listener::FilterChainTable>(config_.listeners[0], config_);
-  stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "test");
-  context_ = std::make_shared<listener::ListenerContext>(config_.listeners[0], *stats_, chains_,
-                                                        *host_);
+  bed_ = std::make_unique<testing::ListenerTestBed>(
+      std::make_unique<testing::FakeSessionHost>(dispatcher_, config_), config_);
 }
 
 void ConnectionManagerH2Test::TearDown() {
   h2_upstreams_.clear();
   client_.reset();
-  host_.reset();  // sessions first: they use the context
-  context_.reset();
+  bed_.reset();  // sessions first, then the context they use
 }
 
 SocketPeer ConnectionManagerH2Test::StartSession(upstream::HttpVersion version) {
   int fds[2];
   EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-  stats_->cx_active.Add(1);  // as the listener does
+  bed_->stats().cx_active.Add(1);  // as the listener does
   HttpConnectionManager::Start(
-      context_, listener::ConnectionInfo{},
+      bed_->context(), listener::ConnectionInfo{},
       std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20), version);
   return SocketPeer(fds[1]);
 }

@@ -35,6 +35,7 @@
 #include "proxy/http/connection_manager.h"
 #include "proxy/http2/http2_test_util.h"
 #include "proxy/testing/fake_session_host.h"
+#include "proxy/testing/listener_test_bed.h"
 #include "proxy/testing/socket_peer.h"
 
 namespace weft::http {
@@ -132,10 +133,7 @@ class ConnectionManagerH2Test : public ::testing::Test {
   testing::FakeDispatcher dispatcher_;
   testing::LoopbackListener upstream_;
   config::ProxyConfig config_;
-  std::unique_ptr<testing::FakeSessionHost> host_;
-  std::shared_ptr<const listener::FilterChainTable> chains_;
-  std::unique_ptr<listener::ListenerStats> stats_;
-  listener::ListenerContextPtr context_;
+  std::unique_ptr<testing::ListenerTestBed> bed_;
   std::unique_ptr<H2Client> client_;
   bool h2_upstream_mode_ = false;
   std::function<void(RecordingRequestDecoder&)> respond_;

@@ -94,8 +94,8 @@ TEST_F(ConnectionManagerH2Test, GrpcLocalRepliesAreTrailersOnlyWithGrpcStatus) {
     EXPECT_FALSE(r.got.has_trailers) << c.reason;
     EXPECT_FALSE(r.got.reset.has_value()) << c.reason;
   }
-  EXPECT_EQ(host_->counter("proxy.errors.no_route"), 1u);
-  EXPECT_EQ(host_->counter("proxy.errors.connect_failed"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.no_route"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.connect_failed"), 1u);
 }
 
 TEST_F(ConnectionManagerH2Test, NonGrpcLocalReplyOverH2KeepsHttpStatus) {
@@ -170,8 +170,8 @@ TEST_F(ConnectionManagerH2Test, H2ConnectIsRefusedWith405) {
   }
   EXPECT_TRUE(headers);  // a response, not a protocol error
   EXPECT_FALSE(reset_or_goaway && !headers);
-  EXPECT_EQ(stats_->http_rq_4xx.value(), 1u);
-  EXPECT_EQ(host_->counter("proxy.errors.connect_not_allowed"), 1u);
+  EXPECT_EQ(bed_->stats().http_rq_4xx.value(), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.connect_not_allowed"), 1u);
   EXPECT_FALSE(upstream_.Accept().valid());
 }
 

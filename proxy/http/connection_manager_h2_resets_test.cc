@@ -48,7 +48,7 @@ TEST_F(ConnectionManagerH2Test, RouteTimeoutEndsOneStreamWhileOthersContinue) {
   EXPECT_EQ(other.got.body, "late but fine");
   EXPECT_TRUE(other.got.end);
   EXPECT_FALSE(client.peer().PeerClosed());
-  EXPECT_EQ(host_->counter("proxy.errors.upstream_timeout"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.upstream_timeout"), 1u);
 }
 
 TEST_F(ConnectionManagerH2Test, DownstreamRstStreamCancelsTheH2UpstreamStream) {
@@ -135,7 +135,7 @@ TEST_F(ConnectionManagerH2Test, DrainSendsGoAwayLetsStreamsFinishThenCloses) {
   ASSERT_TRUE(up.valid());
   up.ReadAvailable();
   // As the server does: drain runs inside a dispatcher callback.
-  dispatcher_.Post([this] { host_->DrainAll(); });
+  dispatcher_.Post([this] { bed_->host().DrainAll(); });
   Run();
   EXPECT_TRUE(client.codec().draining());  // GOAWAY received
   EXPECT_FALSE(client.peer().PeerClosed());
@@ -144,7 +144,7 @@ TEST_F(ConnectionManagerH2Test, DrainSendsGoAwayLetsStreamsFinishThenCloses) {
   EXPECT_EQ(response.got.body, "ok");
   EXPECT_TRUE(response.got.end);
   EXPECT_TRUE(client.peer().PeerClosed());
-  EXPECT_EQ(host_->session_count(), 0u);
+  EXPECT_EQ(bed_->host().session_count(), 0u);
 }
 
 TEST_F(ConnectionManagerH2Test, DrainClosesAnIdleH2ConnectionWithGoAway) {
@@ -152,7 +152,7 @@ TEST_F(ConnectionManagerH2Test, DrainClosesAnIdleH2ConnectionWithGoAway) {
   client.Write(std::string(http2::testing::kClientMagic) + http2::testing::SettingsFrame({}));
   dispatcher_.RunUntilIdle();
   client.ReadAvailable();  // the server's SETTINGS and ACK
-  dispatcher_.Post([this] { host_->DrainAll(); });
+  dispatcher_.Post([this] { bed_->host().DrainAll(); });
   dispatcher_.RunUntilIdle();
   bool goaway = false;
   for (const auto& f : http2::testing::ParseFrames(client.ReadAvailable())) {
@@ -178,7 +178,7 @@ TEST_F(ConnectionManagerH2Test, InvalidFrameGetsGoAwayProtocolErrorAndClose) {
   }
   EXPECT_TRUE(goaway);
   EXPECT_TRUE(client.PeerClosed());
-  EXPECT_EQ(host_->session_count(), 0u);
+  EXPECT_EQ(bed_->host().session_count(), 0u);
 }
 
 TEST_F(ConnectionManagerH2Test, InvalidFrameResetsStreamsInFlight) {

@@ -50,7 +50,7 @@ TEST_F(ConnectionManagerH2Test, H2ToH1RequestBodyIsChunkedAndResponseIsReframed)
   EXPECT_TRUE(response.got.end);
   EXPECT_FALSE(response.got.reset.has_value());
   EXPECT_TRUE(client.status.ok()) << client.status;
-  EXPECT_EQ(stats_->http_rq_2xx.value(), 1u);
+  EXPECT_EQ(bed_->stats().http_rq_2xx.value(), 1u);
 }
 
 TEST_F(ConnectionManagerH2Test, H2ToH1GetWithoutBodyHasNoFraming) {
@@ -165,9 +165,9 @@ TEST_F(ConnectionManagerH2Test, ManyConcurrentStreamsShareOneUpstreamConnection)
     EXPECT_TRUE(responses[i]->got.end) << i;
   }
   EXPECT_FALSE(upstream_.Accept().valid());
-  EXPECT_EQ(host_->counter("cluster.backend.upstream_cx_total"), 1u);
-  EXPECT_EQ(host_->counter("cluster.backend.upstream_rq_total"), static_cast<uint64_t>(kStreams));
-  EXPECT_EQ(stats_->http_rq_2xx.value(), static_cast<uint64_t>(kStreams));
+  EXPECT_EQ(bed_->host().counter("cluster.backend.upstream_cx_total"), 1u);
+  EXPECT_EQ(bed_->host().counter("cluster.backend.upstream_rq_total"), static_cast<uint64_t>(kStreams));
+  EXPECT_EQ(bed_->stats().http_rq_2xx.value(), static_cast<uint64_t>(kStreams));
 
   // A second batch reuses the same connection.
   RecordingResponseDecoder& again = client.Send("/again");

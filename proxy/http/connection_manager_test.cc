@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "proxy/http/router.h"
 #include "proxy/testing/fake_session_host.h"
+#include "proxy/testing/listener_test_bed.h"
 #include "proxy/testing/socket_peer.h"
 
 namespace weft::http {
@@ -58,23 +59,15 @@ class ConnectionManagerTest : public ::testing::Test {
     l.idle_timeout = absl::Seconds(60);
     config_.listeners = {l};
 
-    host_ = std::make_unique<testing::FakeSessionHost>(dispatcher_, config_);
-    chains_ = std::make_shared<const listener::FilterChainTable>(config_.listeners[0], config_);
-    stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "test");
-    context_ = std::make_shared<listener::ListenerContext>(config_.listeners[0], *stats_,
-                                                          chains_, *host_);
-  }
-
-  void TearDown() override {
-    host_.reset();  // sessions first: they use the context
-    context_.reset();
+    bed_ = std::make_unique<testing::ListenerTestBed>(
+        std::make_unique<testing::FakeSessionHost>(dispatcher_, config_), config_);
   }
 
   SocketPeer StartSession() {
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-    stats_->cx_active.Add(1);  // as the listener does
-    HttpConnectionManager::Start(context_, listener::ConnectionInfo{},
+    bed_->stats().cx_active.Add(1);  // as the listener does
+    HttpConnectionManager::Start(bed_->context(), listener::ConnectionInfo{},
                         std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20),
         upstream::HttpVersion::kHttp1);
     return SocketPeer(fds[1]);
@@ -101,10 +94,7 @@ class ConnectionManagerTest : public ::testing::Test {
   testing::FakeDispatcher dispatcher_;
   testing::LoopbackListener upstream_;
   config::ProxyConfig config_;
-  std::unique_ptr<testing::FakeSessionHost> host_;
-  std::shared_ptr<const listener::FilterChainTable> chains_;
-  std::unique_ptr<listener::ListenerStats> stats_;
-  listener::ListenerContextPtr context_;
+  std::unique_ptr<testing::ListenerTestBed> bed_;
 };
 
 TEST_F(ConnectionManagerTest, ProxiesRequestAndStripsHopByHopFields) {
@@ -117,8 +107,8 @@ TEST_F(ConnectionManagerTest, ProxiesRequestAndStripsHopByHopFields) {
                                kOk, &upstream_saw);
   EXPECT_EQ(upstream_saw, "GET /a?x=1 HTTP/1.1\r\nhost: svc\r\nX-Keep: 2\r\n\r\n");
   EXPECT_EQ(reply, kOk);
-  EXPECT_EQ(stats_->http_rq_total.value(), 1u);
-  EXPECT_EQ(stats_->http_rq_2xx.value(), 1u);
+  EXPECT_EQ(bed_->stats().http_rq_total.value(), 1u);
+  EXPECT_EQ(bed_->stats().http_rq_2xx.value(), 1u);
 }
 
 TEST_F(ConnectionManagerTest, KeepAliveReusesTheUpstreamConnection) {
@@ -128,8 +118,8 @@ TEST_F(ConnectionManagerTest, KeepAliveReusesTheUpstreamConnection) {
     EXPECT_EQ(Exchange(client, up, "GET / HTTP/1.1\r\nHost: svc\r\n\r\n", kOk), kOk);
   }
   EXPECT_FALSE(upstream_.Accept().valid());  // no second connection was opened
-  EXPECT_EQ(host_->counter("cluster.backend.upstream_cx_total"), 1u);
-  EXPECT_EQ(host_->counter("cluster.backend.upstream_rq_total"), 3u);
+  EXPECT_EQ(bed_->host().counter("cluster.backend.upstream_cx_total"), 1u);
+  EXPECT_EQ(bed_->host().counter("cluster.backend.upstream_rq_total"), 3u);
 }
 
 TEST_F(ConnectionManagerTest, PipelinedRequestsAreAnsweredInOrder) {
@@ -188,7 +178,7 @@ TEST_F(ConnectionManagerTest, UpstreamResetBeforeResponseIs502WithReason) {
   std::string reply = client.ReadAvailable();
   EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 502 Bad Gateway\r\n")) << reply;
   EXPECT_TRUE(absl::StrContains(reply, "x-weft-error: upstream_reset\r\n")) << reply;
-  EXPECT_EQ(host_->counter("proxy.errors.upstream_reset"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.upstream_reset"), 1u);
 }
 
 TEST_F(ConnectionManagerTest, RefusedConnectIs503ConnectFailed) {
@@ -198,7 +188,7 @@ TEST_F(ConnectionManagerTest, RefusedConnectIs503ConnectFailed) {
   std::string reply = client.ReadAvailable();
   EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 503 Service Unavailable\r\n")) << reply;
   EXPECT_TRUE(absl::StrContains(reply, "x-weft-error: connect_failed\r\n")) << reply;
-  EXPECT_EQ(host_->counter("cluster.refused.upstream_cx_connect_fail"), 1u);
+  EXPECT_EQ(bed_->host().counter("cluster.refused.upstream_cx_connect_fail"), 1u);
   // The client's connection stays usable.
   EXPECT_EQ(Exchange(client, *std::make_unique<SocketPeer>(),
                      "GET / HTTP/1.1\r\nHost: a\r\n\r\n", kOk), kOk);
@@ -270,7 +260,7 @@ TEST_F(ConnectionManagerTest, IdleClientIsClosedAfterIdleTimeout) {
   EXPECT_FALSE(client.PeerClosed());
   dispatcher_.AdvanceTime(absl::Seconds(1));
   EXPECT_TRUE(client.PeerClosed());
-  EXPECT_EQ(host_->session_count(), 0u);
+  EXPECT_EQ(bed_->host().session_count(), 0u);
 }
 
 TEST_F(ConnectionManagerTest, ConnectionCloseRequestClosesAfterResponse) {
@@ -288,7 +278,7 @@ TEST_F(ConnectionManagerTest, DrainClosesIdleClientsAndMarksBusyOnesClose) {
   busy.Write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
   SocketPeer up = AcceptUpstream();
   up.ReadAvailable();
-  host_->DrainAll();
+  bed_->host().DrainAll();
   dispatcher_.RunUntilIdle();
   EXPECT_TRUE(idle.PeerClosed());
   up.Write(kOk);
@@ -311,7 +301,7 @@ TEST_F(ConnectionManagerTest, HeadResponseHasNoBodyAndKeepsConnection) {
 TEST_F(ConnectionManagerTest, StreamIdleTimeoutEndsAStalledResponse) {
   // The route timeout (15 s by default) only covers the wait for the response
   // head; a response that then stalls is ended by the stream idle timeout.
-  context_->config.stream_idle_timeout = absl::Seconds(30);
+  bed_->context()->config.stream_idle_timeout = absl::Seconds(30);
   SocketPeer client = StartSession();
   client.Write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
   SocketPeer up = AcceptUpstream();
@@ -323,7 +313,7 @@ TEST_F(ConnectionManagerTest, StreamIdleTimeoutEndsAStalledResponse) {
   dispatcher_.AdvanceTime(absl::Seconds(1));
   EXPECT_TRUE(client.PeerClosed());  // the cut is visible: 5 of 10 bytes
   EXPECT_TRUE(up.PeerClosed());
-  EXPECT_EQ(host_->counter("proxy.errors.stream_idle_timeout"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.stream_idle_timeout"), 1u);
 }
 
 }  // namespace

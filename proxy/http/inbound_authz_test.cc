@@ -16,6 +16,7 @@
 #include "proxy/network/raw_transport_socket.h"
 #include "proxy/observability/access_log.h"
 #include "proxy/testing/fake_session_host.h"
+#include "proxy/testing/listener_test_bed.h"
 #include "proxy/testing/socket_peer.h"
 
 namespace weft::http {
@@ -102,23 +103,16 @@ class InboundAuthzTest : public ::testing::Test {
     l.default_cluster = "backend";
     l.authz = FrontendOnly();
     config_.listeners = {l};
-    host_ = std::make_unique<LoggingHost>(dispatcher_, config_, &log_lines_);
-    chains_ = std::make_shared<const listener::FilterChainTable>(config_.listeners[0], config_);
-    stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "inbound");
-    context_ = std::make_shared<listener::ListenerContext>(config_.listeners[0], *stats_, chains_,
-                                                          *host_);
-  }
-  void TearDown() override {
-    host_.reset();
-    context_.reset();
+    bed_ = std::make_unique<testing::ListenerTestBed>(
+        std::make_unique<LoggingHost>(dispatcher_, config_, &log_lines_), config_, "inbound");
   }
 
   SocketPeer Client(absl::string_view identity) {
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-    stats_->cx_active.Add(1);
+    bed_->stats().cx_active.Add(1);
     HttpConnectionManager::Start(
-        context_, listener::ConnectionInfo{},
+        bed_->context(), listener::ConnectionInfo{},
         std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20,
                                               std::make_unique<IdentityTransportSocket>(identity)),
         upstream::HttpVersion::kHttp1);
@@ -135,10 +129,7 @@ class InboundAuthzTest : public ::testing::Test {
   testing::LoopbackListener upstream_;
   config::ProxyConfig config_;
   std::vector<std::string> log_lines_;
-  std::unique_ptr<LoggingHost> host_;
-  std::shared_ptr<const listener::FilterChainTable> chains_;
-  std::unique_ptr<listener::ListenerStats> stats_;
-  listener::ListenerContextPtr context_;
+  std::unique_ptr<testing::ListenerTestBed> bed_;
 };
 
 TEST_F(InboundAuthzTest, DeniedRequestIs403WithReasonCountedAndLogged) {
@@ -147,7 +138,7 @@ TEST_F(InboundAuthzTest, DeniedRequestIs403WithReasonCountedAndLogged) {
   EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 403 ")) << reply;
   EXPECT_TRUE(absl::StrContains(reply, "x-weft-error: authz_denied")) << reply;
   EXPECT_FALSE(upstream_.Accept().valid());  // never reached the app
-  EXPECT_EQ(host_->counter("proxy.errors.authz_denied"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.authz_denied"), 1u);
   ASSERT_EQ(log_lines_.size(), 1u);
   EXPECT_TRUE(absl::StrContains(
       log_lines_[0], "\"source_identity\":\"spiffe://weft.local/ns/shop/sa/intruder\""))
@@ -188,7 +179,7 @@ TEST_F(InboundAuthzTest, AllowedRequestIsProxied) {
   app.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   dispatcher_.AdvanceTime(absl::ZeroDuration());
   EXPECT_TRUE(absl::StartsWith(client.ReadAvailable(), "HTTP/1.1 200 OK"));
-  EXPECT_EQ(host_->counter("proxy.errors.authz_denied"), 0u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.authz_denied"), 0u);
 }
 
 }  // namespace

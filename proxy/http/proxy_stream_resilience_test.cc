@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "proxy/http/connection_manager.h"
 #include "proxy/testing/fake_session_host.h"
+#include "proxy/testing/listener_test_bed.h"
 #include "proxy/testing/socket_peer.h"
 
 namespace weft::http {
@@ -79,24 +80,16 @@ class ProxyStreamResilienceTest : public ::testing::Test {
     l.route_config = "routes";
     l.idle_timeout = absl::Seconds(600);
     config_.listeners = {l};
-    host_ = std::make_unique<testing::FakeSessionHost>(dispatcher_, config_, options);
-    chains_ = std::make_shared<const listener::FilterChainTable>(config_.listeners[0], config_);
-    stats_ = std::make_unique<listener::ListenerStats>(host_->scope(), "test");
-    context_ = std::make_shared<listener::ListenerContext>(config_.listeners[0], *stats_,
-                                                          chains_, *host_);
-  }
-
-  void TearDown() override {
-    host_.reset();  // sessions first: they use the context
-    context_.reset();
+    bed_ = std::make_unique<testing::ListenerTestBed>(
+        std::make_unique<testing::FakeSessionHost>(dispatcher_, config_, options), config_);
   }
 
   SocketPeer Client() {
     int fds[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-    stats_->cx_active.Add(1);  // as the listener does
+    bed_->stats().cx_active.Add(1);  // as the listener does
     HttpConnectionManager::Start(
-        context_, listener::ConnectionInfo{},
+        bed_->context(), listener::ConnectionInfo{},
         std::make_unique<network::Connection>(dispatcher_, fds[0], false, 1 << 20),
         upstream::HttpVersion::kHttp1);
     return SocketPeer(fds[1]);
@@ -125,17 +118,14 @@ class ProxyStreamResilienceTest : public ::testing::Test {
     dispatcher_.AdvanceTime(absl::ZeroDuration());
   }
 
-  uint64_t Counter(const std::string& name) { return host_->counter("cluster.backend." + name); }
+  uint64_t Counter(const std::string& name) { return bed_->host().counter("cluster.backend." + name); }
 
   testing::FakeDispatcher dispatcher_;
   testing::LoopbackListener listeners_[kEndpoints];
   SocketPeer up_[kEndpoints];
   config::ProxyConfig config_;
   std::vector<config::Route> routes_;
-  std::unique_ptr<testing::FakeSessionHost> host_;
-  std::shared_ptr<const listener::FilterChainTable> chains_;
-  std::unique_ptr<listener::ListenerStats> stats_;
-  listener::ListenerContextPtr context_;
+  std::unique_ptr<testing::ListenerTestBed> bed_;
 };
 
 TEST_F(ProxyStreamResilienceTest, RetryOn503GoesToAnotherEndpointAndSucceeds) {
@@ -472,7 +462,7 @@ TEST_F(ProxyStreamResilienceTest, FaultAbortAnswersWithoutTheUpstream) {
   EXPECT_TRUE(IsStatus(reply, 418)) << reply;
   EXPECT_TRUE(absl::StrContains(reply, "x-weft-error: fault_injected")) << reply;
   EXPECT_EQ(NextRequest(), -1);
-  EXPECT_EQ(host_->counter("proxy.errors.fault_injected"), 1u);
+  EXPECT_EQ(bed_->host().counter("proxy.errors.fault_injected"), 1u);
 }
 
 TEST_F(ProxyStreamResilienceTest, FaultDelayHoldsTheRequest) {
