@@ -3,10 +3,10 @@
 #   1. setup (packages, BoringSSL, bazel build)
 #   2. unit and component tests: bazel test //... (includes the netns sh_tests)
 #   3. e2e tests on the real binaries in network namespaces
-#   4. the unit tests of the code that handles untrusted bytes (codecs, buffers,
-#      TLS, certificates, config parsers) again under ASan+UBSan, and the
-#      multi-threaded ones under TSan
-#   5. every fuzz target (built with ASan+UBSan), briefly, from its seed corpus
+#   4. the multi-threaded unit tests under TSan, and those of the code that
+#      handles untrusted bytes (codecs, buffers, TLS, certificates, config
+#      parsers) again under ASan+UBSan (clang)
+#   5. every fuzz target (the same ASan+UBSan build), briefly, from its seed corpus
 # Ends with one line "N passed, N failed" counting test targets, e2e tests and
 # fuzz targets; exits non-zero if anything failed.
 #
@@ -115,17 +115,21 @@ fi
 rm -f "$e2e_log"
 
 if (( quick == 0 )); then
-  stage "ASan+UBSan"
-  run_bazel_tests "asan" --config=asan --test_tag_filters=-e2e,-fuzz "${asan_targets[@]}"
-
   # ThreadSanitizer where threads meet: event loops and posts, stats scraped while
   # workers count, the xDS client and server (gRPC threads), TLS next to gRPC.
-  # Single-threaded code gains nothing from it and only costs build time.
+  # Single-threaded code gains nothing from it and only costs build time. Before
+  # ASan: TSan builds with gcc like the default build, ASan and the fuzz targets
+  # with clang, and each switch of compiler re-detects Bazel's C++ toolchain.
   stage "TSan"
   run_bazel_tests "tsan" --config=tsan \
     "--test_env=TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/ci/tsan.supp" \
     --test_tag_filters=-e2e,-fuzz,-no_tsan \
     "${tsan_targets[@]}"
+
+  # --config=asan is clang with libFuzzer's coverage instrumentation, the same
+  # flags as --config=fuzz: the fuzz stage below reuses this build.
+  stage "ASan+UBSan"
+  run_bazel_tests "asan" --config=asan --test_tag_filters=-e2e,-fuzz "${asan_targets[@]}"
 
   stage "fuzz targets (${FUZZ_SECONDS}s each)"
   mapfile -t fuzzers < <(bazel query 'attr(tags, "\bfuzz\b", kind(cc_binary, //...))' 2>/dev/null)
