@@ -19,16 +19,29 @@ struct ProbeKind {
 constexpr ProbeKind kProbeKinds[] = {
     {"livenessProbe", "livez"}, {"readinessProbe", "readyz"}, {"startupProbe", "startupz"}};
 
+// A JSON number that is a port (a whole number in 1-65535); compared as a
+// double first, since converting an out-of-range double to int is undefined.
+std::optional<int> PortNumber(const Json& value) {
+  if (value.type() != Json::Type::kNumber) return std::nullopt;
+  const double d = value.as_number();
+  if (!(d >= 1 && d <= 65535) || d != static_cast<double>(static_cast<int>(d))) {
+    return std::nullopt;
+  }
+  return static_cast<int>(d);
+}
+
 // A probe's port: a number, a numeric string, or the name of a container port.
+// Anything else, or a number that is not a port, leaves the probe as it is (the
+// API server's validation, after admission, names the problem).
 std::optional<int> ResolvePort(const Json& port, const Json& container) {
-  if (port.type() == Json::Type::kNumber) return static_cast<int>(port.as_number());
+  if (port.type() == Json::Type::kNumber) return PortNumber(port);
   if (port.type() != Json::Type::kString) return std::nullopt;
   int number = 0;
-  if (absl::SimpleAtoi(port.as_string(), &number)) return number;
+  if (absl::SimpleAtoi(port.as_string(), &number)) {
+    return number >= 1 && number <= 65535 ? std::optional<int>(number) : std::nullopt;
+  }
   for (const Json& p : container["ports"].items()) {
-    if (p.Text("name") == port.as_string() && p["containerPort"].type() == Json::Type::kNumber) {
-      return static_cast<int>(p["containerPort"].as_number());
-    }
+    if (p.Text("name") == port.as_string()) return PortNumber(p["containerPort"]);
   }
   return std::nullopt;
 }
