@@ -135,9 +135,10 @@ std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object) {
     if (std::string sa = Str(spec, "serviceAccountName"); !sa.empty()) {
       workload.service_account = sa;
     }
+    const bool passing = phase == "Running" && ReadyCondition(status);
     const bool deleting = meta["deletionTimestamp"].IsDefined();
-    workload.ready = phase == "Running" && ReadyCondition(status) && !deleting;
-    workload.serving_while_terminating = phase == "Running" && ReadyCondition(status) && deleting;
+    workload.ready = passing && !deleting;
+    workload.serving_while_terminating = passing && deleting;
     auto annotation = workload.meta.annotations.find("mesh.weft.dev/sidecar");
     workload.sidecar = annotation != workload.meta.annotations.end() && annotation->second == "true";
     for (const char* list : {"containers", "initContainers"}) {

@@ -61,12 +61,15 @@ std::string StatusWriter::ConditionJson(const std::string& type, bool status,
       "}");
 }
 
+std::string StatusWriter::AcceptedJson(const ObjectCondition& c,
+                                       const std::string& invalid_reason) const {
+  return ConditionJson("Accepted", c.accepted, c.accepted ? "Accepted" : invalid_reason,
+                       c.accepted ? "accepted by the mesh control plane" : c.message,
+                       c.generation);
+}
+
 std::string StatusWriter::PatchBody(const ObjectCondition& c) const {
-  return absl::StrCat(
-      R"({"status":{"conditions":[)",
-      ConditionJson("Accepted", c.accepted, c.accepted ? "Accepted" : "Invalid",
-                    c.accepted ? "accepted by the mesh control plane" : c.message, c.generation),
-      "]}}");
+  return absl::StrCat(R"({"status":{"conditions":[)", AcceptedJson(c, "Invalid"), "]}}");
 }
 
 absl::StatusOr<std::string> StatusWriter::RouteParentsPatch(const ObjectCondition& c) const {
@@ -86,9 +89,7 @@ absl::StatusOr<std::string> StatusWriter::RouteParentsPatch(const ObjectConditio
       parents.push_back(entry.DumpCompact());  // another controller's: kept as it is
     }
   }
-  std::vector<std::string> conditions = {
-      ConditionJson("Accepted", c.accepted, c.accepted ? "Accepted" : "UnsupportedValue",
-                    c.accepted ? "accepted by the mesh control plane" : c.message, c.generation)};
+  std::vector<std::string> conditions = {AcceptedJson(c, "UnsupportedValue")};
   if (c.accepted || !c.unresolved_refs.empty()) {
     conditions.push_back(ConditionJson(
         "ResolvedRefs", c.accepted, c.accepted ? "ResolvedRefs" : c.unresolved_refs,

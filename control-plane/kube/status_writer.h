@@ -110,6 +110,8 @@ class StatusWriter {
   absl::StatusOr<std::string> RouteParentsPatch(const ObjectCondition& condition) const;
   std::string ConditionJson(const std::string& type, bool status, const std::string& reason,
                             const std::string& message, int64_t generation) const;
+  // The Accepted condition of `c`, with `invalid_reason` when it is not accepted.
+  std::string AcceptedJson(const ObjectCondition& c, const std::string& invalid_reason) const;
 
   const Options options_;
   ApiTransport& transport_;
