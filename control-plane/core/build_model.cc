@@ -28,6 +28,7 @@ struct Validate {
   void operator()(const AuthorizationPolicy& o) const {
     internal::ValidateAuthorizationPolicy(o, context);
   }
+  void operator()(const EndpointSlice& o) const { internal::ValidateEndpointSlice(o, context); }
 };
 
 // Adds the object to its map in `model`.
@@ -44,7 +45,41 @@ struct Insert {
   void operator()(const AuthorizationPolicy& o) const {
     model.authorization_policies[o.meta.key()] = o;
   }
+  void operator()(const EndpointSlice& o) const { model.endpoint_slices[o.meta.key()] = o; }
 };
+
+// The endpoints of every service: from the workloads its selector matches, or
+// without a selector from the EndpointSlices naming it. Slices that name no
+// service, or one with a selector, are reported as unused.
+void AssignEndpoints(Model& model) {
+  std::map<ObjectKey, std::vector<const EndpointSlice*>> slices_of;
+  for (const auto& [key, slice] : model.endpoint_slices) {
+    const ObjectKey service_key{key.ns, slice.ServiceName()};
+    auto service = model.services.find(service_key);
+    if (service == model.services.end()) {
+      model.warnings.push_back(absl::StrCat("EndpointSlice ", key.ToString(),
+                                            " is not used: there is no Service ",
+                                            service_key.ToString()));
+    } else if (!service->second.selector.empty()) {
+      model.warnings.push_back(absl::StrCat(
+          "EndpointSlice ", key.ToString(), " is not used: Service ", service_key.ToString(),
+          " has a selector, so its endpoints are the workloads it selects"));
+    } else if (slice.address_type == "FQDN") {
+      model.warnings.push_back(absl::StrCat("EndpointSlice ", key.ToString(),
+                                            " is not used: addressType FQDN is not supported "
+                                            "(list IPv4 or IPv6 addresses)"));
+    } else {
+      slices_of[service_key].push_back(&slice);
+    }
+  }
+  std::vector<const Workload*> workloads;
+  for (const auto& [key, workload] : model.workloads) workloads.push_back(&workload);
+  for (const auto& [key, service] : model.services) {
+    model.endpoints[key] = service.selector.empty()
+                               ? SliceEndpoints(service, slices_of[key], workloads)
+                               : SelectEndpoints(service, workloads);
+  }
+}
 
 // Checks across resources: duplicate names, clusterIPs, workload addresses, two
 // policies on one service, and two namespace-wide PeerAuthentications in one
@@ -165,11 +200,7 @@ absl::StatusOr<Model> BuildModel(const std::vector<Resource>& resources,
   if (!vips.ok()) return vips.status();
   for (const auto& [key, vip] : *vips) model.services[key].vip = vip;
 
-  std::vector<const Workload*> workloads;
-  for (const auto& [key, workload] : model.workloads) workloads.push_back(&workload);
-  for (const auto& [key, service] : model.services) {
-    model.endpoints[key] = SelectEndpoints(service, workloads);
-  }
+  AssignEndpoints(model);
   return model;
 }
 

@@ -12,6 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 Resource Make(ResourceObject object, const std::string& file = "m.yaml", int doc = 0) {
@@ -159,6 +160,67 @@ TEST(BuildModelTest, HeadlessServicesGetNoVipAndExplicitOnesAreKept) {
   EXPECT_EQ(model->services.at({"shop", "h"}).vip, "");
   EXPECT_EQ(model->services.at({"shop", "p"}).vip, "10.96.1.1");
   EXPECT_NE(model->services.at({"shop", "x"}).vip, "");
+}
+
+EndpointSlice MakeSlice(const std::string& name, const std::string& service) {
+  EndpointSlice slice;
+  slice.meta.ns = "shop";
+  slice.meta.name = name;
+  slice.meta.labels[kServiceNameLabel] = service;
+  slice.address_type = "IPv4";
+  SliceEndpoint e;
+  e.addresses = {"192.0.2.10"};
+  slice.endpoints.push_back(e);
+  slice.ports.push_back(SlicePort{"http", 5432});
+  return slice;
+}
+
+TEST(BuildModelTest, AServiceWithoutSelectorTakesItsEndpointsFromSlices) {
+  Service db = MakeService("db");
+  db.selector.clear();
+  EndpointSlice fqdn = MakeSlice("db-names", "db");
+  fqdn.address_type = "FQDN";
+  fqdn.endpoints[0].addresses = {"db.example"};
+  absl::StatusOr<Model> model =
+      BuildModel({Make(db), Make(MakeService("web")), Make(MakeSlice("db-1", "db")), Make(fqdn),
+                  Make(MakeSlice("web-extra", "web")), Make(MakeSlice("gone", "nope"))});
+  ASSERT_TRUE(model.ok()) << model.status();
+  const std::vector<PortEndpoints>& endpoints = model->EndpointsOf({"shop", "db"});
+  ASSERT_THAT(endpoints, SizeIs(1));
+  ASSERT_THAT(endpoints[0].endpoints, SizeIs(1));
+  EXPECT_EQ(endpoints[0].endpoints[0].address, "192.0.2.10");
+  EXPECT_EQ(endpoints[0].endpoints[0].port, 5432);
+  EXPECT_THAT(model->EndpointsOf({"shop", "web"})[0].endpoints, IsEmpty());
+  const std::string warnings = absl::StrJoin(model->warnings, "\n");
+  EXPECT_THAT(warnings, HasSubstr("EndpointSlice shop/db-names is not used: addressType FQDN"));
+  EXPECT_THAT(warnings, HasSubstr("EndpointSlice shop/web-extra is not used: Service shop/web "
+                                  "has a selector"));
+  EXPECT_THAT(warnings,
+              HasSubstr("EndpointSlice shop/gone is not used: there is no Service shop/nope"));
+}
+
+TEST(BuildModelTest, EveryEndpointSliceProblemIsReportedAtOnce) {
+  EndpointSlice slice = MakeSlice("db-1", "");
+  slice.address_type = "IPv6";
+  slice.endpoints[0].addresses = {"192.0.2.10", "fd00::1"};
+  slice.endpoints.emplace_back();  // no address
+  slice.endpoints.back().target_workload = "Bad_Name";
+  slice.ports = {SlicePort{"http", 0}, SlicePort{"http", 70000, "QUIC"}};
+  EndpointSlice typo = MakeSlice("db-2", "db");
+  typo.address_type = "ipv4";
+  const std::string problems = Problems({Make(slice, "s.yaml"), Make(typo, "t.yaml")});
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] metadata.labels.kubernetes.io/service-name: "
+                                  "required: the name of the Service"));
+  EXPECT_THAT(problems,
+              HasSubstr("s.yaml[0] endpoints[0].addresses[0]: \"192.0.2.10\" is not an IPv6"));
+  EXPECT_THAT(problems, Not(HasSubstr("fd00::1")));
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] endpoints[1].addresses: needs at least one address"));
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] endpoints[1].targetRef.name: \"Bad_Name\""));
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] ports[0].port: required"));
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] ports[1].name: duplicate port name \"http\""));
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] ports[1].port: 70000 is not a port"));
+  EXPECT_THAT(problems, HasSubstr("s.yaml[0] ports[1].protocol: \"QUIC\" is not TCP"));
+  EXPECT_THAT(problems, HasSubstr("t.yaml[0] addressType: \"ipv4\": IPv4, IPv6 or FQDN"));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "control-plane/core/endpoint_slice.h"
 #include "control-plane/core/object_meta.h"
 #include "control-plane/core/route.h"
 #include "control-plane/core/security_policy.h"
@@ -32,6 +33,9 @@ struct Model {
   std::map<ObjectKey, TrafficPolicy> traffic_policies;
   std::map<ObjectKey, PeerAuthentication> peer_authentications;
   std::map<ObjectKey, AuthorizationPolicy> authorization_policies;
+  // Hand-written endpoints of services without a selector; what proxies get
+  // of them is in `endpoints`.
+  std::map<ObjectKey, EndpointSlice> endpoint_slices;
 
   // Per service (every service has an entry, possibly with empty lists).
   std::map<ObjectKey, std::vector<PortEndpoints>> endpoints;

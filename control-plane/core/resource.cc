@@ -13,6 +13,7 @@ struct KindName {
   absl::string_view operator()(const TrafficPolicy&) const { return "TrafficPolicy"; }
   absl::string_view operator()(const PeerAuthentication&) const { return "PeerAuthentication"; }
   absl::string_view operator()(const AuthorizationPolicy&) const { return "AuthorizationPolicy"; }
+  absl::string_view operator()(const EndpointSlice&) const { return "EndpointSlice"; }
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "absl/strings/string_view.h"
+#include "control-plane/core/endpoint_slice.h"
 #include "control-plane/core/object_meta.h"
 #include "control-plane/core/route.h"
 #include "control-plane/core/security_policy.h"
@@ -36,7 +37,7 @@ struct ResourceOrigin {
 };
 
 using ResourceObject = std::variant<Service, Workload, HttpRoute, GrpcRoute, TrafficPolicy,
-                                    PeerAuthentication, AuthorizationPolicy>;
+                                    PeerAuthentication, AuthorizationPolicy, EndpointSlice>;
 
 struct Resource {
   ResourceOrigin origin;
@@ -44,7 +45,7 @@ struct Resource {
 
   const ObjectMeta& meta() const;
   // "Service", "Workload", "HTTPRoute", "GRPCRoute", "TrafficPolicy",
-  // "PeerAuthentication", "AuthorizationPolicy".
+  // "PeerAuthentication", "AuthorizationPolicy", "EndpointSlice".
   absl::string_view kind() const;
 };
 

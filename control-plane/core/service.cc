@@ -1,6 +1,9 @@
 #include "control-plane/core/service.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 
@@ -55,6 +58,22 @@ bool SelectorMatches(const Labels& selector, const Labels& labels) {
   return true;
 }
 
+std::vector<Endpoint> PickEndpoints(const std::vector<EndpointCandidate>& candidates) {
+  std::vector<Endpoint> out;
+  std::set<std::pair<std::string, uint16_t>> seen;
+  for (const bool terminating : {false, true}) {
+    for (const EndpointCandidate& c : candidates) {
+      if (terminating ? !c.serving_while_terminating : !c.ready) continue;
+      if (seen.emplace(c.endpoint.address, c.endpoint.port).second) out.push_back(c.endpoint);
+    }
+    if (!out.empty()) break;
+  }
+  std::sort(out.begin(), out.end(), [](const Endpoint& a, const Endpoint& b) {
+    return std::tie(a.workload, a.address, a.port) < std::tie(b.workload, b.address, b.port);
+  });
+  return out;
+}
+
 std::vector<PortEndpoints> SelectEndpoints(const Service& service,
                                            const std::vector<const Workload*>& workloads) {
   std::vector<const Workload*> selected;
@@ -66,29 +85,25 @@ std::vector<PortEndpoints> SelectEndpoints(const Service& service,
   }
   std::vector<PortEndpoints> out;
   for (const ServicePort& port : service.ports) {
+    std::vector<EndpointCandidate> candidates;
+    for (const Workload* workload : selected) {
+      int32_t target = port.target_port != 0 ? port.target_port : port.port;
+      if (!port.target_port_name.empty()) {
+        target = 0;
+        for (const WorkloadPort& named : workload->ports) {
+          if (named.name == port.target_port_name) target = named.port;
+        }
+        if (target <= 0 || target > 65535) continue;
+      }
+      candidates.push_back(EndpointCandidate{
+          Endpoint{workload->meta.key(), workload->address, static_cast<uint16_t>(target),
+                   workload->service_account, workload->locality},
+          workload->ready, workload->serving_while_terminating});
+    }
     PortEndpoints& list = out.emplace_back();
     list.port_name = port.name;
     list.service_port = static_cast<uint16_t>(port.port);
-    // Ready workloads first; only if none serves the port, terminating ones.
-    for (const bool terminating : {false, true}) {
-      for (const Workload* workload : selected) {
-        if (terminating ? !workload->serving_while_terminating : !workload->ready) continue;
-        int32_t target = port.target_port != 0 ? port.target_port : port.port;
-        if (!port.target_port_name.empty()) {
-          target = 0;
-          for (const WorkloadPort& named : workload->ports) {
-            if (named.name == port.target_port_name) target = named.port;
-          }
-          if (target <= 0 || target > 65535) continue;
-        }
-        list.endpoints.push_back(Endpoint{workload->meta.key(), workload->address,
-                                          static_cast<uint16_t>(target),
-                                          workload->service_account, workload->locality});
-      }
-      if (!list.endpoints.empty()) break;
-    }
-    std::sort(list.endpoints.begin(), list.endpoints.end(),
-              [](const Endpoint& a, const Endpoint& b) { return a.workload < b.workload; });
+    list.endpoints = PickEndpoints(candidates);
   }
   return out;
 }

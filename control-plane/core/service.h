@@ -42,7 +42,9 @@ struct ServicePort {
 struct Service {
   ObjectMeta meta;
   std::vector<ServicePort> ports;
-  Labels selector;  // empty: no endpoints (as in Kubernetes)
+  // Empty: the endpoints come from EndpointSlices naming the service
+  // (endpoint_slice.h), as in Kubernetes.
+  Labels selector;
   // spec.clusterIP as written: empty (allocate one), an IPv4 address, or "None"
   // (headless: no VIP, clients connect to endpoints directly).
   std::string cluster_ip;
@@ -84,6 +86,8 @@ struct Workload {
 
 // One address:port that serves a service port.
 struct Endpoint {
+  // The workload behind the address; for an address outside the mesh (from an
+  // EndpointSlice) a key no workload has (ExternalEndpointKey).
   ObjectKey workload;
   std::string address;
   uint16_t port = 0;
@@ -105,6 +109,19 @@ AppProtocol ResolveAppProtocol(const ServicePort& port, bool opaque);
 
 // True when every selector label is on the workload (and the selector is not empty).
 bool SelectorMatches(const Labels& selector, const Labels& labels);
+
+// An endpoint a port may use: always when ready, else only while no ready one
+// serves the port and it is serving while terminating.
+struct EndpointCandidate {
+  Endpoint endpoint;
+  bool ready = true;
+  bool serving_while_terminating = false;
+};
+
+// The ready candidates, or if none is ready those serving while terminating;
+// an address:port listed twice counts once (the first); ordered by workload
+// key, then address and port.
+std::vector<Endpoint> PickEndpoints(const std::vector<EndpointCandidate>& candidates);
 
 // The endpoints of `service`: the ready workloads of its namespace that its
 // selector matches, one list per service port, at the resolved target port; a

@@ -1,4 +1,4 @@
-// Validation of Services and Workloads (see build_model.h).
+// Validation of Services, Workloads and EndpointSlices (see build_model.h).
 
 #include <arpa/inet.h>
 
@@ -20,10 +20,12 @@ bool IsIpv4(const std::string& text) {
   return inet_pton(AF_INET, text.c_str(), &addr) == 1;
 }
 
-bool IsIp(const std::string& text) {
+bool IsIpv6(const std::string& text) {
   in6_addr addr6;
-  return IsIpv4(text) || inet_pton(AF_INET6, text.c_str(), &addr6) == 1;
+  return inet_pton(AF_INET6, text.c_str(), &addr6) == 1;
 }
+
+bool IsIp(const std::string& text) { return IsIpv4(text) || IsIpv6(text); }
 
 }  // namespace
 
@@ -83,6 +85,59 @@ void ValidateWorkload(const Workload& workload, ValidationContext& context) {
                       absl::StrCat("duplicate port name \"", port.name, "\""));
     }
     context.CheckRange(ChildPath(path, "port"), port.port, 1, 65535, "a port");
+  }
+}
+
+void ValidateEndpointSlice(const EndpointSlice& slice, ValidationContext& context) {
+  const std::string label_path = absl::StrCat("metadata.labels.", kServiceNameLabel);
+  if (slice.ServiceName().empty()) {
+    context.Problem(label_path, "required: the name of the Service these endpoints belong to");
+  } else {
+    context.CheckName(label_path, slice.ServiceName(), false);
+  }
+  const std::string& type = slice.address_type;
+  if (type != "IPv4" && type != "IPv6" && type != "FQDN") {
+    context.Problem("addressType", absl::StrCat(type.empty() ? "required" : "\"" + type + "\"",
+                                                ": IPv4, IPv6 or FQDN"));
+  }
+  for (size_t i = 0; i < slice.endpoints.size(); ++i) {
+    const SliceEndpoint& endpoint = slice.endpoints[i];
+    const std::string path = IndexPath("endpoints", i);
+    if (endpoint.addresses.empty()) {
+      context.Problem(ChildPath(path, "addresses"), "needs at least one address");
+    }
+    for (size_t a = 0; a < endpoint.addresses.size(); ++a) {
+      const std::string& address = endpoint.addresses[a];
+      const bool bad = (type == "IPv4" && !IsIpv4(address)) || (type == "IPv6" && !IsIpv6(address));
+      if (bad) {
+        context.Problem(IndexPath(ChildPath(path, "addresses"), a),
+                        absl::StrCat("\"", address, "\" is not an ", type, " address"));
+      }
+    }
+    if (!endpoint.target_workload.empty()) {
+      context.CheckName(ChildPath(path, "targetRef.name"), endpoint.target_workload, true);
+    }
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < slice.ports.size(); ++i) {
+    const SlicePort& port = slice.ports[i];
+    const std::string path = IndexPath("ports", i);
+    if (!port.name.empty()) context.CheckName(ChildPath(path, "name"), port.name, false);
+    if (!names.insert(port.name).second) {
+      context.Problem(ChildPath(path, "name"),
+                      absl::StrCat("duplicate port name \"", port.name, "\""));
+    }
+    if (port.port == 0) {
+      context.Problem(
+          ChildPath(path, "port"),
+          "required: the port the endpoints listen on (\"every port\" is not supported)");
+    } else {
+      context.CheckRange(ChildPath(path, "port"), port.port, 1, 65535, "a port");
+    }
+    if (port.transport != "TCP" && port.transport != "UDP" && port.transport != "SCTP") {
+      context.Problem(ChildPath(path, "protocol"),
+                      absl::StrCat("\"", port.transport, "\" is not TCP, UDP or SCTP"));
+    }
   }
 }
 

@@ -53,6 +53,7 @@ class ValidationContext {
 
 void ValidateService(const Service& service, ValidationContext& context);
 void ValidateWorkload(const Workload& workload, ValidationContext& context);
+void ValidateEndpointSlice(const EndpointSlice& slice, ValidationContext& context);
 void ValidateHttpRoute(const HttpRoute& route, ValidationContext& context);
 void ValidateGrpcRoute(const GrpcRoute& route, ValidationContext& context);
 void ValidateTrafficPolicy(const TrafficPolicy& policy, ValidationContext& context);

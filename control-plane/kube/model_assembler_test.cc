@@ -146,6 +146,40 @@ TEST(ModelAssemblerTest, TerminatingPodsServeOnlyWhileNoReadyPodDoes) {
   EXPECT_THAT(addresses(*r.model), ElementsAre("10.0.0.4"));
 }
 
+TEST(ModelAssemblerTest, AServiceWithoutSelectorGetsTheEndpointsOfItsHandMadeSlice) {
+  const std::string service = R"({"kind":"Service","apiVersion":"v1",
+      "metadata":{"name":"db","namespace":"default"},
+      "spec":{"ports":[{"name":"sql","port":5432}]}})";
+  auto slice = [](const std::string& port) {
+    return Decode(R"({"kind":"EndpointSlice","apiVersion":"discovery.k8s.io/v1",
+        "metadata":{"name":"db-1","namespace":"default",
+                    "labels":{"kubernetes.io/service-name":"db"}},
+        "addressType":"IPv4","endpoints":[{"addresses":["192.0.2.10"]}],
+        "ports":[{"name":"sql","port":)" +
+                      port + "}]}",
+                  DecodeEndpointSlice);
+  };
+  ModelAssembler assembler;
+  ModelAssembler::Result r = assembler.Assemble({
+      {"Service", StoreOf({Decode(service, DecodeManifestKind)})},
+      {"EndpointSlice", StoreOf({slice("15432")})},
+  });
+  ASSERT_TRUE(r.model) << absl::StrJoin(Messages(r), "\n");
+  const Endpoint& e = r.model->EndpointsOf(ObjectKey{"default", "db"})[0].endpoints.at(0);
+  EXPECT_EQ(e.address, "192.0.2.10");
+  EXPECT_EQ(e.port, 15432);
+
+  // A broken update is reported and the slice stays as it was.
+  r = assembler.Assemble({
+      {"Service", StoreOf({Decode(service, DecodeManifestKind)})},
+      {"EndpointSlice", StoreOf({slice("\"sql\"")})},
+  });
+  ASSERT_TRUE(r.model);
+  EXPECT_THAT(absl::StrJoin(Messages(r), "\n"),
+              HasSubstr("EndpointSlice default/db-1[0] ports[0].port"));
+  EXPECT_EQ(r.model->EndpointsOf(ObjectKey{"default", "db"})[0].endpoints.at(0).port, 15432);
+}
+
 TEST(ModelAssemblerTest, UnreadableObjectIsHeldAtItsLastGoodVersion) {
   ModelAssembler assembler;
   auto services = StoreOf({Decode(Service("backend"), DecodeManifestKind)});

@@ -166,6 +166,18 @@ std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object) {
 
 std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object) {
   return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> {
+    const Labels labels = StringMap(object["metadata"]["labels"]);
+    auto label = [&labels](const char* key) {
+      auto it = labels.find(key);
+      return it == labels.end() ? std::string() : it->second;
+    };
+    // Written for a Service by someone other than the controller that
+    // follows selectors (by hand, or mirrored from an Endpoints object): the
+    // endpoints of a Service without a selector, read like any manifest.
+    if (!label(kServiceNameLabel).empty() &&
+        label("endpointslice.kubernetes.io/managed-by") != "endpointslice-controller.k8s.io") {
+      return DecodeManifestKind(object);
+    }
     std::shared_ptr<KubeObject> out = Keyed(object);
     const YAML::Node endpoints = object["endpoints"];
     if (!endpoints.IsDefined() || !endpoints.IsSequence()) return out;

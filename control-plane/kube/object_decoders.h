@@ -15,9 +15,13 @@
 //       while terminating), container ports (for named targetPorts), sidecar =
 //       a container named "mesh-proxy" or annotation mesh.weft.dev/sidecar:
 //       "true" (pods outside the mesh get plain traffic);
-//   EndpointSlice  the pods it lists as not ready (conditions.ready: false)
-//       or not serving (conditions.serving: false; absent: as ready), which
-//       the source marks so too;
+//   EndpointSlice  made by the controller that follows Service selectors:
+//       the pods it lists as not ready (conditions.ready: false) or not
+//       serving (conditions.serving: false; absent: as ready), which the
+//       source marks so too; any other slice naming a Service (by hand, or
+//       mirrored from an Endpoints object): an EndpointSlice resource, the
+//       endpoints of a Service without a selector, read strictly like the
+//       manifest kinds;
 //   Namespace  its name only.
 //
 // Pods, EndpointSlices and Namespaces are read leniently (they are the API

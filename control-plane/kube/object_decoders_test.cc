@@ -48,5 +48,40 @@ TEST(ObjectDecodersTest, TerminatingPodServesWhileItsReadinessPasses) {
   EXPECT_TRUE(workload.serving_while_terminating);
 }
 
+TEST(ObjectDecodersTest, OnlySlicesTheSelectorControllerDidNotWriteBecomeResources) {
+  // As the API server lists them: labels, managedFields, endpoints with nodeName.
+  auto slice =
+      [](const std::string& managed_by, const std::string& service) {
+        std::string labels = R"("endpointslice.kubernetes.io/managed-by":")" + managed_by + "\"";
+        if (!service.empty()) labels += R"(,"kubernetes.io/service-name":")" + service + "\"";
+        return DecodeEndpointSlice(YAML::Load(R"({"kind":"EndpointSlice",
+        "apiVersion":"discovery.k8s.io/v1",
+        "metadata":{"name":"db-x1","namespace":"shop","uid":"u","resourceVersion":"7",
+                    "generateName":"db-","managedFields":[{"manager":"m"}],
+                    "labels":{)" + labels + R"(}},
+        "addressType":"IPv4",
+        "endpoints":[{"addresses":["10.1.0.5"],"nodeName":"n1","zone":"a",
+                      "conditions":{"ready":false,"serving":false,"terminating":false},
+                      "targetRef":{"kind":"Pod","name":"db-0","namespace":"shop","uid":"p"}}],
+        "ports":[{"name":"sql","port":5432,"protocol":"TCP"}]})"));
+      };
+  auto by_controller = slice("endpointslice-controller.k8s.io", "db");
+  EXPECT_FALSE(by_controller->resource);
+  EXPECT_THAT(by_controller->not_ready_pods, ElementsAre(ObjectKey{"shop", "db-0"}));
+
+  for (const std::string manager : {"endpointslicemirroring-controller.k8s.io", "by-hand"}) {
+    auto made = slice(manager, "db");
+    ASSERT_TRUE(made->resource) << manager;
+    EXPECT_THAT(made->problems, IsEmpty());
+    const auto& resource = std::get<EndpointSlice>(made->resource->object);
+    EXPECT_EQ(resource.ServiceName(), "db");
+    EXPECT_EQ(resource.endpoints.at(0).target_workload, "db-0");
+    // Its conditions are its own endpoint's, not a verdict on the pod.
+    EXPECT_THAT(made->not_ready_pods, IsEmpty());
+  }
+  // A slice for no Service (another controller's business) is left alone.
+  EXPECT_FALSE(slice("by-hand", "")->resource);
+}
+
 }  // namespace
 }  // namespace weft::control_plane::kube

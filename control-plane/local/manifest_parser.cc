@@ -50,6 +50,7 @@ const std::set<std::string>& IgnoredKinds() {
 // The apiVersions each supported kind may have.
 std::vector<std::string> ApiVersionsOf(const std::string& kind) {
   if (kind == "Service") return {"v1"};
+  if (kind == "EndpointSlice") return {"discovery.k8s.io/v1"};
   if (kind == "Workload" || kind == "TrafficPolicy" || kind == "PeerAuthentication" ||
       kind == "AuthorizationPolicy") {
     return {kMeshApi};
@@ -90,16 +91,16 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
   const std::string api_version = ScalarOr(doc, "apiVersion");
   if (kind.empty()) {
     reader.Problem(doc, "kind",
-                   "required (Service, Workload, HTTPRoute, GRPCRoute, TrafficPolicy, "
-                   "PeerAuthentication or AuthorizationPolicy)");
+                   "required (Service, EndpointSlice, Workload, HTTPRoute, GRPCRoute, "
+                   "TrafficPolicy, PeerAuthentication or AuthorizationPolicy)");
     return false;
   }
   if (IgnoredKinds().count(kind) > 0) {
     warnings.push_back(absl::StrCat(where, ": skipped ", kind, " \"",
                                     ScalarOr(doc["metadata"], "name"),
-                                    "\": local mode reads only Services, Workloads, HTTPRoutes, "
-                                    "GRPCRoutes, TrafficPolicies, PeerAuthentications and "
-                                    "AuthorizationPolicies"));
+                                    "\": local mode reads only Services, EndpointSlices, "
+                                    "Workloads, HTTPRoutes, GRPCRoutes, TrafficPolicies, "
+                                    "PeerAuthentications and AuthorizationPolicies"));
     return false;
   }
   const std::vector<std::string> versions = ApiVersionsOf(kind);
@@ -107,8 +108,8 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
     reader.Problem(doc["kind"], "kind",
                    absl::StrCat("\"", kind,
                                 "\" is not a kind local mode supports (Service, "
-                                "Workload, HTTPRoute, GRPCRoute, TrafficPolicy, "
-                                "PeerAuthentication, AuthorizationPolicy)"));
+                                "EndpointSlice, Workload, HTTPRoute, GRPCRoute, "
+                                "TrafficPolicy, PeerAuthentication, AuthorizationPolicy)"));
     return false;
   }
   if (std::find(versions.begin(), versions.end(), api_version) == versions.end()) {
@@ -120,7 +121,11 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
 
   ObjectMeta meta;
   std::function<void(const YAML::Node&, const std::string&)> read_spec;
-  if (kind == "Service") {
+  std::vector<YamlReader::Field> top_level;  // kinds without a spec
+  if (kind == "EndpointSlice") {
+    object = EndpointSlice();
+    top_level = EndpointSliceFields(reader, std::get<EndpointSlice>(object));
+  } else if (kind == "Service") {
     object = Service();
     read_spec = [&](const YAML::Node& n, const std::string& p) {
       ReadServiceSpec(reader, n, p, std::get<Service>(object));
@@ -158,19 +163,21 @@ bool ReadDocument(const YAML::Node& doc, DocumentState& state, const std::string
   }
   std::string ignored_kind, ignored_version;
   bool has_spec = false;
-  reader.ReadMapping(
-      doc, "",
-      {reader.StringField("apiVersion", ignored_version), reader.StringField("kind", ignored_kind),
-       YamlReader::Field{
-           "metadata",
-           [&](const YAML::Node& n, const std::string& p) { ReadMetadata(reader, n, p, meta); }},
-       YamlReader::Field{"spec",
-                         [&](const YAML::Node& n, const std::string& p) {
-                           has_spec = true;
-                           read_spec(n, p);
-                         }},
-       IgnoredField("status")});
-  if (!has_spec && kind != "Service") reader.Problem(doc, "spec", "required");
+  std::vector<YamlReader::Field> fields = {
+      reader.StringField("apiVersion", ignored_version), reader.StringField("kind", ignored_kind),
+      YamlReader::Field{"metadata", [&](const YAML::Node& n, const std::string& p) {
+                          ReadMetadata(reader, n, p, meta);
+                        }}};
+  if (read_spec) {
+    fields.push_back(YamlReader::Field{"spec", [&](const YAML::Node& n, const std::string& p) {
+                                         has_spec = true;
+                                         read_spec(n, p);
+                                       }});
+    fields.push_back(IgnoredField("status"));
+  }
+  fields.insert(fields.end(), top_level.begin(), top_level.end());
+  reader.ReadMapping(doc, "", fields);
+  if (!has_spec && read_spec && kind != "Service") reader.Problem(doc, "spec", "required");
   if (meta.name.empty()) reader.Problem(doc, "metadata.name", "required");
   std::visit([&meta](auto& o) { o.meta = meta; }, object);
   // Service-level switch carried in an annotation, as Kubernetes users expect.

@@ -5,7 +5,10 @@
 // Kubernetes-shaped object (apiVersion, kind, metadata, spec). Supported:
 //
 //   v1                                     Service
-//   mesh.weft.dev/v1alpha1                 Workload, TrafficPolicy
+//   discovery.k8s.io/v1                    EndpointSlice (no spec: addressType,
+//                                          endpoints and ports at the top)
+//   mesh.weft.dev/v1alpha1                 Workload, TrafficPolicy,
+//                                          PeerAuthentication, AuthorizationPolicy
 //   gateway.networking.k8s.io/v1, v1beta1  HTTPRoute
 //   gateway.networking.k8s.io/v1, v1alpha2 GRPCRoute
 //

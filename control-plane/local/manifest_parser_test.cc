@@ -194,5 +194,50 @@ TEST(ManifestParserTest, RouteDefaultsAndSupportedApiVersions) {
   EXPECT_EQ(route.rules[0].backend_refs[0].weight, 1);
 }
 
+TEST(ManifestParserTest, EndpointSliceHasItsFieldsAtTheTopAndTheSameStrictness) {
+  config::ProblemList problems;
+  ParsedManifests parsed = ParseManifests(
+      "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+      "metadata: {name: db-1, namespace: shop, labels: {kubernetes.io/service-name: db}}\n"
+      "addressType: IPv4\n"
+      "endpoints:\n"
+      "- addresses: [192.0.2.10]\n"
+      "  conditions: {ready: false, serving: true, terminating: true}\n"
+      "  zone: eu-1a\n"
+      "  nodeName: node-1\n"
+      "  targetRef: {kind: Pod, name: db-0, namespace: shop, uid: x}\n"
+      "- addresses: [192.0.2.11]\n"
+      "ports: [{name: sql, port: 5432, protocol: TCP, appProtocol: postgresql}]\n"
+      "---\n"
+      "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: db-2}\n"
+      "addressType: IPv4\nspec: {}\nendpoints: [{adresses: [192.0.2.12]}]\n"
+      "---\n"
+      "apiVersion: v1\nkind: EndpointSlice\nmetadata: {name: db-3}\n",
+      "e.yaml", problems);
+  const std::string all = absl::StrJoin(ProblemStrings(problems), "\n");
+  EXPECT_THAT(all, HasSubstr("e.yaml[1] spec: unknown key \"spec\""));
+  EXPECT_THAT(all, HasSubstr("e.yaml[1] endpoints[0].adresses: unknown key \"adresses\""));
+  EXPECT_THAT(all, HasSubstr("e.yaml[2] apiVersion: \"v1\": EndpointSlice needs apiVersion "
+                             "discovery.k8s.io/v1"));
+  EXPECT_THAT(problems.problems(), SizeIs(3));
+  ASSERT_THAT(parsed.resources, SizeIs(2));
+  EXPECT_EQ(parsed.resources[0].kind(), "EndpointSlice");
+  const auto& slice = std::get<EndpointSlice>(parsed.resources[0].object);
+  EXPECT_EQ(slice.ServiceName(), "db");
+  EXPECT_EQ(slice.address_type, "IPv4");
+  ASSERT_THAT(slice.endpoints, SizeIs(2));
+  EXPECT_THAT(slice.endpoints[0].addresses, ElementsAre("192.0.2.10"));
+  EXPECT_EQ(slice.endpoints[0].ready, false);
+  EXPECT_EQ(slice.endpoints[0].serving, true);
+  EXPECT_TRUE(slice.endpoints[0].terminating);
+  EXPECT_EQ(slice.endpoints[0].zone, "eu-1a");
+  EXPECT_EQ(slice.endpoints[0].target_workload, "db-0");
+  EXPECT_FALSE(slice.endpoints[1].ready.has_value());
+  EXPECT_FALSE(slice.endpoints[1].serving.has_value());
+  ASSERT_THAT(slice.ports, SizeIs(1));
+  EXPECT_EQ(slice.ports[0].name, "sql");
+  EXPECT_EQ(slice.ports[0].port, 5432);
+}
+
 }  // namespace
 }  // namespace weft::control_plane::local

@@ -1,4 +1,5 @@
-// Metadata, Service, Workload and TrafficPolicy readers (routes: route_readers.cc).
+// Metadata, Service, Workload, EndpointSlice and TrafficPolicy readers (routes:
+// route_readers.cc).
 
 #include "control-plane/local/object_readers.h"
 
@@ -65,6 +66,53 @@ void ReadWorkloadSpec(YamlReader& reader, const YAML::Node& node, const std::str
                       reader.BoolField("ready", workload.ready),
                       reader.BoolField("sidecar", workload.sidecar),
                       reader.ListField<WorkloadPort>("ports", workload.ports, read_port)});
+}
+
+std::vector<YamlReader::Field> EndpointSliceFields(YamlReader& reader, EndpointSlice& slice) {
+  auto optional_bool = [&reader](absl::string_view key, std::optional<bool>& out) {
+    return YamlReader::Field{std::string(key),
+                             [&reader, &out](const YAML::Node& n, const std::string& p) {
+                               bool value = false;
+                               if (reader.ReadBool(n, p, value)) out = value;
+                             }};
+  };
+  auto read_target = [&reader](const YAML::Node& n, const std::string& p, SliceEndpoint& e) {
+    std::string kind, name;
+    reader.ReadMapping(n, p,
+                       {reader.StringField("kind", kind), reader.StringField("name", name),
+                        IgnoredField("namespace"), IgnoredField("apiVersion"), IgnoredField("uid"),
+                        IgnoredField("resourceVersion"), IgnoredField("fieldPath")});
+    if (kind == "Pod" || kind == "Workload") e.target_workload = name;
+  };
+  auto read_endpoint = [&reader, optional_bool, read_target](
+                           const YAML::Node& n, const std::string& p, SliceEndpoint& e) {
+    auto read_conditions = [&reader, &e, optional_bool](const YAML::Node& c,
+                                                        const std::string& cp) {
+      reader.ReadMapping(c, cp,
+                         {optional_bool("ready", e.ready), optional_bool("serving", e.serving),
+                          reader.BoolField("terminating", e.terminating)});
+    };
+    reader.ReadMapping(
+        n, p,
+        {reader.StringListField("addresses", e.addresses),
+         YamlReader::Field{"conditions", read_conditions}, reader.StringField("zone", e.zone),
+         YamlReader::Field{"targetRef",
+                           [&e, read_target](const YAML::Node& t, const std::string& tp) {
+                             read_target(t, tp, e);
+                           }},
+         // Standard fields that do not change how the mesh routes.
+         IgnoredField("hostname"), IgnoredField("nodeName"), IgnoredField("hints"),
+         IgnoredField("deprecatedTopology")});
+  };
+  auto read_port = [&reader](const YAML::Node& n, const std::string& p, SlicePort& port) {
+    reader.ReadMapping(
+        n, p,
+        {reader.StringField("name", port.name), Int32Field(reader, "port", port.port),
+         reader.StringField("protocol", port.transport), IgnoredField("appProtocol")});
+  };
+  return {reader.StringField("addressType", slice.address_type),
+          reader.ListField<SliceEndpoint>("endpoints", slice.endpoints, read_endpoint),
+          reader.ListField<SlicePort>("ports", slice.ports, read_port)};
 }
 
 // Field names and enum values are those of api/crds/trafficpolicy.yaml (see also

@@ -8,7 +8,9 @@
 // Thread-compatible.
 
 #include <string>
+#include <vector>
 
+#include "control-plane/core/endpoint_slice.h"
 #include "control-plane/core/object_meta.h"
 #include "control-plane/core/route.h"
 #include "control-plane/core/security_policy.h"
@@ -30,6 +32,10 @@ void ReadGrpcRouteSpec(config::YamlReader& reader, const YAML::Node& node, const
                        GrpcRoute& route);
 void ReadTrafficPolicySpec(config::YamlReader& reader, const YAML::Node& node,
                            const std::string& path, TrafficPolicy& policy);
+// The fields of an EndpointSlice beside apiVersion, kind and metadata (it has
+// no spec): addressType, endpoints, ports.
+std::vector<config::YamlReader::Field> EndpointSliceFields(config::YamlReader& reader,
+                                                           EndpointSlice& slice);
 // security_readers.cc
 void ReadPeerAuthenticationSpec(config::YamlReader& reader, const YAML::Node& node,
                                 const std::string& path, PeerAuthentication& policy);

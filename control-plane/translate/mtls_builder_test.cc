@@ -57,6 +57,30 @@ kind: Workload
 metadata: {name: db-1, namespace: shop, labels: {app: db}}
 spec: {address: 10.0.0.4, serviceAccount: db}
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: billing, namespace: shop}
+spec: {ports: [{name: http, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: billing-1, namespace: shop, labels: {kubernetes.io/service-name: billing}}
+addressType: IPv4
+endpoints: [{addresses: [192.0.2.10]}]
+ports: [{name: http, port: 8443}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cart-direct, namespace: shop}
+spec: {ports: [{name: http, port: 8080}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: cart-direct, namespace: shop, labels: {kubernetes.io/service-name: cart-direct}}
+addressType: IPv4
+endpoints: [{addresses: [10.0.0.1], targetRef: {kind: Pod, name: cart-1}}]
+ports: [{name: http, port: 8080}]
+---
 apiVersion: mesh.weft.dev/v1alpha1
 kind: PeerAuthentication
 metadata: {name: cart-strict, namespace: shop}
@@ -132,6 +156,20 @@ TEST_F(MtlsPipelineTest, ClientsExpectTheIdentitiesTheDestinationRunsAs) {
   EXPECT_FALSE(ClusterOf(c, "legacy", 80).tls.has_value());
   EXPECT_FALSE(ClusterOf(c, "db", 5432).tls.has_value());
   EXPECT_EQ(c.trust_bundle_pem, kBundle);
+}
+
+TEST_F(MtlsPipelineTest, HandWrittenEndpointsOutsideTheMeshArePlainAndKeepTheirProtocol) {
+  const config::ProxyConfig c = ProxyConfigOf("legacy-1");
+  const config::Cluster& billing = ClusterOf(c, "billing", 80);
+  EXPECT_FALSE(billing.tls.has_value());
+  // No sidecar answers there, so HTTP/1.1 stays HTTP/1.1 (not sidecar-to-sidecar h2).
+  EXPECT_EQ(billing.http_protocol, config::Cluster::HttpProtocol::kUseDownstream);
+  // A slice entry that names a mesh workload reaches its sidecar with mTLS.
+  const config::Cluster& direct = ClusterOf(c, "cart-direct", 8080);
+  ASSERT_TRUE(direct.tls.has_value());
+  EXPECT_THAT(direct.tls->expected_identities,
+              ElementsAre("spiffe://cluster.local/ns/shop/sa/cart"));
+  EXPECT_EQ(direct.http_protocol, config::Cluster::HttpProtocol::kHttp2);
 }
 
 TEST_F(MtlsPipelineTest, StrictWorkloadRefusesPlaintextExceptOnItsPermissivePort) {

@@ -37,7 +37,8 @@ void AddServicePortCluster(const Model& model, const Service& service, const Ser
   bool all_meshed = true;
   for (const Endpoint& e : endpoints.endpoints) {
     auto w = model.workloads.find(e.workload);
-    if (w != model.workloads.end() && !w->second.sidecar) all_meshed = false;
+    // An address outside the mesh (no workload) has no sidecar either.
+    if (w == model.workloads.end() || !w->second.sidecar) all_meshed = false;
   }
   envoy::config::cluster::v3::Cluster cluster =
       BuildServiceCluster(key, port, model.PolicyFor(key), kind, all_meshed);

@@ -56,6 +56,12 @@ def route_object(backend="backend", weight_key="weight"):
                                                  weight_key: 1}]}]}}
 
 
+# What the EndpointSlice controller puts on the slices it makes from a selector.
+CONTROLLER_SLICE_LABELS = {"kubernetes.io/service-name": "backend",
+                           "endpointslice.kubernetes.io/managed-by":
+                               "endpointslice-controller.k8s.io"}
+
+
 class KubeSourceTest(ClusterTestCase):
     def setUp(self):
         super().setUp()
@@ -171,7 +177,7 @@ class KubeSourceTest(ClusterTestCase):
         # The EndpointSlice controller's view: backend-11 is failing its probe.
         self.put({"kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
                   "metadata": {"name": "backend-abc", "namespace": "default",
-                               "labels": {"kubernetes.io/service-name": "backend"}},
+                               "labels": CONTROLLER_SLICE_LABELS},
                   "addressType": "IPv4",
                   "endpoints": [{"addresses": ["10.77.0.21"], "conditions": {"ready": False},
                                  "targetRef": {"kind": "Pod", "name": "backend-11",
@@ -263,7 +269,7 @@ class KubeSourceTest(ClusterTestCase):
         # backend-1 fails its probe while terminating (the EndpointSlice says so).
         self.put({"kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
                   "metadata": {"name": "backend-xyz", "namespace": "default",
-                               "labels": {"kubernetes.io/service-name": "backend"}},
+                               "labels": CONTROLLER_SLICE_LABELS},
                   "addressType": "IPv4",
                   "endpoints": [{"addresses": ["10.77.0.11"],
                                  "conditions": {"ready": False, "serving": False,
@@ -275,6 +281,44 @@ class KubeSourceTest(ClusterTestCase):
         # The new pod is ready: only it gets requests.
         self.put(pod_object(2))
         self.wait_endpoints(["backend-2"], "a ready pod replaces the terminating ones")
+        self.assertEqual(self.cp.stop(), 0)
+
+    def test_a_service_without_selector_takes_its_hand_made_slices(self):
+        self.put({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "default"}})
+        self.put({"kind": "Service", "apiVersion": "v1",
+                  "metadata": {"name": "db", "namespace": "default"},
+                  "spec": {"type": "ClusterIP", "ports": [{"name": "sql", "port": 5432}]}})
+        def db_slice(name, address, managed_by, port=15432):
+            return {"kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
+                    "metadata": {"name": name, "namespace": "default",
+                                 "labels": {"kubernetes.io/service-name": "db",
+                                            "endpointslice.kubernetes.io/managed-by":
+                                                managed_by}},
+                    "addressType": "IPv4",
+                    "endpoints": [{"addresses": [address], "conditions": {"ready": True}}],
+                    "ports": [{"name": "sql", "port": port, "protocol": "TCP"}]}
+        # One written by hand, one mirrored from an Endpoints object.
+        self.put(db_slice("db-manual", "192.0.2.10", "staff"))
+        self.start_control_plane()
+        def db_endpoints():
+            for service in (self.model().get("model") or {}).get("services", []):
+                if service["name"] == "default/db":
+                    return sorted(f"{e['address']}:{e['port']}" for e in service["endpoints"])
+            return None
+        def wait(expected, what):
+            procs.wait_until(lambda: db_endpoints() == expected, timeout=CONVERGE_S,
+                             interval=0.1, what=f"{what}: {db_endpoints()} != {expected}")
+        wait(["192.0.2.10:15432"], "the hand-made slice")
+        self.put(db_slice("db-mirrored", "192.0.2.11", "endpointslicemirroring-controller.k8s.io"))
+        wait(["192.0.2.10:15432", "192.0.2.11:15432"], "the mirrored slice added")
+        # A broken edit is reported and the slice keeps its accepted version.
+        self.put(db_slice("db-manual", "192.0.2.12", "staff", port=0))
+        procs.wait_until(lambda: "EndpointSlice default/db-manual[0] ports[0].port: required"
+                         in self.log(), timeout=CONVERGE_S, interval=0.1,
+                         what="the broken slice reported")
+        self.assertEqual(db_endpoints(), ["192.0.2.10:15432", "192.0.2.11:15432"])
+        self.control("DELETE", "/objects/endpointslices/default/db-mirrored")
+        wait(["192.0.2.10:15432"], "the mirrored slice deleted")
         self.assertEqual(self.cp.stop(), 0)
 
     def test_refuses_an_unverified_server_and_reports_a_rejected_token(self):
