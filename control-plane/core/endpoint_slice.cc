@@ -61,10 +61,7 @@ std::vector<PortEndpoints> SliceEndpoints(const Service& service,
         }
       }
     }
-    PortEndpoints& list = out.emplace_back();
-    list.port_name = port.name;
-    list.service_port = static_cast<uint16_t>(port.port);
-    list.endpoints = PickEndpoints(candidates);
+    out.push_back(PickEndpoints(port, candidates));
   }
   return out;
 }

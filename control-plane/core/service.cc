@@ -58,8 +58,12 @@ bool SelectorMatches(const Labels& selector, const Labels& labels) {
   return true;
 }
 
-std::vector<Endpoint> PickEndpoints(const std::vector<EndpointCandidate>& candidates) {
-  std::vector<Endpoint> out;
+PortEndpoints PickEndpoints(const ServicePort& port,
+                            const std::vector<EndpointCandidate>& candidates) {
+  PortEndpoints list;
+  list.port_name = port.name;
+  list.service_port = static_cast<uint16_t>(port.port);
+  std::vector<Endpoint>& out = list.endpoints;
   std::set<std::pair<std::string, uint16_t>> seen;
   for (const bool terminating : {false, true}) {
     for (const EndpointCandidate& c : candidates) {
@@ -71,7 +75,7 @@ std::vector<Endpoint> PickEndpoints(const std::vector<EndpointCandidate>& candid
   std::sort(out.begin(), out.end(), [](const Endpoint& a, const Endpoint& b) {
     return std::tie(a.workload, a.address, a.port) < std::tie(b.workload, b.address, b.port);
   });
-  return out;
+  return list;
 }
 
 std::vector<PortEndpoints> SelectEndpoints(const Service& service,
@@ -100,10 +104,7 @@ std::vector<PortEndpoints> SelectEndpoints(const Service& service,
                    workload->service_account, workload->locality},
           workload->ready, workload->serving_while_terminating});
     }
-    PortEndpoints& list = out.emplace_back();
-    list.port_name = port.name;
-    list.service_port = static_cast<uint16_t>(port.port);
-    list.endpoints = PickEndpoints(candidates);
+    out.push_back(PickEndpoints(port, candidates));
   }
   return out;
 }

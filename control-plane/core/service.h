@@ -118,10 +118,11 @@ struct EndpointCandidate {
   bool serving_while_terminating = false;
 };
 
-// The ready candidates, or if none is ready those serving while terminating;
-// an address:port listed twice counts once (the first); ordered by workload
-// key, then address and port.
-std::vector<Endpoint> PickEndpoints(const std::vector<EndpointCandidate>& candidates);
+// The endpoints of `port`: the ready candidates, or if none is ready those
+// serving while terminating; an address:port listed twice counts once (the
+// first); ordered by workload key, then address and port.
+PortEndpoints PickEndpoints(const ServicePort& port,
+                            const std::vector<EndpointCandidate>& candidates);
 
 // The endpoints of `service`: the ready workloads of its namespace that its
 // selector matches, one list per service port, at the resolved target port; a
