@@ -46,6 +46,9 @@ TEST(KindsTest, AliasesAndFileNames) {
   EXPECT_EQ(*ResolveKind("svc"), "Service");
   EXPECT_EQ(*ResolveKind("HTTPRoutes"), "HTTPRoute");
   EXPECT_EQ(*ResolveKind("tp"), "TrafficPolicy");
+  EXPECT_EQ(*ResolveKind("eps"), "EndpointSlice");
+  EXPECT_EQ(*ResolveKind("PeerAuthentications"), "PeerAuthentication");
+  EXPECT_EQ(*ResolveKind("ap"), "AuthorizationPolicy");
   EXPECT_FALSE(ResolveKind("pods").ok());
   ObjectId id{"HTTPRoute", "shop", "split"};
   EXPECT_EQ(id.ToString(), "httproute/shop/split");

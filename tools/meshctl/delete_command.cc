@@ -31,8 +31,9 @@ constexpr char kUsage[] =
     "       meshctl delete -f FILE|DIR|- [--manifests=DIR]\n"
     "\n"
     "Removes objects from the manifest directory if the objects left are still valid\n"
-    "(nothing may still refer to what is deleted). Kinds: services (svc), workloads\n"
-    "(wl), httproutes, grpcroutes, trafficpolicies (tp).\n"
+    "(nothing may still refer to what is deleted). Kinds: services (svc),\n"
+    "endpointslices (eps), workloads (wl), httproutes, grpcroutes, trafficpolicies (tp),\n"
+    "peerauthentications (pa), authorizationpolicies (ap).\n"
     "\n"
     "Flags:\n";
 

@@ -31,7 +31,8 @@ constexpr char kUsage[] =
     "Usage: meshctl get <kind> [name] [-n NS | -A] [-o table|json|yaml] [--manifests=DIR]\n"
     "\n"
     "Lists objects of the manifest directory, as the control plane builds them.\n"
-    "Kinds: services (svc), workloads (wl), httproutes, grpcroutes, trafficpolicies (tp).\n"
+    "Kinds: services (svc), endpointslices (eps), workloads (wl), httproutes, grpcroutes,\n"
+    "trafficpolicies (tp), peerauthentications (pa), authorizationpolicies (ap).\n"
     "\n"
     "Flags:\n";
 

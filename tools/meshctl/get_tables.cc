@@ -10,12 +10,15 @@
 namespace weft::meshctl {
 namespace {
 
+using control_plane::AuthorizationPolicy;
 using control_plane::BackendRef;
+using control_plane::EndpointSlice;
 using control_plane::GrpcRoute;
 using control_plane::HttpRoute;
 using control_plane::Model;
 using control_plane::ObjectKey;
 using control_plane::ParentRef;
+using control_plane::PeerAuthentication;
 using control_plane::Service;
 using control_plane::TrafficPolicy;
 using control_plane::Workload;
@@ -97,6 +100,67 @@ std::vector<std::string> WorkloadRow(const Workload& workload) {
           labels.empty() ? "<none>" : absl::StrJoin(labels, ",")};
 }
 
+std::vector<std::string> EndpointSliceRow(const EndpointSlice& slice) {
+  std::vector<std::string> ports;
+  for (const control_plane::SlicePort& port : slice.ports) {
+    ports.push_back(port.name.empty() ? absl::StrCat(port.port)
+                                      : absl::StrCat(port.name, ":", port.port));
+  }
+  std::vector<std::string> endpoints;
+  for (const control_plane::SliceEndpoint& e : slice.endpoints) {
+    if (e.addresses.empty()) continue;
+    const bool ready = e.ready.value_or(true);
+    const char* state = ready                                        ? ""
+                        : e.terminating && e.serving.value_or(false) ? "(terminating)"
+                                                                     : "(not-ready)";
+    endpoints.push_back(absl::StrCat(e.addresses.front(), state));
+  }
+  return {slice.meta.ns,
+          slice.meta.name,
+          OrDash(slice.ServiceName()),
+          slice.address_type,
+          ports.empty() ? "<none>" : absl::StrJoin(ports, ","),
+          ListCell(endpoints)};
+}
+
+// "app=cart,tier=web"; no selector: every workload of the namespace, or of the
+// mesh for the root namespace.
+std::string SelectorCell(const control_plane::Labels& selector, const std::string& ns) {
+  if (selector.empty()) return ns == control_plane::kRootNamespace ? "<mesh>" : "<namespace>";
+  std::vector<std::string> items;
+  for (const auto& [key, value] : selector) items.push_back(key + "=" + value);
+  return absl::StrJoin(items, ",");
+}
+
+const char* MtlsModeName(control_plane::MtlsMode mode) {
+  switch (mode) {
+    case control_plane::MtlsMode::kStrict:
+      return "STRICT";
+    case control_plane::MtlsMode::kPermissive:
+      return "PERMISSIVE";
+    case control_plane::MtlsMode::kDisable:
+      return "DISABLE";
+    case control_plane::MtlsMode::kUnset:
+      break;
+  }
+  return "-";
+}
+
+std::vector<std::string> PeerAuthenticationRow(const PeerAuthentication& policy) {
+  std::vector<std::string> ports;
+  for (const auto& [port, mode] : policy.port_modes) {
+    ports.push_back(absl::StrCat(port, "=", MtlsModeName(mode)));
+  }
+  return {policy.meta.ns, policy.meta.name, SelectorCell(policy.selector, policy.meta.ns),
+          MtlsModeName(policy.mode), ports.empty() ? "-" : absl::StrJoin(ports, ",")};
+}
+
+std::vector<std::string> AuthorizationPolicyRow(const AuthorizationPolicy& policy) {
+  return {policy.meta.ns, policy.meta.name, SelectorCell(policy.selector, policy.meta.ns),
+          policy.action == control_plane::AuthorizationAction::kDeny ? "DENY" : "ALLOW",
+          absl::StrCat(policy.rules.size())};
+}
+
 template <typename Route>
 std::vector<std::string> RouteRow(const Route& route) {
   return {route.meta.ns, route.meta.name, Parents(route.parent_refs, route.meta.ns),
@@ -144,6 +208,9 @@ std::vector<ObjectKey> Keys(const std::map<ObjectKey, T>& objects) {
 
 std::vector<ObjectKey> KeysOfKind(const std::string& kind, const Model& model) {
   if (kind == "Service") return Keys(model.services);
+  if (kind == "EndpointSlice") return Keys(model.endpoint_slices);
+  if (kind == "PeerAuthentication") return Keys(model.peer_authentications);
+  if (kind == "AuthorizationPolicy") return Keys(model.authorization_policies);
   if (kind == "Workload") return Keys(model.workloads);
   if (kind == "HTTPRoute") return Keys(model.http_routes);
   if (kind == "GRPCRoute") return Keys(model.grpc_routes);
@@ -158,6 +225,12 @@ std::string FormatObjectTable(const std::string& kind, const Model& model,
       rows.push_back(ServiceRow(model, model.services.at(key)));
     } else if (kind == "Workload") {
       rows.push_back(WorkloadRow(model.workloads.at(key)));
+    } else if (kind == "EndpointSlice") {
+      rows.push_back(EndpointSliceRow(model.endpoint_slices.at(key)));
+    } else if (kind == "PeerAuthentication") {
+      rows.push_back(PeerAuthenticationRow(model.peer_authentications.at(key)));
+    } else if (kind == "AuthorizationPolicy") {
+      rows.push_back(AuthorizationPolicyRow(model.authorization_policies.at(key)));
     } else if (kind == "HTTPRoute") {
       rows.push_back(RouteRow(model.http_routes.at(key)));
     } else if (kind == "GRPCRoute") {
@@ -170,6 +243,16 @@ std::string FormatObjectTable(const std::string& kind, const Model& model,
   if (kind == "Workload") {
     return FormatTable(
         {"NAMESPACE", "NAME", "ADDRESS", "READY", "SERVICE-ACCOUNT", "LOCALITY", "LABELS"}, rows);
+  }
+  if (kind == "EndpointSlice") {
+    return FormatTable({"NAMESPACE", "NAME", "SERVICE", "ADDRESS-TYPE", "PORTS", "ENDPOINTS"},
+                       rows);
+  }
+  if (kind == "PeerAuthentication") {
+    return FormatTable({"NAMESPACE", "NAME", "SELECTOR", "MODE", "PORT-MODES"}, rows);
+  }
+  if (kind == "AuthorizationPolicy") {
+    return FormatTable({"NAMESPACE", "NAME", "SELECTOR", "ACTION", "RULES"}, rows);
   }
   if (kind == "HTTPRoute" || kind == "GRPCRoute") {
     return FormatTable({"NAMESPACE", "NAME", "PARENTS", "RULES", "BACKENDS"}, rows);

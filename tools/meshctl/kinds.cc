@@ -13,20 +13,36 @@ absl::StatusOr<std::string> ResolveKind(absl::string_view word) {
     const char* kind;
   };
   static constexpr Alias kAliases[] = {
-      {"services", "Service"},          {"service", "Service"},
-      {"svc", "Service"},               {"workloads", "Workload"},
-      {"workload", "Workload"},         {"wl", "Workload"},
-      {"httproutes", "HTTPRoute"},      {"httproute", "HTTPRoute"},
-      {"grpcroutes", "GRPCRoute"},      {"grpcroute", "GRPCRoute"},
-      {"trafficpolicies", "TrafficPolicy"}, {"trafficpolicy", "TrafficPolicy"},
+      {"services", "Service"},
+      {"service", "Service"},
+      {"svc", "Service"},
+      {"workloads", "Workload"},
+      {"workload", "Workload"},
+      {"wl", "Workload"},
+      {"httproutes", "HTTPRoute"},
+      {"httproute", "HTTPRoute"},
+      {"grpcroutes", "GRPCRoute"},
+      {"grpcroute", "GRPCRoute"},
+      {"trafficpolicies", "TrafficPolicy"},
+      {"trafficpolicy", "TrafficPolicy"},
       {"tp", "TrafficPolicy"},
+      {"endpointslices", "EndpointSlice"},
+      {"endpointslice", "EndpointSlice"},
+      {"eps", "EndpointSlice"},
+      {"peerauthentications", "PeerAuthentication"},
+      {"peerauthentication", "PeerAuthentication"},
+      {"pa", "PeerAuthentication"},
+      {"authorizationpolicies", "AuthorizationPolicy"},
+      {"authorizationpolicy", "AuthorizationPolicy"},
+      {"ap", "AuthorizationPolicy"},
   };
   for (const Alias& alias : kAliases) {
     if (lower == alias.word) return std::string(alias.kind);
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown kind \"", word,
-      "\" (known: services|svc, workloads|wl, httproutes, grpcroutes, trafficpolicies|tp)"));
+      "\" (known: services|svc, endpointslices|eps, workloads|wl, httproutes, grpcroutes, "
+      "trafficpolicies|tp, peerauthentications|pa, authorizationpolicies|ap)"));
 }
 
 std::string ObjectId::ToString() const {
@@ -43,8 +59,10 @@ std::string OwnedFileName(const ObjectId& id) {
 
 int KindWriteOrder(absl::string_view kind) {
   if (kind == "Service") return 0;
-  if (kind == "Workload") return 1;
-  if (kind == "TrafficPolicy") return 2;
+  if (kind == "Workload" || kind == "EndpointSlice") return 1;
+  if (kind == "TrafficPolicy" || kind == "PeerAuthentication" || kind == "AuthorizationPolicy") {
+    return 2;
+  }
   return 3;  // routes
 }
 

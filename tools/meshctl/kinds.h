@@ -16,12 +16,14 @@
 namespace weft::meshctl {
 
 // The manifest kinds, as written in `kind:` (Resource::kind()).
-inline constexpr absl::string_view kKinds[] = {"Service", "Workload", "HTTPRoute", "GRPCRoute",
-                                               "TrafficPolicy"};
+inline constexpr absl::string_view kKinds[] = {
+    "Service",   "EndpointSlice", "Workload",           "HTTPRoute",
+    "GRPCRoute", "TrafficPolicy", "PeerAuthentication", "AuthorizationPolicy"};
 
-// "services", "service", "svc", "Service" -> "Service"; likewise workloads (wl),
-// httproutes, grpcroutes, trafficpolicies (tp). kInvalidArgument listing the
-// accepted words otherwise.
+// "services", "service", "svc", "Service" -> "Service"; likewise endpointslices
+// (eps), workloads (wl), httproutes, grpcroutes, trafficpolicies (tp),
+// peerauthentications (pa), authorizationpolicies (ap). kInvalidArgument
+// listing the accepted words otherwise.
 absl::StatusOr<std::string> ResolveKind(absl::string_view word);
 
 struct ObjectId {

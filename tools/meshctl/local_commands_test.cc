@@ -166,11 +166,22 @@ TEST_F(LocalCommandsTest, ApplyOfADirectoryAndDryRun) {
   CommandResult applied = Apply(kMesh);
   EXPECT_EQ(applied.code, 0) << applied.err;
   EXPECT_THAT(Keys(dir_.Snapshot()),
-              ElementsAre("grpcroute-shop-inventory.yaml", "httproute-shop-backend-split.yaml",
+              ElementsAre("authorizationpolicy-shop-backend-readers.yaml",
+                          "endpointslice-shop-billing-1.yaml", "grpcroute-shop-inventory.yaml",
+                          "httproute-shop-backend-split.yaml",
+                          "peerauthentication-shop-backend-probes.yaml",
+                          "peerauthentication-weft-system-mesh-strict.yaml",
                           "service-default-frontend.yaml", "service-shop-backend-v2.yaml",
-                          "service-shop-backend.yaml", "trafficpolicy-shop-backend.yaml",
-                          "workload-default-frontend-0.yaml", "workload-shop-backend-0.yaml",
-                          "workload-shop-backend-v2-0.yaml"));
+                          "service-shop-backend.yaml", "service-shop-billing.yaml",
+                          "trafficpolicy-shop-backend.yaml", "workload-default-frontend-0.yaml",
+                          "workload-shop-backend-0.yaml", "workload-shop-backend-v2-0.yaml"));
+
+  // Every kind can be deleted by the word `get` knows it by.
+  CommandResult deleted = RunCommand(RunDelete, {"eps", "billing-1", "-n", "shop", Manifests()});
+  EXPECT_EQ(deleted.code, 0) << deleted.err;
+  EXPECT_EQ(dir_.Snapshot().count("endpointslice-shop-billing-1.yaml"), 0u);
+  CommandResult none = RunCommand(RunGet, {"eps", "-n", "shop", Manifests()});
+  EXPECT_THAT(none.err, HasSubstr("No endpointslice found in namespace \"shop\""));
 }
 
 TEST_F(LocalCommandsTest, ApplyUsageErrors) {
@@ -195,6 +206,9 @@ TEST_F(LocalCommandsTest, GetTablesMatchGoldenFiles) {
       {"get_httproutes.golden", {"httproutes", "-n", "shop"}},
       {"get_grpcroutes.golden", {"grpcroutes", "-A"}},
       {"get_trafficpolicies.golden", {"tp", "-A"}},
+      {"get_endpointslices.golden", {"eps", "-n", "shop"}},
+      {"get_peerauthentications.golden", {"peerauthentications", "-A"}},
+      {"get_authorizationpolicies.golden", {"ap", "-A"}},
       {"get_service_json.golden", {"svc", "backend-v2", "-n", "shop", "-o", "json"}},
       {"get_services_yaml.golden", {"svc", "-n", "shop", "-o", "yaml"}},
   };

@@ -30,8 +30,9 @@ constexpr char kHelp[] =
     "Local mode (the manifest directory the control plane watches; --manifests=DIR,\n"
     "else $WEFT_MANIFESTS, else /var/lib/weft/manifests):\n"
     "  apply -f FILE|DIR|-         validate with the directory, then add or replace objects\n"
-    "  get <kind> [name]           list services (svc), workloads (wl), httproutes,\n"
-    "                              grpcroutes, trafficpolicies (tp)\n"
+    "  get <kind> [name]           list services (svc), endpointslices (eps), workloads\n"
+    "                              (wl), httproutes, grpcroutes, trafficpolicies (tp),\n"
+    "                              peerauthentications (pa), authorizationpolicies (ap)\n"
     "  delete <kind> <name> | -f   remove objects if nothing still refers to them\n"
     "\n"
     "Kubernetes:\n"
@@ -63,7 +64,7 @@ _meshctl() {
   fi
   case "${COMP_WORDS[1]}" in
     get|delete)
-      [[ ${COMP_CWORD} -eq 2 ]] && COMPREPLY=($(compgen -W "services workloads httproutes grpcroutes trafficpolicies" -- "${cur}")) ;;
+      [[ ${COMP_CWORD} -eq 2 ]] && COMPREPLY=($(compgen -W "services endpointslices workloads httproutes grpcroutes trafficpolicies peerauthentications authorizationpolicies" -- "${cur}")) ;;
     certs)
       [[ ${COMP_CWORD} -eq 2 ]] && COMPREPLY=($(compgen -W "rotate-root token" -- "${cur}")) ;;
     proxy-config)
