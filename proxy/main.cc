@@ -245,6 +245,8 @@ int main(int argc, char** argv) {
     xds_options.server_name = control_plane->server_name;
     xds_options.node.set_id(bootstrap->xds.node_id);
     xds_options.node.set_cluster(bootstrap->xds.node_cluster);
+    if (!bootstrap->xds.zone.empty())
+      xds_options.node.mutable_locality()->set_zone(bootstrap->xds.zone);
     xds_options.node.set_user_agent_name("weft-mesh-proxy");
     auto& fields = *xds_options.node.mutable_metadata()->mutable_fields();
     fields["PROXY_TYPE"].set_string_value("sidecar");

@@ -98,8 +98,9 @@ class Canonical {
   }
   Canonical& operator<<(double v) { return *this << absl::StrCat(v); }
   Canonical& operator<<(const HashKey& k) { return *this << k.header << k.cookie << k.source_ip; }
+  Canonical& operator<<(const ZoneAwarePolicy& z) { return *this << z.min_healthy_percent; }
   Canonical& operator<<(const LoadBalancerPolicy& p) {
-    return *this << p.type << p.hash_key << p.minimum_ring_size;
+    return *this << p.type << p.hash_key << p.minimum_ring_size << p.zone_aware;
   }
   Canonical& operator<<(const RetryBudgetPolicy& p) {
     return *this << p.percent << int64_t{p.min_retry_concurrency};

@@ -49,10 +49,19 @@ struct HashKey {
   bool source_ip = false;
 };
 
+// Requests prefer endpoints in the client proxy's own zone (its bootstrap
+// `xds.zone`; endpoints' zones come from their workloads' locality) while at
+// least `min_healthy_percent` of that zone's endpoints are available, and go to
+// every zone otherwise.
+struct ZoneAwarePolicy {
+  int64_t min_healthy_percent = 70;  // 1-100
+};
+
 struct LoadBalancerPolicy {
   LoadBalancerType type = LoadBalancerType::kRoundRobin;
   std::optional<HashKey> hash_key;              // RingHash, Maglev
   std::optional<int64_t> minimum_ring_size;     // RingHash
+  std::optional<ZoneAwarePolicy> zone_aware;
 };
 
 // Retries in flight bounded to a share of active requests (Envoy retry budget).

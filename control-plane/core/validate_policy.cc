@@ -62,6 +62,10 @@ void ValidateLoadBalancer(const LoadBalancerPolicy& lb, ValidationContext& conte
       context.Problem("spec.loadBalancer.minimumRingSize", "only used by type RingHash");
     }
   }
+  if (lb.zone_aware) {
+    context.CheckRange("spec.loadBalancer.zoneAware.minHealthyPercent",
+                       lb.zone_aware->min_healthy_percent, 1, 100, "a percentage");
+  }
 }
 
 void ValidateFault(const FaultInjectionPolicy& fault, ValidationContext& context) {

@@ -143,7 +143,13 @@ void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std
                                              {"Maglev", LoadBalancerType::kMaglev}},
                                             lb.type),
          OptionalStructField<HashKey>("hashKey", lb.hash_key, read_hash_key),
-         OptionalInt64Field(reader, "minimumRingSize", lb.minimum_ring_size)});
+         OptionalInt64Field(reader, "minimumRingSize", lb.minimum_ring_size),
+         OptionalStructField<ZoneAwarePolicy>(
+             "zoneAware", lb.zone_aware,
+             [&reader](const YAML::Node& zn, const std::string& zp, ZoneAwarePolicy& zone) {
+               reader.ReadMapping(
+                   zn, zp, {Int64Field(reader, "minHealthyPercent", zone.min_healthy_percent)});
+             })});
   };
   auto read_retries = [&reader](const YAML::Node& n, const std::string& p, RetryPolicy& r) {
     auto read_backoff = [&reader](const YAML::Node& bn, const std::string& bp, RetryPolicy& rr) {

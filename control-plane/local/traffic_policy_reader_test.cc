@@ -138,6 +138,15 @@ TEST(TrafficPolicyReaderTest, EveryLoadBalancerTypeAndHashKey) {
   ASSERT_TRUE(problems.empty()) << ProblemText(problems);
   EXPECT_TRUE(source.load_balancer->hash_key->source_ip);
   EXPECT_EQ(source.load_balancer->minimum_ring_size, 64);
+  EXPECT_FALSE(source.load_balancer->zone_aware.has_value());
+
+  TrafficPolicy zoned = ParsePolicy(
+      "  targetRef: {kind: Service, name: reviews}\n"
+      "  loadBalancer: {type: LeastRequest, zoneAware: {}}\n",
+      problems);
+  ASSERT_TRUE(problems.empty()) << ProblemText(problems);
+  ASSERT_TRUE(zoned.load_balancer->zone_aware.has_value());
+  EXPECT_EQ(zoned.load_balancer->zone_aware->min_healthy_percent, 70);  // the default
 }
 
 TEST(TrafficPolicyReaderTest, RateLimitUnitsAndGrpcAbort) {
@@ -204,7 +213,7 @@ TEST(TrafficPolicyReaderTest, ValidationRunsOnReadValues) {
           "apiVersion: mesh.weft.dev/v1alpha1\nkind: TrafficPolicy\n"
           "metadata: {name: p, namespace: default}\nspec:\n"
           "  targetRef: {kind: Service, name: reviews}\n"
-          "  loadBalancer: {type: Maglev}\n"
+          "  loadBalancer: {type: Maglev, zoneAware: {minHealthyPercent: 0}}\n"
           "  faultInjection: {abort: {percent: 10, httpStatus: 503, grpcStatus: 14}}\n"
           "  outlierDetection: {consecutiveGatewayErrors: 0}\n",
       "p.yaml", problems);
@@ -215,6 +224,8 @@ TEST(TrafficPolicyReaderTest, ValidationRunsOnReadValues) {
   EXPECT_THAT(all, HasSubstr("spec.faultInjection.abort: give exactly one of httpStatus, "
                              "grpcStatus"));
   EXPECT_THAT(all, HasSubstr("spec.outlierDetection.consecutiveGatewayErrors"));
+  EXPECT_THAT(all, HasSubstr("spec.loadBalancer.zoneAware.minHealthyPercent: 0 is not a "
+                             "percentage (1-100)"));
 }
 
 }  // namespace

@@ -50,6 +50,14 @@ void SetLbConfig(const LoadBalancerPolicy& lb, ClientKind kind, Cluster& cluster
     auto& weft = (*cluster.mutable_metadata()->mutable_filter_metadata())[kWeftMetadataKey];
     (*weft.mutable_fields())["lb_policy"].set_string_value("peak_ewma");
   }
+  // Zone preference: Envoy's zone_aware_lb_config (the sidecar reads its
+  // presence as "70 %"), and the exact share in Weft's metadata.
+  if (lb.zone_aware && kind == ClientKind::kSidecar) {
+    cluster.mutable_common_lb_config()->mutable_zone_aware_lb_config();
+    auto& weft = (*cluster.mutable_metadata()->mutable_filter_metadata())[kWeftMetadataKey];
+    (*weft.mutable_fields())["locality_min_healthy_percent"].set_number_value(
+        static_cast<double>(lb.zone_aware->min_healthy_percent));
+  }
 }
 
 // Sidecar-to-sidecar HTTP is multiplexed over HTTP/2 whatever the client spoke;

@@ -16,6 +16,7 @@
 #include "envoy/extensions/upstreams/http/v3/http_protocol_options.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "proxy/xds/xds_translator.h"
 
 namespace weft::control_plane {
 namespace {
@@ -117,6 +118,35 @@ TEST_F(ResilienceTest, MaglevCookieAndPeakEwma) {
   EXPECT_EQ(ewma.lb_policy(), Cluster::LEAST_REQUEST);
   EXPECT_EQ(ewma.metadata().filter_metadata().at("weft").fields().at("lb_policy").string_value(),
             "peak_ewma");
+}
+
+TEST_F(ResilienceTest, ZoneAwareBalancingReachesTheSidecarWithEveryEndpointsZone) {
+  policy_->load_balancer = LoadBalancerPolicy{.zone_aware = ZoneAwarePolicy{55}};
+  const ResourceMap resources = Sidecar();
+  const Cluster cluster = GetResource<Cluster>(resources, kClusterTypeUrl, kBackend);
+  EXPECT_TRUE(cluster.common_lb_config().has_zone_aware_lb_config());
+
+  // What the sidecar runs with: the exact share, and each endpoint's zone.
+  config::ProxyConfig bootstrap;
+  bootstrap.xds.zone = "a";
+  absl::StatusOr<config::ProxyConfig> proxy =
+      xds::TranslateXds(testing::UnpackForProxy(resources), bootstrap);
+  ASSERT_TRUE(proxy.ok()) << proxy.status();
+  const config::Cluster* backend = proxy->FindCluster(kBackend);
+  ASSERT_NE(backend, nullptr);
+  EXPECT_EQ(backend->load_balancing.locality_min_healthy_percent, 55u);
+  std::vector<std::string> zones;
+  for (const config::Endpoint& e : backend->endpoints) {
+    zones.push_back(absl::StrCat(e.address, "@", e.zone));
+  }
+  EXPECT_THAT(zones, ::testing::UnorderedElementsAre("10.1.0.3@b", "10.1.0.4@a", "10.1.0.5@b"));
+  EXPECT_EQ(proxy->xds.zone, "a");
+
+  // Not set: no zone preference.
+  policy_->load_balancer = LoadBalancerPolicy{};
+  EXPECT_FALSE(GetResource<Cluster>(Sidecar(), kClusterTypeUrl, kBackend)
+                   .common_lb_config()
+                   .has_zone_aware_lb_config());
 }
 
 TEST_F(ResilienceTest, RetryBudgetAndGatewayErrors) {

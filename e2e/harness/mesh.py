@@ -59,18 +59,19 @@ def cluster_name(service, port, namespace="default"):
     return f"outbound|{port}||{service}.{namespace}.{CLUSTER_DOMAIN}"
 
 
-def xds_bootstrap(pod, server, namespace, service_account, node_cluster=None):
-    """The sidecar bootstrap for mesh mode: admin + xds only (everything else from xDS)."""
-    return {
-        "admin": {"address": "127.0.0.1", "port": ADMIN_PORT},
-        "xds": {
-            "server": server,
-            "node_id": f"{namespace}/{pod.name}",
-            "node_cluster": node_cluster or pod.labels.get("app", pod.name),
-            "metadata": {"NAMESPACE": namespace, "WORKLOAD": pod.name,
-                         "SERVICE_ACCOUNT": service_account},
-        },
+def xds_bootstrap(pod, server, namespace, service_account, node_cluster=None, zone=None):
+    """The sidecar bootstrap for mesh mode: admin + xds only (everything else from xDS);
+    `zone`: the proxy's own locality zone, for zone-aware balancing."""
+    xds = {
+        "server": server,
+        "node_id": f"{namespace}/{pod.name}",
+        "node_cluster": node_cluster or pod.labels.get("app", pod.name),
+        "metadata": {"NAMESPACE": namespace, "WORKLOAD": pod.name,
+                     "SERVICE_ACCOUNT": service_account},
     }
+    if zone:
+        xds["zone"] = zone
+    return {"admin": {"address": "127.0.0.1", "port": ADMIN_PORT}, "xds": xds}
 
 
 # ----- reading a sidecar's /config_dump -----
@@ -296,6 +297,8 @@ class ControlPlane:
             spec["ready"] = False
         if not getattr(pod, "meshed", True):
             spec["sidecar"] = False  # clients' sidecars must not talk HTTP/2 to it
+        if getattr(pod, "zone", None):
+            spec["locality"] = {"zone": pod.zone}
         doc = {"apiVersion": "mesh.weft.dev/v1alpha1", "kind": "Workload",
                "metadata": {"name": pod.name, "namespace": pod.namespace,
                             "labels": dict(pod.labels)},
@@ -431,7 +434,7 @@ def write_hosts(pod, control_plane):
 
 def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=None,
                    service_account="default", sidecar=True, register=True, vip_route=True,
-                   ready_timeout=10.0, sync_timeout=10.0):
+                   ready_timeout=10.0, sync_timeout=10.0, zone=None):
     """See Cluster.add_mesh_pod."""
     if control_plane is None:
         raise RuntimeError("add_control_plane() first: mesh pods need the control plane")
@@ -440,6 +443,7 @@ def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=Non
     pod.labels = dict(labels or {})
     pod.service_account = service_account
     pod.meshed = sidecar
+    pod.zone = zone  # its Workload's locality and its sidecar's own zone
     control_plane.mesh_pods.append(pod)
     write_hosts(pod, control_plane)
     if vip_route:
@@ -447,7 +451,8 @@ def setup_mesh_pod(cluster, control_plane, name, namespace="default", labels=Non
     if register:
         control_plane.register(pod)
     if sidecar:
-        config = xds_bootstrap(pod, control_plane.proxy_address, namespace, service_account)
+        config = xds_bootstrap(pod, control_plane.proxy_address, namespace, service_account,
+                               zone=zone)
         proxy_args = control_plane.join_token_args(pod) if control_plane.ca_dir else ()
         pod.add_sidecar(config, proxy_args=proxy_args, ready_timeout=ready_timeout)
         # Ready = serving; wait for the first xDS push too (the outbound listener).

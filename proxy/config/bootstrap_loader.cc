@@ -356,20 +356,22 @@ void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
                   r.BoolField("tracing", o.tracing),
                   r.BoolField("request_metrics", o.request_metrics)});
            }},
-       YamlReader::Field{"xds",
-                         [&r, &config](const YAML::Node& n, const std::string& p) {
-                           r.ReadMapping(
-                               n, p,
-                               {r.StringField("server", config.xds.server),
-                                YamlReader::Field{"node_id",
-                                                  [&r, &config](const YAML::Node& v,
-                                                                const std::string& vp) {
-                                                    ReadExpandedString(r, v, vp,
-                                                                       config.xds.node_id);
-                                                  }},
-                                r.StringField("node_cluster", config.xds.node_cluster),
-                                YamlReader::Field{
-                                    "metadata",
+       YamlReader::Field{
+           "xds",
+           [&r, &config](const YAML::Node& n, const std::string& p) {
+             r.ReadMapping(
+                 n, p,
+                 {r.StringField("server", config.xds.server),
+                  YamlReader::Field{"node_id",
+                                    [&r, &config](const YAML::Node& v, const std::string& vp) {
+                                      ReadExpandedString(r, v, vp, config.xds.node_id);
+                                    }},
+                  r.StringField("node_cluster", config.xds.node_cluster),
+                  YamlReader::Field{"zone",
+                                    [&r, &config](const YAML::Node& v, const std::string& vp) {
+                                      ReadExpandedString(r, v, vp, config.xds.zone);
+                                    }},
+                  YamlReader::Field{"metadata",
                                     [&r, &config](const YAML::Node& m, const std::string& mp) {
                                       if (!m.IsMap()) {
                                         r.ReadMapping(m, mp, {});
@@ -384,7 +386,7 @@ void ReadRoot(YamlReader& r, const YAML::Node& root, ProxyConfig& config) {
                                         }
                                       }
                                     }}});
-                         }},
+           }},
        r.ListField<Listener>("listeners", config.listeners,
                              [&r](const YAML::Node& n, const std::string& p, Listener& l) {
                                ReadListener(r, n, p, l);

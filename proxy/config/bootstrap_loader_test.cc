@@ -641,18 +641,21 @@ observability:
 
 // xds.node_id and metadata values expand ${NAME} from the environment, so that
 // one injected bootstrap names every replica by its own pod (env_expansion.h).
-TEST(BootstrapLoaderTest, XdsNodeIdAndMetadataExpandEnvironmentVariables) {
+TEST(BootstrapLoaderTest, XdsNodeIdZoneAndMetadataExpandEnvironmentVariables) {
   setenv("WEFT_TEST_POD_NAME", "web-7d4b9c-x2x7k", 1);
   setenv("WEFT_TEST_POD_NAMESPACE", "shop", 1);
+  setenv("WEFT_TEST_ZONE", "eu-west-1a", 1);
   absl::StatusOr<ProxyConfig> config = ParseBootstrapYaml(
       "admin: {address: 127.0.0.1, port: 15000}\n"
       "xds:\n"
       "  server: 127.0.0.1:15010\n"
       "  node_id: ${WEFT_TEST_POD_NAMESPACE}/${WEFT_TEST_POD_NAME}\n"
+      "  zone: ${WEFT_TEST_ZONE}\n"
       "  metadata: {POD: \"${WEFT_TEST_POD_NAME}\", PRICE: \"$$5\"}\n",
       "test.yaml");
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->xds.node_id, "shop/web-7d4b9c-x2x7k");
+  EXPECT_EQ(config->xds.zone, "eu-west-1a");
   ASSERT_EQ(config->xds.metadata.size(), 2u);
   EXPECT_EQ(config->xds.metadata[0].second, "web-7d4b9c-x2x7k");
   EXPECT_EQ(config->xds.metadata[1].second, "$5");

@@ -270,21 +270,23 @@ std::string ToJson(const ProxyConfig& config) {
         ", \"connect_timeout\": ", Dur(c.connect_timeout),
         ", \"max_idle_connections\": ", c.max_idle_connections,
         ", \"idle_timeout\": ", Dur(c.idle_timeout), ", \"endpoints\": ",
-        Array(c.endpoints, [](const Endpoint& e) {
-          return absl::StrCat("{\"address\": ", JsonQuote(e.address), ", \"port\": ", e.port,
-                              ", \"weight\": ", e.weight, "}");
-        }),
+        Array(c.endpoints,
+              [](const Endpoint& e) {
+                return absl::StrCat(
+                    "{\"address\": ", JsonQuote(e.address), ", \"port\": ", e.port,
+                    ", \"weight\": ", e.weight,
+                    e.zone.empty() ? "" : absl::StrCat(", \"zone\": ", JsonQuote(e.zone)), "}");
+              }),
         ", \"http_protocol\": ", JsonQuote(HttpProtocolName(c.http_protocol)),
         ", \"load_balancing\": ", LbJson(c.load_balancing),
         ", \"circuit_breakers\": ", CircuitBreakersJson(c.circuit_breakers),
         ", \"outlier_detection\": ", OutlierJson(c.outlier_detection),
         ", \"health_check\": ", HealthCheckJson(c.health_check),
-        c.tls.has_value()
-            ? absl::StrCat(", \"tls\": {\"expected_identities\": ",
-                           Array(c.tls->expected_identities,
-                                 [](const std::string& id) { return JsonQuote(id); }),
-                           ", \"sni\": ", JsonQuote(c.tls->sni), "}")
-            : std::string(),
+        c.tls.has_value() ? absl::StrCat(", \"tls\": {\"expected_identities\": ",
+                                         Array(c.tls->expected_identities,
+                                               [](const std::string& id) { return JsonQuote(id); }),
+                                         ", \"sni\": ", JsonQuote(c.tls->sni), "}")
+                          : std::string(),
         "}");
   });
   return absl::StrCat("{\n  \"source\": ", JsonQuote(config.source),

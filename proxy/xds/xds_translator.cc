@@ -570,6 +570,7 @@ class Translator {
           continue;
         }
         ep.weight = lbe.load_balancing_weight().value() == 0 ? 1 : lbe.load_balancing_weight().value();
+        ep.zone = locality.locality().zone();  // for zone-aware balancing
         out.endpoints.push_back(ep);
       }
     }

@@ -167,8 +167,36 @@ std::vector<std::string> RouteRow(const Route& route) {
           absl::StrCat(route.rules.size()), Backends(route.rules, route.meta.ns)};
 }
 
+// The load balancer as the manifest names it, "+zone" when zone-aware.
+std::string LoadBalancerCell(const std::optional<control_plane::LoadBalancerPolicy>& lb) {
+  if (!lb) return "-";
+  using control_plane::LoadBalancerType;
+  std::string name;
+  switch (lb->type) {
+    case LoadBalancerType::kRoundRobin:
+      name = "RoundRobin";
+      break;
+    case LoadBalancerType::kLeastRequest:
+      name = "LeastRequest";
+      break;
+    case LoadBalancerType::kRandom:
+      name = "Random";
+      break;
+    case LoadBalancerType::kPeakEwma:
+      name = "PeakEwma";
+      break;
+    case LoadBalancerType::kRingHash:
+      name = "RingHash";
+      break;
+    case LoadBalancerType::kMaglev:
+      name = "Maglev";
+      break;
+  }
+  if (lb->zone_aware) absl::StrAppend(&name, "+zone");
+  return name;
+}
+
 std::vector<std::string> PolicyRow(const TrafficPolicy& policy) {
-  static constexpr const char* kLb[] = {"RoundRobin", "LeastRequest", "Random"};
   std::string retries = "-";
   if (policy.retries) {
     retries = absl::StrCat(policy.retries->attempts);
@@ -188,13 +216,12 @@ std::vector<std::string> PolicyRow(const TrafficPolicy& policy) {
   return {policy.meta.ns,
           policy.meta.name,
           policy.target_ref.name,
-          policy.load_balancer ? kLb[static_cast<int>(policy.load_balancer->type)] : "-",
+          LoadBalancerCell(policy.load_balancer),
           retries,
           FormatDuration(policy.timeouts ? policy.timeouts->request : std::nullopt),
           limits.empty() ? "-" : absl::StrJoin(limits, ","),
-          policy.outlier_detection
-              ? absl::StrCat(policy.outlier_detection->consecutive_5xx, "x5xx")
-              : "-"};
+          policy.outlier_detection ? absl::StrCat(policy.outlier_detection->consecutive_5xx, "x5xx")
+                                   : "-"};
 }
 
 template <typename T>
