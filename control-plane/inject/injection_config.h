@@ -43,6 +43,12 @@ inline constexpr char kTmpDirectory[] = "/tmp";
 // mesh-proxy expands ${NAME} in the bootstrap's node id from its environment,
 // where the proxy container gets POD_NAME / POD_NAMESPACE (downward API).
 inline constexpr char kNodeIdTemplate[] = "${POD_NAMESPACE}/${POD_NAME}";
+// The proxy's own zone, for zone-aware balancing: the node's zone, which
+// Kubernetes copies onto the pod as this label at binding (KEP-4742, 1.35+);
+// on older clusters the label is absent and the variable empty (no zone).
+inline constexpr char kZoneEnv[] = "WEFT_ZONE";
+inline constexpr char kZoneTemplate[] = "${WEFT_ZONE}";
+inline constexpr char kPodZoneFieldPath[] = "metadata.labels['topology.k8s.io/zone']";
 
 struct InjectionConfig {
   std::string proxy_image = "weft/mesh-proxy:latest";

@@ -90,10 +90,11 @@ Json HoldUntilReadyHook() {
 }
 
 Json ProxyContainer(const PodOptions& o, const InjectionConfig& config, const Json& app_probes) {
-  Json env = Arr({FieldEnv("POD_NAME", "metadata.name"),
-                  FieldEnv("POD_NAMESPACE", "metadata.namespace"),
-                  FieldEnv("INSTANCE_IP", "status.podIP"),
-                  FieldEnv("SERVICE_ACCOUNT", "spec.serviceAccountName")});
+  Json env =
+      Arr({FieldEnv("POD_NAME", "metadata.name"), FieldEnv("POD_NAMESPACE", "metadata.namespace"),
+           FieldEnv("INSTANCE_IP", "status.podIP"),
+           FieldEnv("SERVICE_ACCOUNT", "spec.serviceAccountName"),
+           FieldEnv(kZoneEnv, kPodZoneFieldPath)});
   if (!app_probes.fields().empty()) {
     env.Push(Obj({{"name", Str(kAppProbesEnv)}, {"value", Str(app_probes.DumpCompact())}}));
   }
@@ -168,15 +169,17 @@ std::vector<Json> Volumes(const InjectionConfig& config) {
 // mesh-proxy's bootstrap: admin and xDS only; everything else comes over xDS.
 // The node id is the pod's, which is unknown at admission (generateName).
 std::string Bootstrap(const PodIdentity& id, const InjectionConfig& config) {
-  Json doc = Obj({{"admin", Obj({{"address", Str("127.0.0.1")}, {"port", Num(kProxyAdminPort)}})},
-                  {"xds", Obj({{"server", Str(config.control_plane_address)},
-                               // Expanded by mesh-proxy from the downward-API env vars of
-                               // its container: each replica gets its own node id.
-                               {"node_id", Str(kNodeIdTemplate)},
-                               {"node_cluster", Str(id.app)},
-                               {"metadata", Obj({{"NAMESPACE", Str(id.ns)},
-                                                 {"WORKLOAD", Str(id.name)},
-                                                 {"SERVICE_ACCOUNT", Str(id.service_account)}})}})}});
+  Json doc =
+      Obj({{"admin", Obj({{"address", Str("127.0.0.1")}, {"port", Num(kProxyAdminPort)}})},
+           {"xds", Obj({{"server", Str(config.control_plane_address)},
+                        // Expanded by mesh-proxy from the downward-API env vars of
+                        // its container: each replica gets its own node id.
+                        {"node_id", Str(kNodeIdTemplate)},
+                        {"node_cluster", Str(id.app)},
+                        {"zone", Str(kZoneTemplate)},
+                        {"metadata", Obj({{"NAMESPACE", Str(id.ns)},
+                                          {"WORKLOAD", Str(id.name)},
+                                          {"SERVICE_ACCOUNT", Str(id.service_account)}})}})}});
   return doc.DumpYaml();
 }
 

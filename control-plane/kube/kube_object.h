@@ -33,6 +33,10 @@ struct KubeObject {
   // not serving (conditions.serving: false, or absent and ready: false).
   std::vector<ObjectKey> not_ready_pods;
   std::vector<ObjectKey> not_serving_pods;
+  // Pod: spec.nodeName, whose Node's topology labels are the workload's locality.
+  std::string node_name;
+  // Node: its topology.kubernetes.io/region and zone labels.
+  std::optional<Locality> node_locality;
   // HTTPRoute, GRPCRoute: each spec.parentRefs entry as compact JSON, read
   // leniently (also from a route that is invalid), for status.parents.
   std::vector<std::string> parent_refs;

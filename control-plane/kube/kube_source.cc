@@ -14,6 +14,7 @@ namespace weft::control_plane::kube {
 std::vector<WatchedType> MeshWatchedTypes() {
   return {
       {{"Namespace", "v1", "namespaces", false}, DecodeNamespace},
+      {{"Node", "v1", "nodes", false}, DecodeNode},
       {{"Service", "v1", "services", false}, DecodeManifestKind},
       {{"Pod", "v1", "pods", false}, DecodePod},
       {{"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", false}, DecodeEndpointSlice},

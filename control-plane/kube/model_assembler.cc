@@ -1,5 +1,6 @@
 #include "control-plane/kube/model_assembler.h"
 
+#include <map>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -33,10 +34,12 @@ std::vector<std::pair<ModelAssembler::Id, Resource>> ModelAssembler::Collect(
     config::ProblemList& problems) const {
   std::set<ObjectKey> not_ready;
   std::set<ObjectKey> not_serving;
+  std::map<std::string, Locality> node_localities;
   for (const Input& input : inputs) {
     for (const auto& [key, object] : input.store) {
       not_ready.insert(object->not_ready_pods.begin(), object->not_ready_pods.end());
       not_serving.insert(object->not_serving_pods.begin(), object->not_serving_pods.end());
+      if (object->node_locality) node_localities[key.name] = *object->node_locality;
     }
   }
   std::vector<std::pair<Id, Resource>> out;
@@ -55,6 +58,10 @@ std::vector<std::pair<ModelAssembler::Id, Resource>> ModelAssembler::Collect(
       if (auto* workload = std::get_if<Workload>(&resource.object)) {
         if (not_ready.count(key) > 0) workload->ready = false;
         if (not_serving.count(key) > 0) workload->serving_while_terminating = false;
+        auto node = node_localities.find(object->node_name);
+        if (!object->node_name.empty() && node != node_localities.end()) {
+          workload->locality = node->second;
+        }
       }
       out.emplace_back(std::move(id), std::move(resource));
     }

@@ -13,7 +13,8 @@
 //   3. Still invalid: the result is a rejection listing every problem, and the
 //      caller keeps its last model.
 //
-// Pods marked not ready (not serving) by an EndpointSlice are made so.
+// Pods marked not ready (not serving) by an EndpointSlice are made so; a pod's
+// workload gets the locality of its Node.
 //
 //   ModelAssembler assembler;
 //   ModelAssembler::Result r = assembler.Assemble({{"Pod", pods.store()}, ...});

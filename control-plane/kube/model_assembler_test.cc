@@ -180,6 +180,44 @@ TEST(ModelAssemblerTest, AServiceWithoutSelectorGetsTheEndpointsOfItsHandMadeSli
   EXPECT_EQ(r.model->EndpointsOf(ObjectKey{"default", "db"})[0].endpoints.at(0).port, 15432);
 }
 
+TEST(ModelAssemblerTest, APodsWorkloadTakesItsNodesZone) {
+  auto node = [](const std::string& name, const std::string& labels) {
+    return Decode(R"({"kind":"Node","apiVersion":"v1","metadata":{"name":")" + name +
+                      R"(","labels":{)" + labels + R"(}},"status":{"images":[]}})",
+                  DecodeNode);
+  };
+  auto on = [](const std::string& pod, const std::string& node) {
+    return absl::StrReplaceAll(Pod(pod, pod == "p1" ? "10.0.0.1" : "10.0.0.2"),
+                               {{R"("spec":{)", R"("spec":{"nodeName":")" + node + R"(",)"}});
+  };
+  ModelAssembler assembler;
+  ModelAssembler::Result r = assembler.Assemble({
+      {"Node", StoreOf({node("n1", R"("topology.kubernetes.io/region":"eu",)"
+                                   R"("topology.kubernetes.io/zone":"eu-1a")"),
+                        node("n2", R"("failure-domain.beta.kubernetes.io/zone":"eu-1b")")})},
+      {"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+      {"Pod", StoreOf({Decode(on("p1", "n1"), DecodePod), Decode(on("p2", "n2"), DecodePod)})},
+  });
+  ASSERT_TRUE(r.model) << absl::StrJoin(Messages(r), "\n");
+  const Workload& p1 = r.model->workloads.at(ObjectKey{"default", "p1"});
+  EXPECT_EQ(p1.locality.region, "eu");
+  EXPECT_EQ(p1.locality.zone, "eu-1a");
+  EXPECT_EQ(r.model->workloads.at(ObjectKey{"default", "p2"}).locality.zone, "eu-1b");
+  std::vector<std::string> zones;
+  for (const Endpoint& e : r.model->EndpointsOf(ObjectKey{"default", "backend"})[0].endpoints) {
+    zones.push_back(e.locality.zone);
+  }
+  EXPECT_THAT(zones, ElementsAre("eu-1a", "eu-1b"));
+
+  // A pod on a node the source has not seen (yet) has no zone.
+  r = assembler.Assemble({
+      {"Service", StoreOf({Decode(Service("backend"), DecodeManifestKind)})},
+      {"Pod", StoreOf({Decode(on("p1", "n9"), DecodePod)})},
+  });
+  ASSERT_TRUE(r.model);
+  EXPECT_EQ(r.model->workloads.at(ObjectKey{"default", "p1"}).locality.zone, "");
+}
+
 TEST(ModelAssemblerTest, UnreadableObjectIsHeldAtItsLastGoodVersion) {
   ModelAssembler assembler;
   auto services = StoreOf({Decode(Service("backend"), DecodeManifestKind)});

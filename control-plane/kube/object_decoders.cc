@@ -132,6 +132,7 @@ std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object) {
         phase == "Failed") {
       return out;
     }
+    out->node_name = Str(spec, "nodeName");
     if (std::string sa = Str(spec, "serviceAccountName"); !sa.empty()) {
       workload.service_account = sa;
     }
@@ -194,6 +195,25 @@ std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object) 
       if (ready == "false") out->not_ready_pods.push_back(pod);
       if (serving == "false") out->not_serving_pods.push_back(pod);
     }
+    return out;
+  });
+}
+
+std::shared_ptr<const KubeObject> DecodeNode(const YAML::Node& object) {
+  return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> {
+    std::shared_ptr<KubeObject> out = Keyed(object);
+    const Labels labels = StringMap(object["metadata"]["labels"]);
+    // The well-known labels, else their names before Kubernetes 1.17.
+    auto label = [&labels](const char* key, const char* deprecated) {
+      auto it = labels.find(key);
+      if (it == labels.end()) it = labels.find(deprecated);
+      return it == labels.end() ? std::string() : it->second;
+    };
+    Locality locality;
+    locality.region =
+        label("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region");
+    locality.zone = label("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
+    out->node_locality = std::move(locality);
     return out;
   });
 }

@@ -22,9 +22,12 @@
 //       mirrored from an Endpoints object): an EndpointSlice resource, the
 //       endpoints of a Service without a selector, read strictly like the
 //       manifest kinds;
+//   Node  its locality: labels topology.kubernetes.io/region and zone (or
+//       their failure-domain.beta.kubernetes.io names); a Pod keeps its
+//       spec.nodeName, and the source gives its workload that locality;
 //   Namespace  its name only.
 //
-// Pods, EndpointSlices and Namespaces are read leniently (they are the API
+// Pods, EndpointSlices, Nodes and Namespaces are read leniently (they are the API
 // server's, not the operator's, and carry many fields the mesh ignores).
 //
 // Thread-compatible; never throws (yaml-cpp exceptions become problems).
@@ -40,6 +43,7 @@ namespace weft::control_plane::kube {
 std::shared_ptr<const KubeObject> DecodeManifestKind(const YAML::Node& object);
 std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object);
 std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object);
+std::shared_ptr<const KubeObject> DecodeNode(const YAML::Node& object);
 std::shared_ptr<const KubeObject> DecodeNamespace(const YAML::Node& object);
 
 }  // namespace weft::control_plane::kube

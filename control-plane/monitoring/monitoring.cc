@@ -120,10 +120,10 @@ std::string ModelJson(const SourceState& s) {
     std::vector<std::string> endpoints;
     for (const PortEndpoints& pe : m.EndpointsOf(key)) {
       for (const Endpoint& e : pe.endpoints) {
-        endpoints.push_back(absl::StrCat("{\"service_port\": ", pe.service_port,
-                                         ", \"address\": ", JsonQuote(e.address),
-                                         ", \"port\": ", e.port, ", \"workload\": ",
-                                         JsonQuote(e.workload.ToString()), "}"));
+        endpoints.push_back(absl::StrCat(
+            "{\"service_port\": ", pe.service_port, ", \"address\": ", JsonQuote(e.address),
+            ", \"port\": ", e.port, ", \"workload\": ", JsonQuote(e.workload.ToString()),
+            ", \"zone\": ", JsonQuote(e.locality.zone), "}"));
       }
     }
     services.push_back(absl::StrCat("    {\"name\": ", JsonQuote(key.ToString()),
@@ -133,12 +133,12 @@ std::string ModelJson(const SourceState& s) {
   }
   std::vector<std::string> workloads;
   for (const auto& [key, w] : m.workloads) {
-    workloads.push_back(absl::StrCat("    {\"name\": ", JsonQuote(key.ToString()),
-                                     ", \"address\": ", JsonQuote(w.address),
-                                     ", \"service_account\": ", JsonQuote(w.service_account),
-                                     ", \"ready\": ", w.ready ? "true" : "false",
-                                     ", \"serving_while_terminating\": ",
-                                     w.serving_while_terminating ? "true" : "false", "}"));
+    workloads.push_back(absl::StrCat(
+        "    {\"name\": ", JsonQuote(key.ToString()), ", \"address\": ", JsonQuote(w.address),
+        ", \"service_account\": ", JsonQuote(w.service_account),
+        ", \"ready\": ", w.ready ? "true" : "false",
+        ", \"serving_while_terminating\": ", w.serving_while_terminating ? "true" : "false",
+        ", \"zone\": ", JsonQuote(w.locality.zone), "}"));
   }
   return absl::StrCat(out, ",\n  \"model\": {\n  \"services\": [\n", absl::StrJoin(services, ",\n"),
                       "\n  ],\n  \"workloads\": [\n", absl::StrJoin(workloads, ",\n"),

@@ -94,7 +94,7 @@ TEST(MonitoringTest, ModelJson) {
   EXPECT_NE(json.find("{\"name\": \"default/reviews\", \"vip\": \"10.96.0.10\", \"ports\": "
                       "[{\"name\": \"http\", \"port\": 80, \"protocol\": \"http\"}], "
                       "\"endpoints\": [{\"service_port\": 80, \"address\": \"10.77.0.3\", "
-                      "\"port\": 8080, \"workload\": \"default/reviews-0\"}]}"),
+                      "\"port\": 8080, \"workload\": \"default/reviews-0\", \"zone\": \"\"}]}"),
             std::string::npos)
       << json;
   EXPECT_EQ(ModelJson(SourceState()).find("\"model\": null"), ModelJson(SourceState()).size() -

@@ -62,6 +62,7 @@ import urllib.parse
 # plural -> (apiVersion, kind, namespaced)
 TYPES = {
     "namespaces": ("v1", "Namespace", False),
+    "nodes": ("v1", "Node", False),
     "services": ("v1", "Service", True),
     "pods": ("v1", "Pod", True),
     "endpointslices": ("discovery.k8s.io/v1", "EndpointSlice", True),

@@ -321,6 +321,28 @@ class KubeSourceTest(ClusterTestCase):
         wait(["192.0.2.10:15432"], "the mirrored slice deleted")
         self.assertEqual(self.cp.stop(), 0)
 
+    def test_pods_take_their_nodes_zone(self):
+        self.put_backend_service()
+        self.put({"kind": "Node", "apiVersion": "v1",
+                  "metadata": {"name": "node-1",
+                               "labels": {"topology.kubernetes.io/region": "eu",
+                                          "topology.kubernetes.io/zone": "eu-1a"}},
+                  "status": {"conditions": [{"type": "Ready", "status": "True"}]}})
+        self.put(pod_object(0))  # on node-1
+        self.start_control_plane()
+        def zones():
+            return {w["name"]: w["zone"]
+                    for w in (self.model().get("model") or {}).get("workloads", [])}
+        procs.wait_until(lambda: zones() == {"default/backend-0": "eu-1a"}, timeout=CONVERGE_S,
+                         interval=0.1, what=f"the node's zone on its pod: {zones()}")
+        # The node is relabelled (a watch event): its pods follow.
+        self.put({"kind": "Node", "apiVersion": "v1",
+                  "metadata": {"name": "node-1",
+                               "labels": {"topology.kubernetes.io/zone": "eu-1b"}}})
+        procs.wait_until(lambda: zones() == {"default/backend-0": "eu-1b"}, timeout=CONVERGE_S,
+                         interval=0.1, what=f"the new zone: {zones()}")
+        self.assertEqual(self.cp.stop(), 0)
+
     def test_refuses_an_unverified_server_and_reports_a_rejected_token(self):
         other_dir = os.path.join(self.cluster.work_dir, "other-ca")
         os.makedirs(other_dir)

@@ -104,7 +104,8 @@ Json StringArray(const std::vector<std::string>& items) {
 // the service-account tokens proxies present to the CA.
 Json ClusterRole(const CrdResources& crds) {
   Json rules = Arr({
-      Rule(Strs({""}), Strs({"namespaces", "pods", "services"}), Strs({"get", "list", "watch"})),
+      Rule(Strs({""}), Strs({"namespaces", "nodes", "pods", "services"}),
+           Strs({"get", "list", "watch"})),
       Rule(Strs({"discovery.k8s.io"}), Strs({"endpointslices"}), Strs({"get", "list", "watch"})),
       Rule(Strs({"mesh.weft.dev"}), StringArray(crds.plurals), Strs({"get", "list", "watch"})),
       Rule(Strs({"mesh.weft.dev"}), StringArray(crds.with_status), Strs({"patch", "update"})),
