@@ -39,8 +39,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "control-plane/core/object_meta.h"
 
 namespace weft::control_plane {
@@ -101,6 +103,9 @@ struct AuthorizationPolicy {
   // workload's other ALLOW policies do not allow); a DENY policy never matches.
   std::vector<AuthorizationRule> rules;
 };
+
+// The manifest's names of the modes ("STRICT"...), for readers and printers.
+const std::vector<std::pair<absl::string_view, MtlsMode>>& MtlsModeNames();
 
 // The header a condition key names ("request.headers[x-tenant]" -> "x-tenant"),
 // or "" when the key is not of that form.

@@ -19,8 +19,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "control-plane/core/object_meta.h"
 
@@ -41,6 +43,9 @@ enum class LoadBalancerType {
   kRingHash,  // consistent hashing on hashKey
   kMaglev,    // consistent hashing on hashKey, even spread
 };
+
+// The manifest's names of the types ("RoundRobin"...), for readers and printers.
+const std::vector<std::pair<absl::string_view, LoadBalancerType>>& LoadBalancerTypeNames();
 
 // What consistent hashing hashes: exactly one is set.
 struct HashKey {

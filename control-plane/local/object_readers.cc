@@ -134,13 +134,7 @@ void ReadTrafficPolicySpec(YamlReader& reader, const YAML::Node& node, const std
                                           LoadBalancerPolicy& lb) {
     reader.ReadMapping(
         n, p,
-        {reader.EnumField<LoadBalancerType>("type", "a load balancer type",
-                                            {{"RoundRobin", LoadBalancerType::kRoundRobin},
-                                             {"LeastRequest", LoadBalancerType::kLeastRequest},
-                                             {"Random", LoadBalancerType::kRandom},
-                                             {"PeakEwma", LoadBalancerType::kPeakEwma},
-                                             {"RingHash", LoadBalancerType::kRingHash},
-                                             {"Maglev", LoadBalancerType::kMaglev}},
+        {reader.EnumField<LoadBalancerType>("type", "a load balancer type", LoadBalancerTypeNames(),
                                             lb.type),
          OptionalStructField<HashKey>("hashKey", lb.hash_key, read_hash_key),
          OptionalInt64Field(reader, "minimumRingSize", lb.minimum_ring_size),

@@ -17,12 +17,7 @@ YamlReader::Field SelectorField(YamlReader& reader, Labels& out) {
 }
 
 YamlReader::Field MtlsModeField(YamlReader& reader, MtlsMode& out) {
-  return reader.EnumField<MtlsMode>("mode", "an mTLS mode",
-                                    {{"UNSET", MtlsMode::kUnset},
-                                     {"STRICT", MtlsMode::kStrict},
-                                     {"PERMISSIVE", MtlsMode::kPermissive},
-                                     {"DISABLE", MtlsMode::kDisable}},
-                                    out);
+  return reader.EnumField<MtlsMode>("mode", "an mTLS mode", MtlsModeNames(), out);
 }
 
 // spec.portLevelMtls: {<port>: {mode: ...}}.

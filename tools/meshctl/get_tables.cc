@@ -132,18 +132,18 @@ std::string SelectorCell(const control_plane::Labels& selector, const std::strin
   return absl::StrJoin(items, ",");
 }
 
-const char* MtlsModeName(control_plane::MtlsMode mode) {
-  switch (mode) {
-    case control_plane::MtlsMode::kStrict:
-      return "STRICT";
-    case control_plane::MtlsMode::kPermissive:
-      return "PERMISSIVE";
-    case control_plane::MtlsMode::kDisable:
-      return "DISABLE";
-    case control_plane::MtlsMode::kUnset:
-      break;
+// The name `names` gives `value` in manifests, or "-".
+template <typename Enum>
+std::string NameOf(const std::vector<std::pair<absl::string_view, Enum>>& names, Enum value) {
+  for (const auto& [name, v] : names) {
+    if (v == value) return std::string(name);
   }
   return "-";
+}
+
+std::string MtlsModeName(control_plane::MtlsMode mode) {
+  return mode == control_plane::MtlsMode::kUnset ? "-"
+                                                 : NameOf(control_plane::MtlsModeNames(), mode);
 }
 
 std::vector<std::string> PeerAuthenticationRow(const PeerAuthentication& policy) {
@@ -170,28 +170,7 @@ std::vector<std::string> RouteRow(const Route& route) {
 // The load balancer as the manifest names it, "+zone" when zone-aware.
 std::string LoadBalancerCell(const std::optional<control_plane::LoadBalancerPolicy>& lb) {
   if (!lb) return "-";
-  using control_plane::LoadBalancerType;
-  std::string name;
-  switch (lb->type) {
-    case LoadBalancerType::kRoundRobin:
-      name = "RoundRobin";
-      break;
-    case LoadBalancerType::kLeastRequest:
-      name = "LeastRequest";
-      break;
-    case LoadBalancerType::kRandom:
-      name = "Random";
-      break;
-    case LoadBalancerType::kPeakEwma:
-      name = "PeakEwma";
-      break;
-    case LoadBalancerType::kRingHash:
-      name = "RingHash";
-      break;
-    case LoadBalancerType::kMaglev:
-      name = "Maglev";
-      break;
-  }
+  std::string name = NameOf(control_plane::LoadBalancerTypeNames(), lb->type);
   if (lb->zone_aware) absl::StrAppend(&name, "+zone");
   return name;
 }
