@@ -42,6 +42,12 @@ struct KubeObject {
   std::vector<std::string> parent_refs;
 };
 
+// True when an update from `before` to `after` cannot change the model: both
+// only inform others (no resource, nothing unreadable) and inform the same
+// (a Node's heartbeat, a Namespace's or a pending Pod's status). Objects with a
+// resource always count as changed.
+bool SameForTheModel(const KubeObject& before, const KubeObject& after);
+
 }  // namespace weft::control_plane::kube
 
 #endif  // WEFT_CONTROL_PLANE_KUBE_KUBE_OBJECT_H_

@@ -90,8 +90,9 @@ std::vector<std::string> KubeSource::Describe() const {
     lines.push_back(absl::StrCat(
         r.type().plural, ": ", r.missing() ? "not installed" : r.synced() ? "synced" : "syncing",
         ", ", r.store().size(), " objects, resourceVersion ", r.resource_version(), ", lists ",
-        s.lists, ", relists after 410 ", s.relists_gone, ", watches ", s.watches, ", errors ",
-        s.errors, r.last_error().empty() ? "" : absl::StrCat(" (last: ", r.last_error(), ")")));
+        s.lists, ", relists after 410 ", s.relists_gone, ", watches ", s.watches, ", events ",
+        s.events, " (", s.unchanged_events, " changing nothing), errors ", s.errors,
+        r.last_error().empty() ? "" : absl::StrCat(" (last: ", r.last_error(), ")")));
   }
   return lines;
 }

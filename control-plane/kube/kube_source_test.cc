@@ -87,7 +87,7 @@ TEST_F(KubeSourceTest, NoModelUntilEveryTypeIsListedThenFollowsWatches) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[1],
             "pods: synced, 2 objects, resourceVersion 7, lists 1, relists after 410 0, "
-            "watches 2, errors 0");
+            "watches 2, events 1 (0 changing nothing), errors 0");
 
   source_.reset();  // stops and joins the reflector threads blocked in their watches
 }

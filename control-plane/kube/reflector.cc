@@ -286,17 +286,22 @@ Reflector::Outcome Reflector::ApplyEvent(absl::string_view line) {
     return Outcome::kFailed;
   }
   std::shared_ptr<const KubeObject> decoded = Decode(object);
+  bool changed = true;
   {
     weft::MutexLock lock(&mu_);
     if (type == "DELETED") {
       store_.erase(decoded->key);
     } else {
+      auto it = store_.find(decoded->key);
+      changed = it == store_.end() || !SameForTheModel(*it->second, *decoded);
       store_[decoded->key] = decoded;
     }
     if (!rv.empty()) resource_version_ = rv;
     ++stats_.events;
+    if (!changed) ++stats_.unchanged_events;
   }
-  on_change_();
+  // A Node's status heartbeat and the like rebuild nothing.
+  if (changed) on_change_();
   return Outcome::kOk;
 }
 

@@ -27,7 +27,8 @@
 //   ...; pods.Stop(); t.join();
 //
 // Threading: Run/Step on one thread (blocking); Stop and the accessors from any
-// thread. `on_change` is called on the Run thread, without locks held.
+// thread. `on_change` is called on the Run thread, without locks held, whenever
+// the store changes in a way the model can see (not for SameForTheModel updates).
 
 #include <atomic>
 #include <cstdint>
@@ -77,6 +78,7 @@ class Reflector {
     uint64_t relists_gone = 0;  // 410s that forced a LIST
     uint64_t watches = 0;       // WATCH requests
     uint64_t events = 0;        // ADDED/MODIFIED/DELETED applied
+    uint64_t unchanged_events = 0;  // of those, updates the model cannot see (no on_change)
     uint64_t bookmarks = 0;
     uint64_t errors = 0;        // failures followed by a backoff
   };
