@@ -76,7 +76,7 @@ void AssignEndpoints(Model& model) {
   for (const auto& [key, workload] : model.workloads) workloads.push_back(&workload);
   for (const auto& [key, service] : model.services) {
     model.endpoints[key] = service.selector.empty()
-                               ? SliceEndpoints(service, slices_of[key], workloads)
+                               ? SliceEndpoints(service, slices_of[key], model.workloads)
                                : SelectEndpoints(service, workloads);
   }
 }

@@ -20,14 +20,10 @@ ObjectKey ExternalEndpointKey(const EndpointSlice& slice, const std::string& add
 
 std::vector<PortEndpoints> SliceEndpoints(const Service& service,
                                           const std::vector<const EndpointSlice*>& slices,
-                                          const std::vector<const Workload*>& workloads) {
-  std::map<ObjectKey, const Workload*> by_key;
+                                          const std::map<ObjectKey, Workload>& workloads) {
   std::map<std::string, const Workload*> by_address;
   if (!slices.empty()) {
-    for (const Workload* w : workloads) {
-      by_key.emplace(w->meta.key(), w);
-      by_address.emplace(w->address, w);
-    }
+    for (const auto& [key, w] : workloads) by_address.emplace(w.address, &w);
   }
   std::vector<PortEndpoints> out;
   for (const ServicePort& port : service.ports) {
@@ -43,9 +39,9 @@ std::vector<PortEndpoints> SliceEndpoints(const Service& service,
           c.endpoint.port = static_cast<uint16_t>(slice_port.port);
           c.endpoint.locality.zone = e.zone;
           const Workload* workload = nullptr;
-          if (auto w = by_key.find(ObjectKey{slice->meta.ns, e.target_workload});
-              !e.target_workload.empty() && w != by_key.end()) {
-            workload = w->second;
+          if (auto w = workloads.find(ObjectKey{slice->meta.ns, e.target_workload});
+              !e.target_workload.empty() && w != workloads.end()) {
+            workload = &w->second;
           } else if (auto a = by_address.find(c.endpoint.address); a != by_address.end()) {
             workload = a->second;
           }

@@ -9,11 +9,12 @@
 // A Service with a selector gets its endpoints from the workloads it selects;
 // slices naming it are not used (the model says so in a warning).
 //
-//   std::vector<PortEndpoints> e = SliceEndpoints(service, {&slice}, workloads);
+//   std::vector<PortEndpoints> e = SliceEndpoints(service, {&slice}, model.workloads);
 //
 // Value types and a pure function; thread-compatible.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +67,7 @@ ObjectKey ExternalEndpointKey(const EndpointSlice& slice, const std::string& add
 // (by two slices) counts once. FQDN slices give nothing.
 std::vector<PortEndpoints> SliceEndpoints(const Service& service,
                                           const std::vector<const EndpointSlice*>& slices,
-                                          const std::vector<const Workload*>& workloads);
+                                          const std::map<ObjectKey, Workload>& workloads);
 
 }  // namespace weft::control_plane
 

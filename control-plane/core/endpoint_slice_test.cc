@@ -83,7 +83,9 @@ TEST(EndpointSliceTest, AWorkloadNamedByTargetRefOrByAddressLendsItsIdentity) {
       Slice("db-1", {ref, At("10.0.0.8"), elsewhere}, {SlicePort{"sql", 5432}});
 
   const std::vector<Endpoint> e =
-      SliceEndpoints(service, {&slice}, {&by_ref, &by_address})[0].endpoints;
+      SliceEndpoints(service, {&slice}, {{by_ref.meta.key(), by_ref},
+                                         {by_address.meta.key(), by_address}})[0]
+          .endpoints;
   ASSERT_THAT(e, SizeIs(3));
   EXPECT_EQ(e[0].workload.name, "db-0");
   EXPECT_EQ(e[0].address, "10.0.0.70");

@@ -64,6 +64,11 @@ struct WorkloadPort {
 struct Locality {
   std::string region;
   std::string zone;
+
+  friend bool operator==(const Locality& a, const Locality& b) {
+    return a.region == b.region && a.zone == b.zone;
+  }
+  friend bool operator!=(const Locality& a, const Locality& b) { return !(a == b); }
 };
 
 // One instance (a pod, or a process in local mode) with an address of its own.

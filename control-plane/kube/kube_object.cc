@@ -7,18 +7,13 @@ bool Informs(const KubeObject& o) {
   return !o.resource.has_value() && o.problems.empty() && o.warnings.empty();
 }
 
-bool SameLocality(const std::optional<Locality>& a, const std::optional<Locality>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  return !a.has_value() || (a->region == b->region && a->zone == b->zone);
-}
-
 }  // namespace
 
 bool SameForTheModel(const KubeObject& before, const KubeObject& after) {
   return Informs(before) && Informs(after) && before.key == after.key &&
          before.not_ready_pods == after.not_ready_pods &&
          before.not_serving_pods == after.not_serving_pods && before.node_name == after.node_name &&
-         SameLocality(before.node_locality, after.node_locality) &&
+         before.node_locality == after.node_locality &&
          before.parent_refs == after.parent_refs;
 }
 

@@ -29,6 +29,13 @@ Labels StringMap(const YAML::Node& map) {
   return out;
 }
 
+// The value of label `key`, else of `fallback` (an older name for it), else "".
+std::string LabelOf(const Labels& labels, const char* key, const char* fallback = nullptr) {
+  auto it = labels.find(key);
+  if (it == labels.end() && fallback != nullptr) it = labels.find(fallback);
+  return it == labels.end() ? std::string() : it->second;
+}
+
 std::shared_ptr<KubeObject> Keyed(const YAML::Node& object) {
   auto out = std::make_shared<KubeObject>();
   const YAML::Node meta = object["metadata"];
@@ -168,15 +175,12 @@ std::shared_ptr<const KubeObject> DecodePod(const YAML::Node& object) {
 std::shared_ptr<const KubeObject> DecodeEndpointSlice(const YAML::Node& object) {
   return Guarded(object, [&]() -> std::shared_ptr<const KubeObject> {
     const Labels labels = StringMap(object["metadata"]["labels"]);
-    auto label = [&labels](const char* key) {
-      auto it = labels.find(key);
-      return it == labels.end() ? std::string() : it->second;
-    };
     // Written for a Service by someone other than the controller that
     // follows selectors (by hand, or mirrored from an Endpoints object): the
     // endpoints of a Service without a selector, read like any manifest.
-    if (!label(kServiceNameLabel).empty() &&
-        label("endpointslice.kubernetes.io/managed-by") != "endpointslice-controller.k8s.io") {
+    if (!LabelOf(labels, kServiceNameLabel).empty() &&
+        LabelOf(labels, "endpointslice.kubernetes.io/managed-by") !=
+            "endpointslice-controller.k8s.io") {
       return DecodeManifestKind(object);
     }
     std::shared_ptr<KubeObject> out = Keyed(object);
@@ -204,15 +208,11 @@ std::shared_ptr<const KubeObject> DecodeNode(const YAML::Node& object) {
     std::shared_ptr<KubeObject> out = Keyed(object);
     const Labels labels = StringMap(object["metadata"]["labels"]);
     // The well-known labels, else their names before Kubernetes 1.17.
-    auto label = [&labels](const char* key, const char* deprecated) {
-      auto it = labels.find(key);
-      if (it == labels.end()) it = labels.find(deprecated);
-      return it == labels.end() ? std::string() : it->second;
-    };
     Locality locality;
-    locality.region =
-        label("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region");
-    locality.zone = label("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
+    locality.region = LabelOf(labels, "topology.kubernetes.io/region",
+                              "failure-domain.beta.kubernetes.io/region");
+    locality.zone = LabelOf(labels, "topology.kubernetes.io/zone",
+                            "failure-domain.beta.kubernetes.io/zone");
     out->node_locality = std::move(locality);
     return out;
   });
